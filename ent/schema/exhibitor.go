@@ -1,0 +1,109 @@
+package schema
+
+import (
+	"regexp"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"maarid/gid"
+)
+
+// slugPattern is the shape of every slug: lower-case ASCII words joined by hyphens.
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Exhibitor is an organisation that exhibits at fairs: a cooperative, an association, a mutual,
+// a company or a public body. It is kept across editions; Stand places it at one fair.
+type Exhibitor struct{ ent.Schema }
+
+func (Exhibitor) Mixin() []ent.Mixin {
+	return []ent.Mixin{
+		idMixin{prefix: gid.Exhibitor},
+		timeMixin{},
+		sortKeyMixin{},
+		textMixin{required: []string{"name"}},
+	}
+}
+
+func (Exhibitor) Fields() []ent.Field {
+	return []ent.Field{
+		localized("name"),
+		localized("description"),
+		localized("commune"),
+		field.String("slug").
+			Unique().
+			NotEmpty().
+			MaxLen(120).
+			Match(slugPattern),
+		field.Enum("kind").
+			Values("COOPERATIVE", "ASSOCIATION", "MUTUAL", "COMPANY", "PUBLIC_INSTITUTION"),
+		field.Enum("sector").
+			Values("AGRI_FOOD", "HANDICRAFT", "SERVICES").
+			Comment("The exhibitor's main sector.").
+			Annotations(entgql.Type("Sector")),
+		field.Enum("province").
+			Values("AZILAL", "BENI_MELLAL", "FQUIH_BEN_SALAH", "KHENIFRA", "KHOURIBGA", "OTHER").
+			Comment("Province of the region of Béni Mellal-Khénifra, or OTHER outside it.").
+			Annotations(entgql.Type("Province")),
+		field.Int("founded_year").
+			Optional().
+			Nillable().
+			Range(1900, 2100),
+		field.Int("member_count").
+			Optional().
+			Nillable().
+			NonNegative(),
+		field.Bool("women_led").
+			Default(false),
+		field.Bool("youth_led").
+			Default(false),
+		field.String("contact_email").
+			Optional().
+			MaxLen(254).
+			Annotations(entgql.Skip()),
+		field.String("contact_phone").
+			Optional().
+			MaxLen(40).
+			Annotations(entgql.Skip()),
+		field.String("contact_website").
+			Optional().
+			MaxLen(500).
+			Annotations(entgql.Skip()),
+		field.String("logo_url").
+			Optional().
+			MaxLen(500),
+		field.Strings("labels").
+			Default([]string{}).
+			Comment("Quality labels and certifications, e.g. ONSSA, organic."),
+		field.Bool("published").
+			Default(true),
+	}
+}
+
+func (Exhibitor) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("products", Product.Type).
+			Annotations(entgql.RelayConnection()),
+		edge.To("stands", Stand.Type),
+		edge.To("registrations", Registration.Type).
+			Annotations(entgql.Skip()),
+		edge.To("api_keys", APIKey.Type).
+			Annotations(entgql.Skip()),
+	}
+}
+
+func (Exhibitor) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("name_sort"),
+		index.Fields("province", "name_sort"),
+		index.Fields("kind"),
+	}
+}
+
+func (Exhibitor) Annotations() []schema.Annotation {
+	return relay()
+}

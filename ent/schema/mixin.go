@@ -1,0 +1,138 @@
+package schema
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+	"entgo.io/ent/schema/mixin"
+
+	"maarid"
+	"maarid/gid"
+	"maarid/i18n"
+)
+
+// idMixin gives a type its global ID: the type's prefix and a ULID (see package gid).
+type idMixin struct {
+	mixin.Schema
+	prefix string
+}
+
+func (m idMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("id").
+			Immutable().
+			NotEmpty().
+			DefaultFunc(func() string { return gid.New(m.prefix) }),
+	}
+}
+
+// timeMixin records when a row was created and last changed. UPDATED_AT ordering and the
+// updatedAtGT filter are what partners sync the catalogue with.
+type timeMixin struct{ mixin.Schema }
+
+func (timeMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.Time("created_at").
+			Immutable().
+			Default(time.Now).
+			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Time("updated_at").
+			Default(time.Now).
+			UpdateDefault(time.Now).
+			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+func (timeMixin) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("updated_at")}
+}
+
+// localized declares a translatable field: one JSON map per row (see i18n.Text). It is left
+// out of entgql's generated SDL; the hand-written SDL in schema/ declares its `name(lang:)` and
+// `nameTranslations` fields. Types with localized fields add textMixin, which validates them.
+func localized(name string) ent.Field {
+	return field.JSON(name, i18n.Text{}).
+		Default(i18n.Text{}).
+		Annotations(entgql.Skip())
+}
+
+// textMixin validates the localized fields of a type on every write; the fields named in
+// required need a value in at least one language (their default, an empty text, has none).
+type textMixin struct {
+	mixin.Schema
+	required []string
+}
+
+func (m textMixin) Hooks() []ent.Hook {
+	return []ent.Hook{func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, mut ent.Mutation) (ent.Value, error) {
+			for _, name := range mut.Fields() {
+				v, _ := mut.Field(name)
+				text, ok := v.(i18n.Text)
+				if !ok {
+					continue
+				}
+				check := text.Validate
+				if slices.Contains(m.required, name) {
+					check = text.Required
+				}
+				if err := check(); err != nil {
+					return nil, maarid.Invalid(name, "%v", err)
+				}
+			}
+			return next.Mutate(ctx, mut)
+		})
+	}}
+}
+
+// sortKeyMixin adds the name_sort column derived from a localized name by a hook, so that NAME
+// ordering runs on an index in every store.
+type sortKeyMixin struct{ mixin.Schema }
+
+func (sortKeyMixin) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name_sort").
+			Default("").
+			Annotations(
+				entgql.OrderField("NAME"),
+				entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			),
+	}
+}
+
+func (sortKeyMixin) Hooks() []ent.Hook {
+	return []ent.Hook{deriveNameSort}
+}
+
+// deriveNameSort keeps name_sort in step with name on every create and update.
+func deriveNameSort(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		if v, ok := m.Field("name"); ok {
+			name, ok := v.(i18n.Text)
+			if !ok {
+				return nil, fmt.Errorf("name of %s is %T, not a localized text", m.Type(), v)
+			}
+			if err := m.SetField("name_sort", name.SortKey()); err != nil {
+				return nil, err
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// relay annotates a type queried from the root as a Relay connection with ordering and
+// where-filters.
+func relay(extra ...schema.Annotation) []schema.Annotation {
+	return append([]schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.MultiOrder(),
+	}, extra...)
+}

@@ -1,0 +1,71 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"maarid/gid"
+)
+
+// Registration is a place asked for in a session. Its attendee's data is personal: it is
+// marked sensitive so that it never appears in logs or printed values.
+type Registration struct{ ent.Schema }
+
+func (Registration) Mixin() []ent.Mixin {
+	return []ent.Mixin{idMixin{prefix: gid.Registration}, timeMixin{}}
+}
+
+func (Registration) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("session_id").
+			Immutable(),
+		field.String("exhibitor_id").
+			Optional().
+			Nillable(),
+		field.String("name").
+			NotEmpty().
+			MaxLen(200).
+			Sensitive(),
+		field.String("email").
+			Optional().
+			MaxLen(254).
+			Sensitive(),
+		field.String("phone").
+			Optional().
+			MaxLen(40).
+			Sensitive(),
+		field.Enum("status").
+			Values("CONFIRMED", "WAITLISTED", "CANCELLED"),
+	}
+}
+
+func (Registration) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("session", Session.Type).
+			Ref("registrations").
+			Field("session_id").
+			Unique().
+			Required().
+			Immutable(),
+		edge.From("exhibitor", Exhibitor.Type).
+			Ref("registrations").
+			Field("exhibitor_id").
+			Unique(),
+	}
+}
+
+func (Registration) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("session_id", "status", "created_at"),
+		index.Fields("exhibitor_id"),
+	}
+}
+
+// Annotations keep registrations out of the public schema until access control guards them.
+func (Registration) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip()}
+}

@@ -1,0 +1,102 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"maarid/gid"
+	"maarid/i18n"
+)
+
+// Session is an item of a fair's programme: a workshop, a training, a talk, a ceremony, an
+// activity for children, B2B meetings.
+type Session struct{ ent.Schema }
+
+func (Session) Mixin() []ent.Mixin {
+	return []ent.Mixin{
+		idMixin{prefix: gid.Session},
+		timeMixin{},
+		textMixin{required: []string{"title"}},
+	}
+}
+
+func (Session) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("fair_id").
+			Immutable(),
+		field.String("space_id").
+			Optional().
+			Nillable(),
+		localized("title"),
+		localized("description"),
+		localized("audience"),
+		field.Enum("kind").
+			Values("WORKSHOP", "TRAINING", "TALK", "PANEL", "CEREMONY", "CHILDREN_ACTIVITY", "B2B_MEETINGS"),
+		field.Strings("topics").
+			Default([]string{}).
+			Comment("Topic codes, e.g. COMMERCIAL_STRATEGY, FINANCIAL_MANAGEMENT."),
+		field.JSON("languages", []i18n.Lang{}).
+			Default([]i18n.Lang{}).
+			Comment("Languages the session is held in.").
+			Annotations(entgql.Type("[Language!]")),
+		field.Time("starts_at").
+			Annotations(entgql.OrderField("STARTS_AT")),
+		field.Time("ends_at").
+			Annotations(entgql.OrderField("ENDS_AT")),
+		field.Int("capacity").
+			Optional().
+			Nillable().
+			Positive().
+			Comment("Seats that can be booked; none means open entry."),
+		field.Enum("status").
+			Values("SCHEDULED", "CANCELLED").
+			Default("SCHEDULED"),
+		field.Int("version").
+			Default(1).
+			Comment("Raised by every change, for optimistic concurrency.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Int("confirmed_count").
+			Default(0).
+			NonNegative().
+			Comment("Confirmed registrations, kept by the registration writes so seatsLeft costs no query.").
+			Annotations(entgql.Skip()),
+		field.Bool("published").
+			Default(true),
+	}
+}
+
+func (Session) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("fair", Fair.Type).
+			Ref("sessions").
+			Field("fair_id").
+			Unique().
+			Required().
+			Immutable(),
+		edge.From("space", Space.Type).
+			Ref("sessions").
+			Field("space_id").
+			Unique(),
+		edge.To("speakers", Speaker.Type),
+		edge.To("registrations", Registration.Type).
+			Annotations(entgql.Skip()),
+		edge.To("changes", ProgrammeChange.Type).
+			Annotations(entgql.Skip()),
+	}
+}
+
+func (Session) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("starts_at"),
+		index.Fields("fair_id", "starts_at"),
+		index.Fields("space_id", "starts_at"),
+	}
+}
+
+func (Session) Annotations() []schema.Annotation {
+	return relay()
+}

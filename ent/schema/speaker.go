@@ -1,0 +1,51 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"maarid/gid"
+)
+
+// Speaker is a person who leads or speaks at sessions.
+type Speaker struct{ ent.Schema }
+
+func (Speaker) Mixin() []ent.Mixin {
+	return []ent.Mixin{idMixin{prefix: gid.Speaker}, timeMixin{}, textMixin{}}
+}
+
+func (Speaker) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").
+			NotEmpty().
+			MaxLen(200).
+			Comment("The name as the speaker writes it.").
+			Annotations(entgql.OrderField("NAME")),
+		field.String("organization").
+			Optional().
+			MaxLen(300),
+		localized("bio"),
+		field.String("photo_url").
+			Optional().
+			MaxLen(500),
+	}
+}
+
+func (Speaker) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("sessions", Session.Type).
+			Ref("speakers"),
+	}
+}
+
+func (Speaker) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("name")}
+}
+
+func (Speaker) Annotations() []schema.Annotation {
+	return relay()
+}

@@ -1,0 +1,19 @@
+// Package graph is Maarid's GraphQL layer: the gqlgen executor generated from schema/, and
+// thin resolvers that translate GraphQL into calls on ent and on the domain packages.
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql"
+
+	"maarid/ent"
+)
+
+// Resolver is the root of the resolvers; it holds what they share.
+type Resolver struct {
+	client *ent.Client
+}
+
+// NewSchema returns the executable GraphQL schema over client.
+func NewSchema(client *ent.Client) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client}})
+}

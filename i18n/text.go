@@ -1,0 +1,93 @@
+package i18n
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxTextLength bounds one translation, in characters.
+const MaxTextLength = 10000
+
+// Text is a translatable value: one string per language. It is stored as one JSON object
+// ({"ar": "…", "fr": "…"}) in a single column, the same on SQLite and PostgreSQL.
+type Text map[Lang]string
+
+// Translation is one language's value of a Text, as listed to editors.
+type Translation struct {
+	Lang  Lang   `json:"lang"`
+	Value string `json:"value"`
+}
+
+// Get returns the value in the first of langs that has one, then in any language in the order
+// of All; ok is false when t has no value at all.
+func (t Text) Get(langs ...Lang) (value string, ok bool) {
+	for _, l := range langs {
+		if v, ok := t[l]; ok && v != "" {
+			return v, true
+		}
+	}
+	for _, l := range All {
+		if v, ok := t[l]; ok && v != "" {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// In resolves t for a reader: the language asked for in the query, then the request's
+// language, then the fair's default, then any. It returns nil when t is empty.
+func (t Text) In(ctx context.Context, lang *Lang) *string {
+	p := preferencesFrom(ctx)
+	first := p.requested
+	if lang != nil {
+		first = *lang
+	}
+	v, ok := t.Get(first, p.requested, p.fallback)
+	if !ok {
+		return nil
+	}
+	return &v
+}
+
+// Translations lists t's values in the order of All.
+func (t Text) Translations() []*Translation {
+	out := make([]*Translation, 0, len(t))
+	for _, l := range All {
+		if v, ok := t[l]; ok && v != "" {
+			out = append(out, &Translation{Lang: l, Value: v})
+		}
+	}
+	return out
+}
+
+// Validate reports an unknown language or an over-long value. Empty values are allowed and
+// mean "no translation"; use Required for fields that need one.
+func (t Text) Validate() error {
+	for l, v := range t {
+		if !l.Valid() {
+			return fmt.Errorf("unknown language %q", string(l))
+		}
+		if n := utf8.RuneCountInString(v); n > MaxTextLength {
+			return fmt.Errorf("the %s text has %d characters, more than %d", l.Enum(), n, MaxTextLength)
+		}
+		if !utf8.ValidString(v) {
+			return fmt.Errorf("the %s text is not valid UTF-8", l.Enum())
+		}
+	}
+	return nil
+}
+
+// Required is Validate for a field that needs a value in at least one language.
+func (t Text) Required() error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	for _, v := range t {
+		if strings.TrimSpace(v) != "" {
+			return nil
+		}
+	}
+	return fmt.Errorf("a value is required in at least one language")
+}
