@@ -1,0 +1,127 @@
+// Package store opens Maarid's database: an embedded SQLite file by default, or PostgreSQL
+// for several instances sharing one database. Everything above it sees only the ent client,
+// so nothing SQLite-only or PostgreSQL-only leaks into the API.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" database/sql driver
+
+	"maarid/ent"
+	_ "maarid/ent/runtime" // the schema's defaults, hooks and validators
+)
+
+// Option changes how Open sets a store up.
+type Option func(*options)
+
+type options struct {
+	wrap func(dialect.Driver) dialect.Driver
+}
+
+// WithDriver wraps the ent driver, for example to count or log statements.
+func WithDriver(wrap func(dialect.Driver) dialect.Driver) Option {
+	return func(o *options) { o.wrap = wrap }
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database rather than an SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database named by dsn — a postgres:// URL, or the path of an SQLite file,
+// optionally written as a file: URI — and brings its schema up to date.
+func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var (
+		drv dialect.Driver
+		err error
+	)
+	if IsPostgres(dsn) {
+		drv, err = openPostgres(ctx, dsn)
+	} else {
+		drv, err = openSQLite(ctx, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if o.wrap != nil {
+		drv = o.wrap(drv)
+	}
+	client := ent.NewClient(ent.Driver(drv))
+	if err := client.Schema.Create(ctx); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("migrating the database schema: %w", err)
+	}
+	return client, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (dialect.Driver, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening PostgreSQL: %w", err)
+	}
+	// Enough connections for every core to wait on the network; the server is one of several
+	// instances sharing the database, so it stays well under PostgreSQL's max_connections.
+	db.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
+	db.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
+	}
+	return entsql.OpenDB(dialect.Postgres, db), nil
+}
+
+// sqliteDefaults are the connection parameters of every SQLite database, each for a reason.
+var sqliteDefaults = [][2]string{
+	// ent's migration and Maarid's edges rely on foreign keys, which SQLite leaves off.
+	{"_fk", "1"},
+	// WAL lets readers go on while one writer commits, the shape of an API's load.
+	{"_journal_mode", "WAL"},
+	// In WAL mode NORMAL loses no committed data on a crash of the process, only possibly
+	// the last transactions on a power cut, and saves an fsync per commit.
+	{"_synchronous", "NORMAL"},
+	// A writer waits up to 5 s for another to finish instead of failing at once.
+	{"_busy_timeout", "5000"},
+	// Write transactions take the write lock when they begin, so that a transaction that read
+	// first never fails upgrading its lock half-way (SQLITE_BUSY that no timeout retries).
+	{"_txlock", "immediate"},
+}
+
+func openSQLite(ctx context.Context, dsn string) (dialect.Driver, error) {
+	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, fmt.Errorf("reading the SQLite parameters of %q: %w", dsn, err)
+	}
+	for _, p := range sqliteDefaults {
+		if !params.Has(p[0]) {
+			params.Set(p[0], p[1])
+		}
+	}
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("opening SQLite: %w", err)
+	}
+	// Readers run in parallel in WAL mode; one connection per core and a few more for the
+	// moments a writer holds one.
+	db.SetMaxOpenConns(2*runtime.GOMAXPROCS(0) + 2)
+	db.SetMaxIdleConns(2*runtime.GOMAXPROCS(0) + 2)
+	db.SetConnMaxIdleTime(0)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("opening the SQLite file %q: %w", path, err)
+	}
+	return entsql.OpenDB(dialect.SQLite, db), nil
+}
