@@ -1,0 +1,137 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"maarid"
+	"maarid/ent"
+)
+
+func init() {
+	// Errors found before execution with these codes are the client's: HTTP 400 under the
+	// GraphQL-over-HTTP rules, like a parse or validation failure.
+	errcode.RegisterErrorType(maarid.BadUserInput, errcode.KindProtocol)
+	errcode.RegisterErrorType(maarid.QueryTooComplex, errcode.KindProtocol)
+}
+
+// internalError is an error raised while resolving that is not meant for the client: a
+// failing database, a bug. The client learns only that it happened, and the request ID.
+type internalError struct{ err error }
+
+func (e *internalError) Error() string { return e.err.Error() }
+func (e *internalError) Unwrap() error { return e.err }
+
+// SortResolverErrors is the field middleware that tells a resolver's errors meant for the
+// client (domain errors, ent's not-found, validation and constraint errors, entgql's
+// pagination errors) from internal ones. Errors that never pass through it come from reading
+// the request (parsing, validation, arguments) and are the client's.
+func SortResolverErrors(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err != nil && !forClient(err) {
+		err = &internalError{err: err}
+	}
+	return res, err
+}
+
+func forClient(err error) bool {
+	if _, ok := maarid.AsError(err); ok {
+		return true
+	}
+	var gqlErr *gqlerror.Error
+	return ent.IsNotFound(err) || ent.IsValidationError(err) || ent.IsConstraintError(err) ||
+		errors.As(err, &gqlErr)
+}
+
+// Recover turns a panic in a resolver into an internal error, logged with its stack.
+func Recover(ctx context.Context, v any) error {
+	slog.ErrorContext(ctx, "panic while resolving", "panic", v, "stack", string(debug.Stack()))
+	return &internalError{err: fmt.Errorf("panic: %v", v)}
+}
+
+// PresentError is the one place where an error becomes what a client sees: a message and an
+// extensions.code from the documented set (maarid.BadUserInput…), with the field at fault or
+// the IDs in conflict where there are some.
+func PresentError(ctx context.Context, err error) *gqlerror.Error {
+	out := &gqlerror.Error{Err: err, Path: graphql.GetPath(ctx), Extensions: map[string]any{}}
+	var gqlErr *gqlerror.Error
+	if errors.As(err, &gqlErr) {
+		out.Message, out.Locations, out.Rule = gqlErr.Message, gqlErr.Locations, gqlErr.Rule
+		if gqlErr.Path != nil {
+			out.Path = gqlErr.Path
+		}
+	}
+	var (
+		internal   *internalError
+		domain     *maarid.Error
+		validation *ent.ValidationError
+		notFound   *ent.NotFoundError
+	)
+	switch {
+	case errors.As(err, &internal):
+		slog.ErrorContext(ctx, "internal error", "error", internal.err, "path", out.Path.String())
+		out.Message = "internal error"
+		if id := maarid.RequestID(ctx); id != "" {
+			out.Message += "; request id " + id
+			out.Extensions["requestId"] = id
+		}
+		out.Extensions["code"] = maarid.Internal
+	case errors.As(err, &domain):
+		out.Message = domain.Error()
+		out.Extensions["code"] = domain.Code
+		if domain.Field != "" {
+			out.Extensions["field"] = domain.Field
+		}
+		if len(domain.IDs) > 0 {
+			out.Extensions["ids"] = domain.IDs
+		}
+	case errors.As(err, &validation):
+		field := lowerCamel(validation.Name)
+		out.Message = field + ": " + strings.TrimPrefix(validation.Error(), "ent: ")
+		out.Extensions["code"] = maarid.BadUserInput
+		out.Extensions["field"] = field
+	case errors.As(err, &notFound):
+		out.Message = strings.TrimPrefix(notFound.Error(), "ent: ")
+		out.Extensions["code"] = maarid.NotFound
+	case ent.IsConstraintError(err):
+		out.Message = "the change conflicts with existing data"
+		out.Extensions["code"] = maarid.Conflict
+	case gqlErr != nil:
+		// Parse and validation errors, argument values that do not fit their type, entgql's
+		// pagination and node errors. Keep a documented code, replace gqlgen's own.
+		code, _ := gqlErr.Extensions["code"].(string)
+		switch code {
+		case maarid.NotFound, maarid.QueryTooComplex, maarid.RateLimited, maarid.Unauthenticated, maarid.Forbidden:
+			out.Extensions["code"] = code
+		default:
+			out.Extensions["code"] = maarid.BadUserInput
+		}
+	default:
+		out.Message = err.Error()
+		out.Extensions["code"] = maarid.BadUserInput
+	}
+	return out
+}
+
+// lowerCamel turns ent's snake_case field names into the GraphQL names clients know.
+func lowerCamel(name string) string {
+	parts := strings.Split(name, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "id" || parts[i] == "url" {
+			parts[i] = strings.ToUpper(parts[i])
+			continue
+		}
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}

@@ -1,0 +1,136 @@
+package i18n_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"maarid/i18n"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Coopérative Tifawin", "cooperative tifawin"},
+		{"ŒUVRE  d'art", "oeuvre d art"},
+		{"  Miel — thym!  ", "miel thym"},
+		{"زَيْتُ الزَّيْتُونِ", "زيت الزيتون"},               // short vowels and shadda
+		{"أملو", "املو"}, {"إكليل", "اكليل"}, {"آيت", "ايت"}, // hamza on alif, madda
+		{"مؤسسة", "موسسه"},     // hamza on waw, ta marbuta
+		{"فـــخـــار", "فخار"}, // tatweel
+		{"مستشفى", "مستشفي"},   // alif maqsura
+		{"٢٠١٨", "2018"},       // Arabic-Indic digits
+		{"ⴰⵣⵉⵍⴰⵍ", "ⴰⵣⵉⵍⴰⵍ"},   // Tifinagh unchanged
+		{"ﻻ", "لا"},            // presentation form
+	}
+	for _, tt := range tests {
+		if got := i18n.Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSortKeyPrefersLatinScript(t *testing.T) {
+	text := i18n.Text{i18n.AR: "تعاونية", i18n.FR: "Éco-Coopérative"}
+	if got := text.SortKey(); got != "eco cooperative" {
+		t.Errorf("SortKey = %q", got)
+	}
+	if got := (i18n.Text{i18n.AR: "تعاونية"}).SortKey(); got != "تعاونيه" {
+		t.Errorf("SortKey of an Arabic-only text = %q", got)
+	}
+}
+
+func TestIn(t *testing.T) {
+	text := i18n.Text{i18n.AR: "عسل", i18n.FR: "miel"}
+	lang := func(l i18n.Lang) *i18n.Lang { return &l }
+	tests := []struct {
+		name                string
+		requested, fallback i18n.Lang
+		arg                 *i18n.Lang
+		want                string
+	}{
+		{"argument", i18n.FR, i18n.AR, lang(i18n.AR), "عسل"},
+		{"request", i18n.FR, i18n.AR, nil, "miel"},
+		{"fallback", "", i18n.FR, nil, "miel"},
+		{"missing argument language: request", i18n.FR, i18n.AR, lang(i18n.EN), "miel"},
+		{"missing argument and request language: fallback", i18n.EN, i18n.FR, lang(i18n.ZGH), "miel"},
+		{"nothing matches: any, Arabic first", i18n.EN, i18n.ZGH, nil, "عسل"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := i18n.WithRequest(context.Background(), tt.requested, tt.fallback)
+			if got := text.In(ctx, tt.arg); got == nil || *got != tt.want {
+				t.Errorf("In = %v, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := (i18n.Text{}).In(context.Background(), nil); got != nil {
+		t.Errorf("an empty text resolved to %q", *got)
+	}
+}
+
+func TestFromAcceptLanguage(t *testing.T) {
+	tests := []struct {
+		header string
+		want   i18n.Lang
+	}{
+		{"", ""},
+		{"fr-MA,fr;q=0.9,ar;q=0.8", i18n.FR},
+		{"ar-MA", i18n.AR},
+		{"en-GB,en;q=0.9", i18n.EN},
+		{"zgh", i18n.ZGH},
+		{"de;q=1,fr;q=0.5", i18n.FR},
+		{"de", ""},
+		{";;;garbage", ""},
+	}
+	for _, tt := range tests {
+		if got := i18n.FromAcceptLanguage(tt.header); got != tt.want {
+			t.Errorf("FromAcceptLanguage(%q) = %q, want %q", tt.header, got, tt.want)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name     string
+		text     i18n.Text
+		required bool
+		err      string
+	}{
+		{"fine", i18n.Text{i18n.AR: "عسل"}, true, ""},
+		{"empty but optional", i18n.Text{}, false, ""},
+		{"empty and required", i18n.Text{}, true, "required"},
+		{"blank and required", i18n.Text{i18n.FR: "  "}, true, "required"},
+		{"unknown language", i18n.Text{"de": "Honig"}, false, "unknown language"},
+		{"too long", i18n.Text{i18n.FR: strings.Repeat("a", i18n.MaxTextLength+1)}, false, "more than"},
+		{"invalid UTF-8", i18n.Text{i18n.FR: "\xff"}, false, "UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			check := tt.text.Validate
+			if tt.required {
+				check = tt.text.Required
+			}
+			err := check()
+			if (err == nil) != (tt.err == "") || err != nil && !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("error %v, want %q", err, tt.err)
+			}
+		})
+	}
+}
+
+func TestLangGraphQL(t *testing.T) {
+	var l i18n.Lang
+	if err := l.UnmarshalGQL("ZGH"); err != nil || l != i18n.ZGH {
+		t.Errorf("UnmarshalGQL(ZGH) = %q, %v", l, err)
+	}
+	for _, bad := range []any{"zgh", "DE", 3} {
+		if err := l.UnmarshalGQL(bad); err == nil {
+			t.Errorf("UnmarshalGQL(%v) accepted", bad)
+		}
+	}
+	var b strings.Builder
+	i18n.FR.MarshalGQL(&b)
+	if b.String() != `"FR"` {
+		t.Errorf("MarshalGQL = %s", b.String())
+	}
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"maarid/demo"
+	"maarid/ent"
+	"maarid/i18n"
+	"maarid/schema/contract"
+	"maarid/store"
+	"maarid/store/storetest"
+)
+
+// api is the whole HTTP handler of a server on a database seeded with the demo fair.
+type api struct {
+	handler http.Handler
+	client  *ent.Client
+	fair    *ent.Fair
+	counter *storetest.Counter
+}
+
+// testConfig is the configuration of the servers under test: the defaults.
+func testConfig(t testing.TB) config {
+	t.Helper()
+	c, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// newAPI seeds the demo fair into a new database of kind and serves it.
+func newAPI(t testing.TB, kind string) *api {
+	t.Helper()
+	a := &api{counter: &storetest.Counter{}}
+	a.client = storetest.Open(t, kind, store.WithDriver(a.counter.Count))
+	var err error
+	if a.fair, err = demo.Seed(context.Background(), a.client); err != nil {
+		t.Fatalf("seeding the demo fair: %v", err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a.handler = routes(a.client, testConfig(t), log, a.fair.DefaultLanguage)
+	return a
+}
+
+// response is a GraphQL answer with its HTTP status.
+type response struct {
+	status int
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+func (e gqlError) code() string {
+	code, _ := e.Extensions["code"].(string)
+	return code
+}
+
+// request is a GraphQL request as a client sends it.
+type request struct {
+	query     string
+	operation string
+	variables map[string]any
+	header    http.Header
+}
+
+// post sends r over HTTP POST and decodes the answer.
+func (a *api) post(t testing.TB, r request) response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": r.query, "operationName": r.operation, "variables": r.variables})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for k, vs := range r.header {
+		req.Header[k] = vs
+	}
+	return a.serve(t, req)
+}
+
+func (a *api) serve(t testing.TB, req *http.Request) response {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, req)
+	res := response{status: rec.Code}
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+		t.Fatalf("the answer is not JSON (%d): %v\n%s", rec.Code, err, rec.Body.String())
+	}
+	return res
+}
+
+// ok sends r, fails the test on any error, and decodes data into v.
+func (a *api) ok(t testing.TB, r request, v any) {
+	t.Helper()
+	res := a.post(t, r)
+	if res.status != http.StatusOK || len(res.Errors) > 0 {
+		t.Fatalf("%s: status %d, errors %+v", r.operation, res.status, res.Errors)
+	}
+	if err := json.Unmarshal(res.Data, v); err != nil {
+		t.Fatalf("%s: decoding %s: %v", r.operation, res.Data, err)
+	}
+}
+
+// operation returns a request for one of the clients' operations (package contract).
+func operation(t testing.TB, name string, variables map[string]any) request {
+	t.Helper()
+	query, err := contract.Operation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return request{query: query, operation: name, variables: variables}
+}
+
+func lang(l i18n.Lang) string { return l.Enum() }
+
+func acceptLanguage(v string) http.Header {
+	return http.Header{"Accept-Language": {v}}
+}
+
+func ids[T any](items []T, id func(T) string) []string {
+	out := make([]string, len(items))
+	for i, item := range items {
+		out[i] = id(item)
+	}
+	return out
+}
+
+func equalStrings(t testing.TB, what string, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: got %d, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("%s: at %d got %q, want %q", what, i, got[i], want[i])
+		}
+	}
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"maarid"
+	"maarid/ent"
+	"maarid/i18n"
+)
+
+// routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql, /healthz.
+func routes(client *ent.Client, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", cors(gate(newGraphQL(client, c))))
+	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
+	mux.HandleFunc("GET /healthz", health(client))
+	return requestContext(log, fallback, mux)
+}
+
+// requestContext gives every request an ID (the client's X-Request-Id when it is sane), its
+// reader's language, and a line in the log when it is done.
+func requestContext(log *slog.Logger, fallback i18n.Lang, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if !requestIDPattern.MatchString(id) {
+			id = newRequestID()
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := maarid.WithRequestID(r.Context(), id)
+		ctx = i18n.WithRequest(ctx, i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")), fallback)
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		log.LogAttrs(ctx, slog.LevelInfo, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Int("bytes", rec.bytes),
+			slog.Duration("duration", time.Since(start)),
+		)
+	})
+}
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// recorder remembers the status and size of a response for the log.
+type recorder struct {
+	http.ResponseWriter
+	status, bytes int
+}
+
+func (r *recorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	n, err := r.ResponseWriter.Write(b)
+	r.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection (flushing, hijacking).
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// cors lets web frontends on any origin call the API. Keys travel in the Authorization
+// header, never in cookies, so no origin can borrow a visitor's credentials.
+func cors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Origin") != "" {
+			h := w.Header()
+			h.Set("Access-Control-Allow-Origin", "*")
+			h.Set("Access-Control-Expose-Headers", "X-Request-Id")
+			if r.Method == http.MethodOptions {
+				h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+				h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept-Language, X-Request-Id")
+				h.Set("Access-Control-Max-Age", "86400")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// gate turns away, with a GraphQL error that has a code, the requests that gqlgen would
+// answer with an uncoded one: another method, a body that is not JSON, a mutation over GET.
+func gate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodPost:
+			mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if mediaType != "application/json" {
+				refuse(w, http.StatusUnsupportedMediaType, "send the request as application/json")
+				return
+			}
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				refuse(w, http.StatusBadRequest, "the request body could not be read")
+				return
+			}
+			if !isJSONObject(body) {
+				refuse(w, http.StatusBadRequest, "the request body is not a JSON object")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		case http.MethodGet:
+			if r.Header.Get("Upgrade") != "" {
+				break
+			}
+			q := r.URL.Query()
+			for _, name := range []string{"variables", "extensions"} {
+				if v := q.Get(name); v != "" && !isJSONObject([]byte(v)) {
+					refuse(w, http.StatusBadRequest, "the "+name+" parameter is not a JSON object")
+					return
+				}
+			}
+			if isMutation(q.Get("query"), q.Get("operationName")) {
+				w.Header().Set("Allow", "POST")
+				refuse(w, http.StatusMethodNotAllowed, "send mutations with POST; GET is for queries")
+				return
+			}
+		case http.MethodOptions:
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			refuse(w, http.StatusMethodNotAllowed, "use GET or POST")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isJSONObject(b []byte) bool {
+	var v map[string]json.RawMessage
+	return json.Unmarshal(b, &v) == nil && v != nil
+}
+
+// isMutation reports whether the operation a GET request names is a mutation or a
+// subscription. A query that does not parse is left to the GraphQL server to report.
+func isMutation(query, operationName string) bool {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	op := doc.Operations.ForName(operationName)
+	if op == nil && len(doc.Operations) == 1 {
+		op = doc.Operations[0]
+	}
+	return op != nil && op.Operation != ast.Query
+}
+
+// refuse answers with a GraphQL error response that has the BAD_USER_INPUT code.
+func refuse(w http.ResponseWriter, status int, message string) {
+	w.Header().Set("Content-Type", "application/graphql-response+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{
+			"message":    message,
+			"extensions": map[string]any{"code": maarid.BadUserInput},
+		}},
+	})
+}
+
+// health answers 200 while the database answers, 503 when it does not.
+func health(client *ent.Client) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if _, err := client.Fair.Query().Exist(ctx); err != nil {
+			slog.ErrorContext(ctx, "health check: database", "error", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"status":"unavailable"}`+"\n")
+			return
+		}
+		io.WriteString(w, `{"status":"ok"}`+"\n")
+	}
+}

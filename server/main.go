@@ -1,0 +1,123 @@
+// Command server runs Maarid: the GraphQL API of the fair, GraphiQL to try it, and a health
+// check. `go run ./server` starts it on an SQLite file in the working directory and, when the
+// database is empty, seeds the demo fair. Flags and MAARID_* variables are listed by
+// `go run ./server -h`.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"maarid/demo"
+	"maarid/ent"
+	"maarid/ent/fair"
+	"maarid/i18n"
+	"maarid/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "maarid:", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done, then lets the requests in flight finish. When ready is not
+// nil it receives the address the server listens on once it accepts connections.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+	c, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, c)
+	slog.SetDefault(log)
+
+	client, err := store.Open(ctx, c.database)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	fallback, err := prepare(ctx, client, c, log)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           routes(client, c, log, fallback),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("Maarid is listening", "url", "http://"+ln.Addr().String()+"/", "database", redact(c.database))
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing the requests in flight", "timeout", c.shutdownTimeout)
+	shutdown, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// prepare seeds the demo fair into an empty database when asked to, and returns the language
+// texts fall back to: the newest fair's default.
+func prepare(ctx context.Context, client *ent.Client, c config, log *slog.Logger) (i18n.Lang, error) {
+	seeded, err := client.Fair.Query().Exist(ctx)
+	if err != nil {
+		return "", fmt.Errorf("reading the fairs: %w", err)
+	}
+	if !seeded && c.demo {
+		start := time.Now()
+		f, err := demo.Seed(ctx, client)
+		if err != nil {
+			return "", fmt.Errorf("seeding the demo fair: %w", err)
+		}
+		log.Info("seeded the demo fair into the empty database", "fair", f.ID, "duration", time.Since(start).Round(time.Millisecond))
+	}
+	newest, err := client.Fair.Query().Order(ent.Desc(fair.FieldStartsOn)).First(ctx)
+	switch {
+	case ent.IsNotFound(err):
+		return i18n.AR, nil
+	case err != nil:
+		return "", fmt.Errorf("reading the newest fair: %w", err)
+	}
+	return newest.DefaultLanguage, nil
+}
+
+// redact hides the password of a database URL in logs.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
+}
