@@ -8,6 +8,7 @@ import (
 	"maarid/ent/exhibitor"
 	"maarid/gid"
 	"maarid/i18n"
+	"maarid/money"
 )
 
 // category is a node of the demo category tree: a sector at the top, the kinds of product
@@ -491,7 +492,7 @@ func (s *seeder) product(c *ent.Client, o *organisation, off offer, categoryID s
 		SetName(name).
 		SetDescription(compose(p.description, o.origin())).
 		SetUnit(p.unit).
-		SetPriceMinorUnits(s.price(p.price)).
+		SetPrice(money.Money{MinorUnits: s.price(p.price), Currency: money.DefaultCurrency}).
 		SetLabels(s.productLabels(o, p)).
 		SetAvailable(available).
 		SetImageUrls([]string{})

@@ -272,8 +272,8 @@ func testProducts(t *testing.T, s seeded) {
 		if p.Name[i18n.EN] != "" {
 			english++
 		}
-		if p.PriceMinorUnits <= 0 || p.Currency != "MAD" {
-			t.Errorf("%s: price %d %s", p.ID, p.PriceMinorUnits, p.Currency)
+		if p.PriceMinorUnits <= 0 || p.Price.Currency != "MAD" {
+			t.Errorf("%s: price %d %s", p.ID, p.PriceMinorUnits, p.Price.Currency)
 		}
 		if p.PriceMinorUnits%100 != 0 {
 			withCentimes++

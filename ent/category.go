@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"encoding/json"
 	"fmt"
 	"maarid/ent/category"
 	"maarid/i18n"
@@ -94,7 +93,7 @@ func (*Category) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case category.FieldName, category.FieldDescription:
-			values[i] = new([]byte)
+			values[i] = new(i18n.Text)
 		case category.FieldPosition:
 			values[i] = new(sql.NullInt64)
 		case category.FieldID, category.FieldNameSort, category.FieldParentID, category.FieldSlug:
@@ -148,20 +147,16 @@ func (_m *Category) assignValues(columns []string, values []any) error {
 				*_m.ParentID = value.String
 			}
 		case category.FieldName:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Name); err != nil {
-					return fmt.Errorf("unmarshal field name: %w", err)
-				}
+			} else if value != nil {
+				_m.Name = *value
 			}
 		case category.FieldDescription:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field description", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Description); err != nil {
-					return fmt.Errorf("unmarshal field description: %w", err)
-				}
+			} else if value != nil {
+				_m.Description = *value
 			}
 		case category.FieldSlug:
 			if value, ok := values[i].(*sql.NullString); !ok {

@@ -331,11 +331,11 @@ func (_c *CategoryCreate) createSpec() (*Category, *sqlgraph.CreateSpec) {
 		_node.NameSort = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
-		_spec.SetField(category.FieldName, field.TypeJSON, value)
+		_spec.SetField(category.FieldName, field.TypeOther, value)
 		_node.Name = value
 	}
 	if value, ok := _c.mutation.Description(); ok {
-		_spec.SetField(category.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(category.FieldDescription, field.TypeOther, value)
 		_node.Description = value
 	}
 	if value, ok := _c.mutation.Slug(); ok {

@@ -286,10 +286,10 @@ func (_u *CategoryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.SetField(category.FieldNameSort, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(category.FieldName, field.TypeJSON, value)
+		_spec.SetField(category.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(category.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(category.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Slug(); ok {
 		_spec.SetField(category.FieldSlug, field.TypeString, value)
@@ -725,10 +725,10 @@ func (_u *CategoryUpdateOne) sqlSave(ctx context.Context) (_node *Category, err 
 		_spec.SetField(category.FieldNameSort, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(category.FieldName, field.TypeJSON, value)
+		_spec.SetField(category.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(category.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(category.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Slug(); ok {
 		_spec.SetField(category.FieldSlug, field.TypeString, value)

@@ -61,8 +61,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			category.FieldUpdatedAt:   {Type: field.TypeTime, Column: category.FieldUpdatedAt},
 			category.FieldNameSort:    {Type: field.TypeString, Column: category.FieldNameSort},
 			category.FieldParentID:    {Type: field.TypeString, Column: category.FieldParentID},
-			category.FieldName:        {Type: field.TypeJSON, Column: category.FieldName},
-			category.FieldDescription: {Type: field.TypeJSON, Column: category.FieldDescription},
+			category.FieldName:        {Type: field.TypeOther, Column: category.FieldName},
+			category.FieldDescription: {Type: field.TypeOther, Column: category.FieldDescription},
 			category.FieldSlug:        {Type: field.TypeString, Column: category.FieldSlug},
 			category.FieldPosition:    {Type: field.TypeInt, Column: category.FieldPosition},
 		},
@@ -81,9 +81,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exhibitor.FieldCreatedAt:      {Type: field.TypeTime, Column: exhibitor.FieldCreatedAt},
 			exhibitor.FieldUpdatedAt:      {Type: field.TypeTime, Column: exhibitor.FieldUpdatedAt},
 			exhibitor.FieldNameSort:       {Type: field.TypeString, Column: exhibitor.FieldNameSort},
-			exhibitor.FieldName:           {Type: field.TypeJSON, Column: exhibitor.FieldName},
-			exhibitor.FieldDescription:    {Type: field.TypeJSON, Column: exhibitor.FieldDescription},
-			exhibitor.FieldCommune:        {Type: field.TypeJSON, Column: exhibitor.FieldCommune},
+			exhibitor.FieldName:           {Type: field.TypeOther, Column: exhibitor.FieldName},
+			exhibitor.FieldDescription:    {Type: field.TypeOther, Column: exhibitor.FieldDescription},
+			exhibitor.FieldCommune:        {Type: field.TypeOther, Column: exhibitor.FieldCommune},
 			exhibitor.FieldSlug:           {Type: field.TypeString, Column: exhibitor.FieldSlug},
 			exhibitor.FieldKind:           {Type: field.TypeEnum, Column: exhibitor.FieldKind},
 			exhibitor.FieldSector:         {Type: field.TypeEnum, Column: exhibitor.FieldSector},
@@ -113,12 +113,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			fair.FieldCreatedAt:       {Type: field.TypeTime, Column: fair.FieldCreatedAt},
 			fair.FieldUpdatedAt:       {Type: field.TypeTime, Column: fair.FieldUpdatedAt},
-			fair.FieldName:            {Type: field.TypeJSON, Column: fair.FieldName},
-			fair.FieldTheme:           {Type: field.TypeJSON, Column: fair.FieldTheme},
-			fair.FieldCity:            {Type: field.TypeJSON, Column: fair.FieldCity},
-			fair.FieldRegion:          {Type: field.TypeJSON, Column: fair.FieldRegion},
-			fair.FieldVenue:           {Type: field.TypeJSON, Column: fair.FieldVenue},
-			fair.FieldOrganizer:       {Type: field.TypeJSON, Column: fair.FieldOrganizer},
+			fair.FieldName:            {Type: field.TypeOther, Column: fair.FieldName},
+			fair.FieldTheme:           {Type: field.TypeOther, Column: fair.FieldTheme},
+			fair.FieldCity:            {Type: field.TypeOther, Column: fair.FieldCity},
+			fair.FieldRegion:          {Type: field.TypeOther, Column: fair.FieldRegion},
+			fair.FieldVenue:           {Type: field.TypeOther, Column: fair.FieldVenue},
+			fair.FieldOrganizer:       {Type: field.TypeOther, Column: fair.FieldOrganizer},
 			fair.FieldSlug:            {Type: field.TypeString, Column: fair.FieldSlug},
 			fair.FieldEdition:         {Type: field.TypeInt, Column: fair.FieldEdition},
 			fair.FieldStartsOn:        {Type: field.TypeTime, Column: fair.FieldStartsOn},
@@ -145,11 +145,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldNameSort:        {Type: field.TypeString, Column: product.FieldNameSort},
 			product.FieldExhibitorID:     {Type: field.TypeString, Column: product.FieldExhibitorID},
 			product.FieldCategoryID:      {Type: field.TypeString, Column: product.FieldCategoryID},
-			product.FieldName:            {Type: field.TypeJSON, Column: product.FieldName},
-			product.FieldDescription:     {Type: field.TypeJSON, Column: product.FieldDescription},
-			product.FieldUnit:            {Type: field.TypeJSON, Column: product.FieldUnit},
+			product.FieldName:            {Type: field.TypeOther, Column: product.FieldName},
+			product.FieldDescription:     {Type: field.TypeOther, Column: product.FieldDescription},
+			product.FieldUnit:            {Type: field.TypeOther, Column: product.FieldUnit},
+			product.FieldPrice:           {Type: field.TypeOther, Column: product.FieldPrice},
 			product.FieldPriceMinorUnits: {Type: field.TypeInt64, Column: product.FieldPriceMinorUnits},
-			product.FieldCurrency:        {Type: field.TypeString, Column: product.FieldCurrency},
 			product.FieldLabels:          {Type: field.TypeJSON, Column: product.FieldLabels},
 			product.FieldAvailable:       {Type: field.TypeBool, Column: product.FieldAvailable},
 			product.FieldImageUrls:       {Type: field.TypeJSON, Column: product.FieldImageUrls},
@@ -210,23 +210,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Session",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			session.FieldCreatedAt:      {Type: field.TypeTime, Column: session.FieldCreatedAt},
-			session.FieldUpdatedAt:      {Type: field.TypeTime, Column: session.FieldUpdatedAt},
-			session.FieldFairID:         {Type: field.TypeString, Column: session.FieldFairID},
-			session.FieldSpaceID:        {Type: field.TypeString, Column: session.FieldSpaceID},
-			session.FieldTitle:          {Type: field.TypeJSON, Column: session.FieldTitle},
-			session.FieldDescription:    {Type: field.TypeJSON, Column: session.FieldDescription},
-			session.FieldAudience:       {Type: field.TypeJSON, Column: session.FieldAudience},
-			session.FieldKind:           {Type: field.TypeEnum, Column: session.FieldKind},
-			session.FieldTopics:         {Type: field.TypeJSON, Column: session.FieldTopics},
-			session.FieldLanguages:      {Type: field.TypeJSON, Column: session.FieldLanguages},
-			session.FieldStartsAt:       {Type: field.TypeTime, Column: session.FieldStartsAt},
-			session.FieldEndsAt:         {Type: field.TypeTime, Column: session.FieldEndsAt},
-			session.FieldCapacity:       {Type: field.TypeInt, Column: session.FieldCapacity},
-			session.FieldStatus:         {Type: field.TypeEnum, Column: session.FieldStatus},
-			session.FieldVersion:        {Type: field.TypeInt, Column: session.FieldVersion},
-			session.FieldConfirmedCount: {Type: field.TypeInt, Column: session.FieldConfirmedCount},
-			session.FieldPublished:      {Type: field.TypeBool, Column: session.FieldPublished},
+			session.FieldCreatedAt:   {Type: field.TypeTime, Column: session.FieldCreatedAt},
+			session.FieldUpdatedAt:   {Type: field.TypeTime, Column: session.FieldUpdatedAt},
+			session.FieldFairID:      {Type: field.TypeString, Column: session.FieldFairID},
+			session.FieldSpaceID:     {Type: field.TypeString, Column: session.FieldSpaceID},
+			session.FieldTitle:       {Type: field.TypeOther, Column: session.FieldTitle},
+			session.FieldDescription: {Type: field.TypeOther, Column: session.FieldDescription},
+			session.FieldAudience:    {Type: field.TypeOther, Column: session.FieldAudience},
+			session.FieldKind:        {Type: field.TypeEnum, Column: session.FieldKind},
+			session.FieldTopics:      {Type: field.TypeJSON, Column: session.FieldTopics},
+			session.FieldLanguages:   {Type: field.TypeJSON, Column: session.FieldLanguages},
+			session.FieldStartsAt:    {Type: field.TypeTime, Column: session.FieldStartsAt},
+			session.FieldEndsAt:      {Type: field.TypeTime, Column: session.FieldEndsAt},
+			session.FieldCapacity:    {Type: field.TypeInt, Column: session.FieldCapacity},
+			session.FieldStatus:      {Type: field.TypeEnum, Column: session.FieldStatus},
+			session.FieldVersion:     {Type: field.TypeInt, Column: session.FieldVersion},
+			session.FieldSeatsLeft:   {Type: field.TypeInt, Column: session.FieldSeatsLeft},
+			session.FieldPublished:   {Type: field.TypeBool, Column: session.FieldPublished},
 		},
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
@@ -244,8 +244,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			space.FieldUpdatedAt:   {Type: field.TypeTime, Column: space.FieldUpdatedAt},
 			space.FieldNameSort:    {Type: field.TypeString, Column: space.FieldNameSort},
 			space.FieldFairID:      {Type: field.TypeString, Column: space.FieldFairID},
-			space.FieldName:        {Type: field.TypeJSON, Column: space.FieldName},
-			space.FieldDescription: {Type: field.TypeJSON, Column: space.FieldDescription},
+			space.FieldName:        {Type: field.TypeOther, Column: space.FieldName},
+			space.FieldDescription: {Type: field.TypeOther, Column: space.FieldDescription},
 			space.FieldKind:        {Type: field.TypeEnum, Column: space.FieldKind},
 			space.FieldCapacity:    {Type: field.TypeInt, Column: space.FieldCapacity},
 			space.FieldPosition:    {Type: field.TypeInt, Column: space.FieldPosition},
@@ -266,7 +266,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			speaker.FieldUpdatedAt:    {Type: field.TypeTime, Column: speaker.FieldUpdatedAt},
 			speaker.FieldName:         {Type: field.TypeString, Column: speaker.FieldName},
 			speaker.FieldOrganization: {Type: field.TypeString, Column: speaker.FieldOrganization},
-			speaker.FieldBio:          {Type: field.TypeJSON, Column: speaker.FieldBio},
+			speaker.FieldBio:          {Type: field.TypeOther, Column: speaker.FieldBio},
 			speaker.FieldPhotoURL:     {Type: field.TypeString, Column: speaker.FieldPhotoURL},
 		},
 	}
@@ -789,13 +789,13 @@ func (f *CategoryFilter) WhereParentID(p entql.StringP) {
 	f.Where(p.Field(category.FieldParentID))
 }
 
-// WhereName applies the entql json.RawMessage predicate on the name field.
-func (f *CategoryFilter) WhereName(p entql.BytesP) {
+// WhereName applies the entql other predicate on the name field.
+func (f *CategoryFilter) WhereName(p entql.OtherP) {
 	f.Where(p.Field(category.FieldName))
 }
 
-// WhereDescription applies the entql json.RawMessage predicate on the description field.
-func (f *CategoryFilter) WhereDescription(p entql.BytesP) {
+// WhereDescription applies the entql other predicate on the description field.
+func (f *CategoryFilter) WhereDescription(p entql.OtherP) {
 	f.Where(p.Field(category.FieldDescription))
 }
 
@@ -906,18 +906,18 @@ func (f *ExhibitorFilter) WhereNameSort(p entql.StringP) {
 	f.Where(p.Field(exhibitor.FieldNameSort))
 }
 
-// WhereName applies the entql json.RawMessage predicate on the name field.
-func (f *ExhibitorFilter) WhereName(p entql.BytesP) {
+// WhereName applies the entql other predicate on the name field.
+func (f *ExhibitorFilter) WhereName(p entql.OtherP) {
 	f.Where(p.Field(exhibitor.FieldName))
 }
 
-// WhereDescription applies the entql json.RawMessage predicate on the description field.
-func (f *ExhibitorFilter) WhereDescription(p entql.BytesP) {
+// WhereDescription applies the entql other predicate on the description field.
+func (f *ExhibitorFilter) WhereDescription(p entql.OtherP) {
 	f.Where(p.Field(exhibitor.FieldDescription))
 }
 
-// WhereCommune applies the entql json.RawMessage predicate on the commune field.
-func (f *ExhibitorFilter) WhereCommune(p entql.BytesP) {
+// WhereCommune applies the entql other predicate on the commune field.
+func (f *ExhibitorFilter) WhereCommune(p entql.OtherP) {
 	f.Where(p.Field(exhibitor.FieldCommune))
 }
 
@@ -1097,33 +1097,33 @@ func (f *FairFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(fair.FieldUpdatedAt))
 }
 
-// WhereName applies the entql json.RawMessage predicate on the name field.
-func (f *FairFilter) WhereName(p entql.BytesP) {
+// WhereName applies the entql other predicate on the name field.
+func (f *FairFilter) WhereName(p entql.OtherP) {
 	f.Where(p.Field(fair.FieldName))
 }
 
-// WhereTheme applies the entql json.RawMessage predicate on the theme field.
-func (f *FairFilter) WhereTheme(p entql.BytesP) {
+// WhereTheme applies the entql other predicate on the theme field.
+func (f *FairFilter) WhereTheme(p entql.OtherP) {
 	f.Where(p.Field(fair.FieldTheme))
 }
 
-// WhereCity applies the entql json.RawMessage predicate on the city field.
-func (f *FairFilter) WhereCity(p entql.BytesP) {
+// WhereCity applies the entql other predicate on the city field.
+func (f *FairFilter) WhereCity(p entql.OtherP) {
 	f.Where(p.Field(fair.FieldCity))
 }
 
-// WhereRegion applies the entql json.RawMessage predicate on the region field.
-func (f *FairFilter) WhereRegion(p entql.BytesP) {
+// WhereRegion applies the entql other predicate on the region field.
+func (f *FairFilter) WhereRegion(p entql.OtherP) {
 	f.Where(p.Field(fair.FieldRegion))
 }
 
-// WhereVenue applies the entql json.RawMessage predicate on the venue field.
-func (f *FairFilter) WhereVenue(p entql.BytesP) {
+// WhereVenue applies the entql other predicate on the venue field.
+func (f *FairFilter) WhereVenue(p entql.OtherP) {
 	f.Where(p.Field(fair.FieldVenue))
 }
 
-// WhereOrganizer applies the entql json.RawMessage predicate on the organizer field.
-func (f *FairFilter) WhereOrganizer(p entql.BytesP) {
+// WhereOrganizer applies the entql other predicate on the organizer field.
+func (f *FairFilter) WhereOrganizer(p entql.OtherP) {
 	f.Where(p.Field(fair.FieldOrganizer))
 }
 
@@ -1288,29 +1288,29 @@ func (f *ProductFilter) WhereCategoryID(p entql.StringP) {
 	f.Where(p.Field(product.FieldCategoryID))
 }
 
-// WhereName applies the entql json.RawMessage predicate on the name field.
-func (f *ProductFilter) WhereName(p entql.BytesP) {
+// WhereName applies the entql other predicate on the name field.
+func (f *ProductFilter) WhereName(p entql.OtherP) {
 	f.Where(p.Field(product.FieldName))
 }
 
-// WhereDescription applies the entql json.RawMessage predicate on the description field.
-func (f *ProductFilter) WhereDescription(p entql.BytesP) {
+// WhereDescription applies the entql other predicate on the description field.
+func (f *ProductFilter) WhereDescription(p entql.OtherP) {
 	f.Where(p.Field(product.FieldDescription))
 }
 
-// WhereUnit applies the entql json.RawMessage predicate on the unit field.
-func (f *ProductFilter) WhereUnit(p entql.BytesP) {
+// WhereUnit applies the entql other predicate on the unit field.
+func (f *ProductFilter) WhereUnit(p entql.OtherP) {
 	f.Where(p.Field(product.FieldUnit))
+}
+
+// WherePrice applies the entql other predicate on the price field.
+func (f *ProductFilter) WherePrice(p entql.OtherP) {
+	f.Where(p.Field(product.FieldPrice))
 }
 
 // WherePriceMinorUnits applies the entql int64 predicate on the price_minor_units field.
 func (f *ProductFilter) WherePriceMinorUnits(p entql.Int64P) {
 	f.Where(p.Field(product.FieldPriceMinorUnits))
-}
-
-// WhereCurrency applies the entql string predicate on the currency field.
-func (f *ProductFilter) WhereCurrency(p entql.StringP) {
-	f.Where(p.Field(product.FieldCurrency))
 }
 
 // WhereLabels applies the entql json.RawMessage predicate on the labels field.
@@ -1642,18 +1642,18 @@ func (f *SessionFilter) WhereSpaceID(p entql.StringP) {
 	f.Where(p.Field(session.FieldSpaceID))
 }
 
-// WhereTitle applies the entql json.RawMessage predicate on the title field.
-func (f *SessionFilter) WhereTitle(p entql.BytesP) {
+// WhereTitle applies the entql other predicate on the title field.
+func (f *SessionFilter) WhereTitle(p entql.OtherP) {
 	f.Where(p.Field(session.FieldTitle))
 }
 
-// WhereDescription applies the entql json.RawMessage predicate on the description field.
-func (f *SessionFilter) WhereDescription(p entql.BytesP) {
+// WhereDescription applies the entql other predicate on the description field.
+func (f *SessionFilter) WhereDescription(p entql.OtherP) {
 	f.Where(p.Field(session.FieldDescription))
 }
 
-// WhereAudience applies the entql json.RawMessage predicate on the audience field.
-func (f *SessionFilter) WhereAudience(p entql.BytesP) {
+// WhereAudience applies the entql other predicate on the audience field.
+func (f *SessionFilter) WhereAudience(p entql.OtherP) {
 	f.Where(p.Field(session.FieldAudience))
 }
 
@@ -1697,9 +1697,9 @@ func (f *SessionFilter) WhereVersion(p entql.IntP) {
 	f.Where(p.Field(session.FieldVersion))
 }
 
-// WhereConfirmedCount applies the entql int predicate on the confirmed_count field.
-func (f *SessionFilter) WhereConfirmedCount(p entql.IntP) {
-	f.Where(p.Field(session.FieldConfirmedCount))
+// WhereSeatsLeft applies the entql int predicate on the seats_left field.
+func (f *SessionFilter) WhereSeatsLeft(p entql.IntP) {
+	f.Where(p.Field(session.FieldSeatsLeft))
 }
 
 // WherePublished applies the entql bool predicate on the published field.
@@ -1837,13 +1837,13 @@ func (f *SpaceFilter) WhereFairID(p entql.StringP) {
 	f.Where(p.Field(space.FieldFairID))
 }
 
-// WhereName applies the entql json.RawMessage predicate on the name field.
-func (f *SpaceFilter) WhereName(p entql.BytesP) {
+// WhereName applies the entql other predicate on the name field.
+func (f *SpaceFilter) WhereName(p entql.OtherP) {
 	f.Where(p.Field(space.FieldName))
 }
 
-// WhereDescription applies the entql json.RawMessage predicate on the description field.
-func (f *SpaceFilter) WhereDescription(p entql.BytesP) {
+// WhereDescription applies the entql other predicate on the description field.
+func (f *SpaceFilter) WhereDescription(p entql.OtherP) {
 	f.Where(p.Field(space.FieldDescription))
 }
 
@@ -1950,8 +1950,8 @@ func (f *SpeakerFilter) WhereOrganization(p entql.StringP) {
 	f.Where(p.Field(speaker.FieldOrganization))
 }
 
-// WhereBio applies the entql json.RawMessage predicate on the bio field.
-func (f *SpeakerFilter) WhereBio(p entql.BytesP) {
+// WhereBio applies the entql other predicate on the bio field.
+func (f *SpeakerFilter) WhereBio(p entql.OtherP) {
 	f.Where(p.Field(speaker.FieldBio))
 }
 

@@ -128,8 +128,10 @@ func (*Exhibitor) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case exhibitor.FieldName, exhibitor.FieldDescription, exhibitor.FieldCommune, exhibitor.FieldLabels:
+		case exhibitor.FieldLabels:
 			values[i] = new([]byte)
+		case exhibitor.FieldName, exhibitor.FieldDescription, exhibitor.FieldCommune:
+			values[i] = new(i18n.Text)
 		case exhibitor.FieldWomenLed, exhibitor.FieldYouthLed, exhibitor.FieldPublished:
 			values[i] = new(sql.NullBool)
 		case exhibitor.FieldFoundedYear, exhibitor.FieldMemberCount:
@@ -178,28 +180,22 @@ func (_m *Exhibitor) assignValues(columns []string, values []any) error {
 				_m.NameSort = value.String
 			}
 		case exhibitor.FieldName:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Name); err != nil {
-					return fmt.Errorf("unmarshal field name: %w", err)
-				}
+			} else if value != nil {
+				_m.Name = *value
 			}
 		case exhibitor.FieldDescription:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field description", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Description); err != nil {
-					return fmt.Errorf("unmarshal field description: %w", err)
-				}
+			} else if value != nil {
+				_m.Description = *value
 			}
 		case exhibitor.FieldCommune:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field commune", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Commune); err != nil {
-					return fmt.Errorf("unmarshal field commune: %w", err)
-				}
+			} else if value != nil {
+				_m.Commune = *value
 			}
 		case exhibitor.FieldSlug:
 			if value, ok := values[i].(*sql.NullString); !ok {

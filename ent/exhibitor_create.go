@@ -574,15 +574,15 @@ func (_c *ExhibitorCreate) createSpec() (*Exhibitor, *sqlgraph.CreateSpec) {
 		_node.NameSort = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
-		_spec.SetField(exhibitor.FieldName, field.TypeJSON, value)
+		_spec.SetField(exhibitor.FieldName, field.TypeOther, value)
 		_node.Name = value
 	}
 	if value, ok := _c.mutation.Description(); ok {
-		_spec.SetField(exhibitor.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(exhibitor.FieldDescription, field.TypeOther, value)
 		_node.Description = value
 	}
 	if value, ok := _c.mutation.Commune(); ok {
-		_spec.SetField(exhibitor.FieldCommune, field.TypeJSON, value)
+		_spec.SetField(exhibitor.FieldCommune, field.TypeOther, value)
 		_node.Commune = value
 	}
 	if value, ok := _c.mutation.Slug(); ok {

@@ -596,13 +596,13 @@ func (_u *ExhibitorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.SetField(exhibitor.FieldNameSort, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(exhibitor.FieldName, field.TypeJSON, value)
+		_spec.SetField(exhibitor.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(exhibitor.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(exhibitor.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Commune(); ok {
-		_spec.SetField(exhibitor.FieldCommune, field.TypeJSON, value)
+		_spec.SetField(exhibitor.FieldCommune, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Slug(); ok {
 		_spec.SetField(exhibitor.FieldSlug, field.TypeString, value)
@@ -1467,13 +1467,13 @@ func (_u *ExhibitorUpdateOne) sqlSave(ctx context.Context) (_node *Exhibitor, er
 		_spec.SetField(exhibitor.FieldNameSort, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(exhibitor.FieldName, field.TypeJSON, value)
+		_spec.SetField(exhibitor.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(exhibitor.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(exhibitor.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Commune(); ok {
-		_spec.SetField(exhibitor.FieldCommune, field.TypeJSON, value)
+		_spec.SetField(exhibitor.FieldCommune, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Slug(); ok {
 		_spec.SetField(exhibitor.FieldSlug, field.TypeString, value)

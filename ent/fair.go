@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"encoding/json"
 	"fmt"
 	"maarid/ent/fair"
 	"maarid/i18n"
@@ -121,7 +120,7 @@ func (*Fair) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case fair.FieldName, fair.FieldTheme, fair.FieldCity, fair.FieldRegion, fair.FieldVenue, fair.FieldOrganizer:
-			values[i] = new([]byte)
+			values[i] = new(i18n.Text)
 		case fair.FieldDemo:
 			values[i] = new(sql.NullBool)
 		case fair.FieldEdition, fair.FieldAreaSqm:
@@ -164,52 +163,40 @@ func (_m *Fair) assignValues(columns []string, values []any) error {
 				_m.UpdatedAt = value.Time
 			}
 		case fair.FieldName:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Name); err != nil {
-					return fmt.Errorf("unmarshal field name: %w", err)
-				}
+			} else if value != nil {
+				_m.Name = *value
 			}
 		case fair.FieldTheme:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field theme", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Theme); err != nil {
-					return fmt.Errorf("unmarshal field theme: %w", err)
-				}
+			} else if value != nil {
+				_m.Theme = *value
 			}
 		case fair.FieldCity:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field city", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.City); err != nil {
-					return fmt.Errorf("unmarshal field city: %w", err)
-				}
+			} else if value != nil {
+				_m.City = *value
 			}
 		case fair.FieldRegion:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field region", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Region); err != nil {
-					return fmt.Errorf("unmarshal field region: %w", err)
-				}
+			} else if value != nil {
+				_m.Region = *value
 			}
 		case fair.FieldVenue:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field venue", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Venue); err != nil {
-					return fmt.Errorf("unmarshal field venue: %w", err)
-				}
+			} else if value != nil {
+				_m.Venue = *value
 			}
 		case fair.FieldOrganizer:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field organizer", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Organizer); err != nil {
-					return fmt.Errorf("unmarshal field organizer: %w", err)
-				}
+			} else if value != nil {
+				_m.Organizer = *value
 			}
 		case fair.FieldSlug:
 			if value, ok := values[i].(*sql.NullString); !ok {

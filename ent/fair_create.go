@@ -507,27 +507,27 @@ func (_c *FairCreate) createSpec() (*Fair, *sqlgraph.CreateSpec) {
 		_node.UpdatedAt = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
-		_spec.SetField(fair.FieldName, field.TypeJSON, value)
+		_spec.SetField(fair.FieldName, field.TypeOther, value)
 		_node.Name = value
 	}
 	if value, ok := _c.mutation.Theme(); ok {
-		_spec.SetField(fair.FieldTheme, field.TypeJSON, value)
+		_spec.SetField(fair.FieldTheme, field.TypeOther, value)
 		_node.Theme = value
 	}
 	if value, ok := _c.mutation.City(); ok {
-		_spec.SetField(fair.FieldCity, field.TypeJSON, value)
+		_spec.SetField(fair.FieldCity, field.TypeOther, value)
 		_node.City = value
 	}
 	if value, ok := _c.mutation.Region(); ok {
-		_spec.SetField(fair.FieldRegion, field.TypeJSON, value)
+		_spec.SetField(fair.FieldRegion, field.TypeOther, value)
 		_node.Region = value
 	}
 	if value, ok := _c.mutation.Venue(); ok {
-		_spec.SetField(fair.FieldVenue, field.TypeJSON, value)
+		_spec.SetField(fair.FieldVenue, field.TypeOther, value)
 		_node.Venue = value
 	}
 	if value, ok := _c.mutation.Organizer(); ok {
-		_spec.SetField(fair.FieldOrganizer, field.TypeJSON, value)
+		_spec.SetField(fair.FieldOrganizer, field.TypeOther, value)
 		_node.Organizer = value
 	}
 	if value, ok := _c.mutation.Slug(); ok {

@@ -474,22 +474,22 @@ func (_u *FairUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.SetField(fair.FieldUpdatedAt, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(fair.FieldName, field.TypeJSON, value)
+		_spec.SetField(fair.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Theme(); ok {
-		_spec.SetField(fair.FieldTheme, field.TypeJSON, value)
+		_spec.SetField(fair.FieldTheme, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.City(); ok {
-		_spec.SetField(fair.FieldCity, field.TypeJSON, value)
+		_spec.SetField(fair.FieldCity, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Region(); ok {
-		_spec.SetField(fair.FieldRegion, field.TypeJSON, value)
+		_spec.SetField(fair.FieldRegion, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Venue(); ok {
-		_spec.SetField(fair.FieldVenue, field.TypeJSON, value)
+		_spec.SetField(fair.FieldVenue, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Organizer(); ok {
-		_spec.SetField(fair.FieldOrganizer, field.TypeJSON, value)
+		_spec.SetField(fair.FieldOrganizer, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Slug(); ok {
 		_spec.SetField(fair.FieldSlug, field.TypeString, value)
@@ -1195,22 +1195,22 @@ func (_u *FairUpdateOne) sqlSave(ctx context.Context) (_node *Fair, err error) {
 		_spec.SetField(fair.FieldUpdatedAt, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(fair.FieldName, field.TypeJSON, value)
+		_spec.SetField(fair.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Theme(); ok {
-		_spec.SetField(fair.FieldTheme, field.TypeJSON, value)
+		_spec.SetField(fair.FieldTheme, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.City(); ok {
-		_spec.SetField(fair.FieldCity, field.TypeJSON, value)
+		_spec.SetField(fair.FieldCity, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Region(); ok {
-		_spec.SetField(fair.FieldRegion, field.TypeJSON, value)
+		_spec.SetField(fair.FieldRegion, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Venue(); ok {
-		_spec.SetField(fair.FieldVenue, field.TypeJSON, value)
+		_spec.SetField(fair.FieldVenue, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Organizer(); ok {
-		_spec.SetField(fair.FieldOrganizer, field.TypeJSON, value)
+		_spec.SetField(fair.FieldOrganizer, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Slug(); ok {
 		_spec.SetField(fair.FieldSlug, field.TypeString, value)

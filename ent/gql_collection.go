@@ -173,6 +173,16 @@ func (_q *CategoryQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, category.FieldParentID)
 				fieldSeen[category.FieldParentID] = struct{}{}
 			}
+		case "name", "nameTranslations":
+			if _, ok := fieldSeen[category.FieldName]; !ok {
+				selectedFields = append(selectedFields, category.FieldName)
+				fieldSeen[category.FieldName] = struct{}{}
+			}
+		case "description", "descriptionTranslations":
+			if _, ok := fieldSeen[category.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, category.FieldDescription)
+				fieldSeen[category.FieldDescription] = struct{}{}
+			}
 		case "slug":
 			if _, ok := fieldSeen[category.FieldSlug]; !ok {
 				selectedFields = append(selectedFields, category.FieldSlug)
@@ -384,6 +394,21 @@ func (_q *ExhibitorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[exhibitor.FieldUpdatedAt]; !ok {
 				selectedFields = append(selectedFields, exhibitor.FieldUpdatedAt)
 				fieldSeen[exhibitor.FieldUpdatedAt] = struct{}{}
+			}
+		case "name", "nameTranslations":
+			if _, ok := fieldSeen[exhibitor.FieldName]; !ok {
+				selectedFields = append(selectedFields, exhibitor.FieldName)
+				fieldSeen[exhibitor.FieldName] = struct{}{}
+			}
+		case "description", "descriptionTranslations":
+			if _, ok := fieldSeen[exhibitor.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, exhibitor.FieldDescription)
+				fieldSeen[exhibitor.FieldDescription] = struct{}{}
+			}
+		case "commune", "communeTranslations":
+			if _, ok := fieldSeen[exhibitor.FieldCommune]; !ok {
+				selectedFields = append(selectedFields, exhibitor.FieldCommune)
+				fieldSeen[exhibitor.FieldCommune] = struct{}{}
 			}
 		case "slug":
 			if _, ok := fieldSeen[exhibitor.FieldSlug]; !ok {
@@ -731,6 +756,36 @@ func (_q *FairQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, fair.FieldUpdatedAt)
 				fieldSeen[fair.FieldUpdatedAt] = struct{}{}
 			}
+		case "name", "nameTranslations":
+			if _, ok := fieldSeen[fair.FieldName]; !ok {
+				selectedFields = append(selectedFields, fair.FieldName)
+				fieldSeen[fair.FieldName] = struct{}{}
+			}
+		case "theme", "themeTranslations":
+			if _, ok := fieldSeen[fair.FieldTheme]; !ok {
+				selectedFields = append(selectedFields, fair.FieldTheme)
+				fieldSeen[fair.FieldTheme] = struct{}{}
+			}
+		case "city", "cityTranslations":
+			if _, ok := fieldSeen[fair.FieldCity]; !ok {
+				selectedFields = append(selectedFields, fair.FieldCity)
+				fieldSeen[fair.FieldCity] = struct{}{}
+			}
+		case "region", "regionTranslations":
+			if _, ok := fieldSeen[fair.FieldRegion]; !ok {
+				selectedFields = append(selectedFields, fair.FieldRegion)
+				fieldSeen[fair.FieldRegion] = struct{}{}
+			}
+		case "venue", "venueTranslations":
+			if _, ok := fieldSeen[fair.FieldVenue]; !ok {
+				selectedFields = append(selectedFields, fair.FieldVenue)
+				fieldSeen[fair.FieldVenue] = struct{}{}
+			}
+		case "organizer", "organizerTranslations":
+			if _, ok := fieldSeen[fair.FieldOrganizer]; !ok {
+				selectedFields = append(selectedFields, fair.FieldOrganizer)
+				fieldSeen[fair.FieldOrganizer] = struct{}{}
+			}
 		case "slug":
 			if _, ok := fieldSeen[fair.FieldSlug]; !ok {
 				selectedFields = append(selectedFields, fair.FieldSlug)
@@ -911,6 +966,26 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, product.FieldCategoryID)
 				fieldSeen[product.FieldCategoryID] = struct{}{}
 			}
+		case "name", "nameTranslations":
+			if _, ok := fieldSeen[product.FieldName]; !ok {
+				selectedFields = append(selectedFields, product.FieldName)
+				fieldSeen[product.FieldName] = struct{}{}
+			}
+		case "description", "descriptionTranslations":
+			if _, ok := fieldSeen[product.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, product.FieldDescription)
+				fieldSeen[product.FieldDescription] = struct{}{}
+			}
+		case "unit", "unitTranslations":
+			if _, ok := fieldSeen[product.FieldUnit]; !ok {
+				selectedFields = append(selectedFields, product.FieldUnit)
+				fieldSeen[product.FieldUnit] = struct{}{}
+			}
+		case "price":
+			if _, ok := fieldSeen[product.FieldPrice]; !ok {
+				selectedFields = append(selectedFields, product.FieldPrice)
+				fieldSeen[product.FieldPrice] = struct{}{}
+			}
 		case "labels":
 			if _, ok := fieldSeen[product.FieldLabels]; !ok {
 				selectedFields = append(selectedFields, product.FieldLabels)
@@ -1084,6 +1159,21 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, session.FieldSpaceID)
 				fieldSeen[session.FieldSpaceID] = struct{}{}
 			}
+		case "title", "titleTranslations":
+			if _, ok := fieldSeen[session.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, session.FieldTitle)
+				fieldSeen[session.FieldTitle] = struct{}{}
+			}
+		case "description", "descriptionTranslations":
+			if _, ok := fieldSeen[session.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, session.FieldDescription)
+				fieldSeen[session.FieldDescription] = struct{}{}
+			}
+		case "audience", "audienceTranslations":
+			if _, ok := fieldSeen[session.FieldAudience]; !ok {
+				selectedFields = append(selectedFields, session.FieldAudience)
+				fieldSeen[session.FieldAudience] = struct{}{}
+			}
 		case "kind":
 			if _, ok := fieldSeen[session.FieldKind]; !ok {
 				selectedFields = append(selectedFields, session.FieldKind)
@@ -1123,6 +1213,11 @@ func (_q *SessionQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[session.FieldVersion]; !ok {
 				selectedFields = append(selectedFields, session.FieldVersion)
 				fieldSeen[session.FieldVersion] = struct{}{}
+			}
+		case "seatsLeft":
+			if _, ok := fieldSeen[session.FieldSeatsLeft]; !ok {
+				selectedFields = append(selectedFields, session.FieldSeatsLeft)
+				fieldSeen[session.FieldSeatsLeft] = struct{}{}
 			}
 		case "published":
 			if _, ok := fieldSeen[session.FieldPublished]; !ok {
@@ -1338,6 +1433,16 @@ func (_q *SpaceQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, space.FieldFairID)
 				fieldSeen[space.FieldFairID] = struct{}{}
 			}
+		case "name", "nameTranslations":
+			if _, ok := fieldSeen[space.FieldName]; !ok {
+				selectedFields = append(selectedFields, space.FieldName)
+				fieldSeen[space.FieldName] = struct{}{}
+			}
+		case "description", "descriptionTranslations":
+			if _, ok := fieldSeen[space.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, space.FieldDescription)
+				fieldSeen[space.FieldDescription] = struct{}{}
+			}
 		case "kind":
 			if _, ok := fieldSeen[space.FieldKind]; !ok {
 				selectedFields = append(selectedFields, space.FieldKind)
@@ -1475,6 +1580,11 @@ func (_q *SpeakerQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[speaker.FieldOrganization]; !ok {
 				selectedFields = append(selectedFields, speaker.FieldOrganization)
 				fieldSeen[speaker.FieldOrganization] = struct{}{}
+			}
+		case "bio", "bioTranslations":
+			if _, ok := fieldSeen[speaker.FieldBio]; !ok {
+				selectedFields = append(selectedFields, speaker.FieldBio)
+				fieldSeen[speaker.FieldBio] = struct{}{}
 			}
 		case "photoURL":
 			if _, ok := fieldSeen[speaker.FieldPhotoURL]; !ok {

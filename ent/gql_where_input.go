@@ -1589,21 +1589,6 @@ type ProductWhereInput struct {
 	PriceMinorUnitsLT    *int64  `json:"priceMinorUnitsLT,omitempty"`
 	PriceMinorUnitsLTE   *int64  `json:"priceMinorUnitsLTE,omitempty"`
 
-	// "currency" field predicates.
-	Currency             *string  `json:"currency,omitempty"`
-	CurrencyNEQ          *string  `json:"currencyNEQ,omitempty"`
-	CurrencyIn           []string `json:"currencyIn,omitempty"`
-	CurrencyNotIn        []string `json:"currencyNotIn,omitempty"`
-	CurrencyGT           *string  `json:"currencyGT,omitempty"`
-	CurrencyGTE          *string  `json:"currencyGTE,omitempty"`
-	CurrencyLT           *string  `json:"currencyLT,omitempty"`
-	CurrencyLTE          *string  `json:"currencyLTE,omitempty"`
-	CurrencyContains     *string  `json:"currencyContains,omitempty"`
-	CurrencyHasPrefix    *string  `json:"currencyHasPrefix,omitempty"`
-	CurrencyHasSuffix    *string  `json:"currencyHasSuffix,omitempty"`
-	CurrencyEqualFold    *string  `json:"currencyEqualFold,omitempty"`
-	CurrencyContainsFold *string  `json:"currencyContainsFold,omitempty"`
-
 	// "available" field predicates.
 	Available    *bool `json:"available,omitempty"`
 	AvailableNEQ *bool `json:"availableNEQ,omitempty"`
@@ -1878,45 +1863,6 @@ func (i *ProductWhereInput) P() (predicate.Product, error) {
 	if i.PriceMinorUnitsLTE != nil {
 		predicates = append(predicates, product.PriceMinorUnitsLTE(*i.PriceMinorUnitsLTE))
 	}
-	if i.Currency != nil {
-		predicates = append(predicates, product.CurrencyEQ(*i.Currency))
-	}
-	if i.CurrencyNEQ != nil {
-		predicates = append(predicates, product.CurrencyNEQ(*i.CurrencyNEQ))
-	}
-	if len(i.CurrencyIn) > 0 {
-		predicates = append(predicates, product.CurrencyIn(i.CurrencyIn...))
-	}
-	if len(i.CurrencyNotIn) > 0 {
-		predicates = append(predicates, product.CurrencyNotIn(i.CurrencyNotIn...))
-	}
-	if i.CurrencyGT != nil {
-		predicates = append(predicates, product.CurrencyGT(*i.CurrencyGT))
-	}
-	if i.CurrencyGTE != nil {
-		predicates = append(predicates, product.CurrencyGTE(*i.CurrencyGTE))
-	}
-	if i.CurrencyLT != nil {
-		predicates = append(predicates, product.CurrencyLT(*i.CurrencyLT))
-	}
-	if i.CurrencyLTE != nil {
-		predicates = append(predicates, product.CurrencyLTE(*i.CurrencyLTE))
-	}
-	if i.CurrencyContains != nil {
-		predicates = append(predicates, product.CurrencyContains(*i.CurrencyContains))
-	}
-	if i.CurrencyHasPrefix != nil {
-		predicates = append(predicates, product.CurrencyHasPrefix(*i.CurrencyHasPrefix))
-	}
-	if i.CurrencyHasSuffix != nil {
-		predicates = append(predicates, product.CurrencyHasSuffix(*i.CurrencyHasSuffix))
-	}
-	if i.CurrencyEqualFold != nil {
-		predicates = append(predicates, product.CurrencyEqualFold(*i.CurrencyEqualFold))
-	}
-	if i.CurrencyContainsFold != nil {
-		predicates = append(predicates, product.CurrencyContainsFold(*i.CurrencyContainsFold))
-	}
 	if i.Available != nil {
 		predicates = append(predicates, product.AvailableEQ(*i.Available))
 	}
@@ -2100,6 +2046,18 @@ type SessionWhereInput struct {
 	VersionGTE   *int  `json:"versionGTE,omitempty"`
 	VersionLT    *int  `json:"versionLT,omitempty"`
 	VersionLTE   *int  `json:"versionLTE,omitempty"`
+
+	// "seats_left" field predicates.
+	SeatsLeft       *int  `json:"seatsLeft,omitempty"`
+	SeatsLeftNEQ    *int  `json:"seatsLeftNEQ,omitempty"`
+	SeatsLeftIn     []int `json:"seatsLeftIn,omitempty"`
+	SeatsLeftNotIn  []int `json:"seatsLeftNotIn,omitempty"`
+	SeatsLeftGT     *int  `json:"seatsLeftGT,omitempty"`
+	SeatsLeftGTE    *int  `json:"seatsLeftGTE,omitempty"`
+	SeatsLeftLT     *int  `json:"seatsLeftLT,omitempty"`
+	SeatsLeftLTE    *int  `json:"seatsLeftLTE,omitempty"`
+	SeatsLeftIsNil  bool  `json:"seatsLeftIsNil,omitempty"`
+	SeatsLeftNotNil bool  `json:"seatsLeftNotNil,omitempty"`
 
 	// "published" field predicates.
 	Published    *bool `json:"published,omitempty"`
@@ -2476,6 +2434,36 @@ func (i *SessionWhereInput) P() (predicate.Session, error) {
 	}
 	if i.VersionLTE != nil {
 		predicates = append(predicates, session.VersionLTE(*i.VersionLTE))
+	}
+	if i.SeatsLeft != nil {
+		predicates = append(predicates, session.SeatsLeftEQ(*i.SeatsLeft))
+	}
+	if i.SeatsLeftNEQ != nil {
+		predicates = append(predicates, session.SeatsLeftNEQ(*i.SeatsLeftNEQ))
+	}
+	if len(i.SeatsLeftIn) > 0 {
+		predicates = append(predicates, session.SeatsLeftIn(i.SeatsLeftIn...))
+	}
+	if len(i.SeatsLeftNotIn) > 0 {
+		predicates = append(predicates, session.SeatsLeftNotIn(i.SeatsLeftNotIn...))
+	}
+	if i.SeatsLeftGT != nil {
+		predicates = append(predicates, session.SeatsLeftGT(*i.SeatsLeftGT))
+	}
+	if i.SeatsLeftGTE != nil {
+		predicates = append(predicates, session.SeatsLeftGTE(*i.SeatsLeftGTE))
+	}
+	if i.SeatsLeftLT != nil {
+		predicates = append(predicates, session.SeatsLeftLT(*i.SeatsLeftLT))
+	}
+	if i.SeatsLeftLTE != nil {
+		predicates = append(predicates, session.SeatsLeftLTE(*i.SeatsLeftLTE))
+	}
+	if i.SeatsLeftIsNil {
+		predicates = append(predicates, session.SeatsLeftIsNil())
+	}
+	if i.SeatsLeftNotNil {
+		predicates = append(predicates, session.SeatsLeftNotNil())
 	}
 	if i.Published != nil {
 		predicates = append(predicates, session.PublishedEQ(*i.Published))

@@ -20,6 +20,7 @@ import (
 	"maarid/ent/speaker"
 	"maarid/ent/stand"
 	"maarid/i18n"
+	"maarid/money"
 	"sync"
 	"time"
 
@@ -5355,9 +5356,9 @@ type ProductMutation struct {
 	name                 *i18n.Text
 	description          *i18n.Text
 	unit                 *i18n.Text
+	price                *money.Money
 	price_minor_units    *int64
 	addprice_minor_units *int64
-	currency             *string
 	labels               *[]string
 	appendlabels         []string
 	available            *bool
@@ -5779,6 +5780,42 @@ func (m *ProductMutation) ResetUnit() {
 	m.unit = nil
 }
 
+// SetPrice sets the "price" field.
+func (m *ProductMutation) SetPrice(value money.Money) {
+	m.price = &value
+}
+
+// Price returns the value of the "price" field in the mutation.
+func (m *ProductMutation) Price() (r money.Money, exists bool) {
+	v := m.price
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrice returns the old "price" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldPrice(ctx context.Context) (v money.Money, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrice is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrice requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrice: %w", err)
+	}
+	return oldValue.Price, nil
+}
+
+// ResetPrice resets all changes to the "price" field.
+func (m *ProductMutation) ResetPrice() {
+	m.price = nil
+}
+
 // SetPriceMinorUnits sets the "price_minor_units" field.
 func (m *ProductMutation) SetPriceMinorUnits(i int64) {
 	m.price_minor_units = &i
@@ -5833,42 +5870,6 @@ func (m *ProductMutation) AddedPriceMinorUnits() (r int64, exists bool) {
 func (m *ProductMutation) ResetPriceMinorUnits() {
 	m.price_minor_units = nil
 	m.addprice_minor_units = nil
-}
-
-// SetCurrency sets the "currency" field.
-func (m *ProductMutation) SetCurrency(s string) {
-	m.currency = &s
-}
-
-// Currency returns the value of the "currency" field in the mutation.
-func (m *ProductMutation) Currency() (r string, exists bool) {
-	v := m.currency
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldCurrency returns the old "currency" field's value of the Product entity.
-// If the Product object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ProductMutation) OldCurrency(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldCurrency requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
-	}
-	return oldValue.Currency, nil
-}
-
-// ResetCurrency resets all changes to the "currency" field.
-func (m *ProductMutation) ResetCurrency() {
-	m.currency = nil
 }
 
 // SetLabels sets the "labels" field.
@@ -6158,11 +6159,11 @@ func (m *ProductMutation) Fields() []string {
 	if m.unit != nil {
 		fields = append(fields, product.FieldUnit)
 	}
+	if m.price != nil {
+		fields = append(fields, product.FieldPrice)
+	}
 	if m.price_minor_units != nil {
 		fields = append(fields, product.FieldPriceMinorUnits)
-	}
-	if m.currency != nil {
-		fields = append(fields, product.FieldCurrency)
 	}
 	if m.labels != nil {
 		fields = append(fields, product.FieldLabels)
@@ -6200,10 +6201,10 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.Description()
 	case product.FieldUnit:
 		return m.Unit()
+	case product.FieldPrice:
+		return m.Price()
 	case product.FieldPriceMinorUnits:
 		return m.PriceMinorUnits()
-	case product.FieldCurrency:
-		return m.Currency()
 	case product.FieldLabels:
 		return m.Labels()
 	case product.FieldAvailable:
@@ -6237,10 +6238,10 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDescription(ctx)
 	case product.FieldUnit:
 		return m.OldUnit(ctx)
+	case product.FieldPrice:
+		return m.OldPrice(ctx)
 	case product.FieldPriceMinorUnits:
 		return m.OldPriceMinorUnits(ctx)
-	case product.FieldCurrency:
-		return m.OldCurrency(ctx)
 	case product.FieldLabels:
 		return m.OldLabels(ctx)
 	case product.FieldAvailable:
@@ -6314,19 +6315,19 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUnit(v)
 		return nil
+	case product.FieldPrice:
+		v, ok := value.(money.Money)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrice(v)
+		return nil
 	case product.FieldPriceMinorUnits:
 		v, ok := value.(int64)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPriceMinorUnits(v)
-		return nil
-	case product.FieldCurrency:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetCurrency(v)
 		return nil
 	case product.FieldLabels:
 		v, ok := value.([]string)
@@ -6453,11 +6454,11 @@ func (m *ProductMutation) ResetField(name string) error {
 	case product.FieldUnit:
 		m.ResetUnit()
 		return nil
+	case product.FieldPrice:
+		m.ResetPrice()
+		return nil
 	case product.FieldPriceMinorUnits:
 		m.ResetPriceMinorUnits()
-		return nil
-	case product.FieldCurrency:
-		m.ResetCurrency()
 		return nil
 	case product.FieldLabels:
 		m.ResetLabels()
@@ -8420,8 +8421,8 @@ type SessionMutation struct {
 	status               *session.Status
 	version              *int
 	addversion           *int
-	confirmed_count      *int
-	addconfirmed_count   *int
+	seats_left           *int
+	addseats_left        *int
 	published            *bool
 	clearedFields        map[string]struct{}
 	fair                 *string
@@ -9183,60 +9184,74 @@ func (m *SessionMutation) ResetVersion() {
 	m.addversion = nil
 }
 
-// SetConfirmedCount sets the "confirmed_count" field.
-func (m *SessionMutation) SetConfirmedCount(i int) {
-	m.confirmed_count = &i
-	m.addconfirmed_count = nil
+// SetSeatsLeft sets the "seats_left" field.
+func (m *SessionMutation) SetSeatsLeft(i int) {
+	m.seats_left = &i
+	m.addseats_left = nil
 }
 
-// ConfirmedCount returns the value of the "confirmed_count" field in the mutation.
-func (m *SessionMutation) ConfirmedCount() (r int, exists bool) {
-	v := m.confirmed_count
+// SeatsLeft returns the value of the "seats_left" field in the mutation.
+func (m *SessionMutation) SeatsLeft() (r int, exists bool) {
+	v := m.seats_left
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldConfirmedCount returns the old "confirmed_count" field's value of the Session entity.
+// OldSeatsLeft returns the old "seats_left" field's value of the Session entity.
 // If the Session object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SessionMutation) OldConfirmedCount(ctx context.Context) (v int, err error) {
+func (m *SessionMutation) OldSeatsLeft(ctx context.Context) (v *int, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldConfirmedCount is only allowed on UpdateOne operations")
+		return v, errors.New("OldSeatsLeft is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldConfirmedCount requires an ID field in the mutation")
+		return v, errors.New("OldSeatsLeft requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldConfirmedCount: %w", err)
+		return v, fmt.Errorf("querying old value for OldSeatsLeft: %w", err)
 	}
-	return oldValue.ConfirmedCount, nil
+	return oldValue.SeatsLeft, nil
 }
 
-// AddConfirmedCount adds i to the "confirmed_count" field.
-func (m *SessionMutation) AddConfirmedCount(i int) {
-	if m.addconfirmed_count != nil {
-		*m.addconfirmed_count += i
+// AddSeatsLeft adds i to the "seats_left" field.
+func (m *SessionMutation) AddSeatsLeft(i int) {
+	if m.addseats_left != nil {
+		*m.addseats_left += i
 	} else {
-		m.addconfirmed_count = &i
+		m.addseats_left = &i
 	}
 }
 
-// AddedConfirmedCount returns the value that was added to the "confirmed_count" field in this mutation.
-func (m *SessionMutation) AddedConfirmedCount() (r int, exists bool) {
-	v := m.addconfirmed_count
+// AddedSeatsLeft returns the value that was added to the "seats_left" field in this mutation.
+func (m *SessionMutation) AddedSeatsLeft() (r int, exists bool) {
+	v := m.addseats_left
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// ResetConfirmedCount resets all changes to the "confirmed_count" field.
-func (m *SessionMutation) ResetConfirmedCount() {
-	m.confirmed_count = nil
-	m.addconfirmed_count = nil
+// ClearSeatsLeft clears the value of the "seats_left" field.
+func (m *SessionMutation) ClearSeatsLeft() {
+	m.seats_left = nil
+	m.addseats_left = nil
+	m.clearedFields[session.FieldSeatsLeft] = struct{}{}
+}
+
+// SeatsLeftCleared returns if the "seats_left" field was cleared in this mutation.
+func (m *SessionMutation) SeatsLeftCleared() bool {
+	_, ok := m.clearedFields[session.FieldSeatsLeft]
+	return ok
+}
+
+// ResetSeatsLeft resets all changes to the "seats_left" field.
+func (m *SessionMutation) ResetSeatsLeft() {
+	m.seats_left = nil
+	m.addseats_left = nil
+	delete(m.clearedFields, session.FieldSeatsLeft)
 }
 
 // SetPublished sets the "published" field.
@@ -9571,8 +9586,8 @@ func (m *SessionMutation) Fields() []string {
 	if m.version != nil {
 		fields = append(fields, session.FieldVersion)
 	}
-	if m.confirmed_count != nil {
-		fields = append(fields, session.FieldConfirmedCount)
+	if m.seats_left != nil {
+		fields = append(fields, session.FieldSeatsLeft)
 	}
 	if m.published != nil {
 		fields = append(fields, session.FieldPublished)
@@ -9615,8 +9630,8 @@ func (m *SessionMutation) Field(name string) (ent.Value, bool) {
 		return m.Status()
 	case session.FieldVersion:
 		return m.Version()
-	case session.FieldConfirmedCount:
-		return m.ConfirmedCount()
+	case session.FieldSeatsLeft:
+		return m.SeatsLeft()
 	case session.FieldPublished:
 		return m.Published()
 	}
@@ -9658,8 +9673,8 @@ func (m *SessionMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldStatus(ctx)
 	case session.FieldVersion:
 		return m.OldVersion(ctx)
-	case session.FieldConfirmedCount:
-		return m.OldConfirmedCount(ctx)
+	case session.FieldSeatsLeft:
+		return m.OldSeatsLeft(ctx)
 	case session.FieldPublished:
 		return m.OldPublished(ctx)
 	}
@@ -9776,12 +9791,12 @@ func (m *SessionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetVersion(v)
 		return nil
-	case session.FieldConfirmedCount:
+	case session.FieldSeatsLeft:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetConfirmedCount(v)
+		m.SetSeatsLeft(v)
 		return nil
 	case session.FieldPublished:
 		v, ok := value.(bool)
@@ -9804,8 +9819,8 @@ func (m *SessionMutation) AddedFields() []string {
 	if m.addversion != nil {
 		fields = append(fields, session.FieldVersion)
 	}
-	if m.addconfirmed_count != nil {
-		fields = append(fields, session.FieldConfirmedCount)
+	if m.addseats_left != nil {
+		fields = append(fields, session.FieldSeatsLeft)
 	}
 	return fields
 }
@@ -9819,8 +9834,8 @@ func (m *SessionMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedCapacity()
 	case session.FieldVersion:
 		return m.AddedVersion()
-	case session.FieldConfirmedCount:
-		return m.AddedConfirmedCount()
+	case session.FieldSeatsLeft:
+		return m.AddedSeatsLeft()
 	}
 	return nil, false
 }
@@ -9844,12 +9859,12 @@ func (m *SessionMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddVersion(v)
 		return nil
-	case session.FieldConfirmedCount:
+	case session.FieldSeatsLeft:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.AddConfirmedCount(v)
+		m.AddSeatsLeft(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Session numeric field %s", name)
@@ -9864,6 +9879,9 @@ func (m *SessionMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(session.FieldCapacity) {
 		fields = append(fields, session.FieldCapacity)
+	}
+	if m.FieldCleared(session.FieldSeatsLeft) {
+		fields = append(fields, session.FieldSeatsLeft)
 	}
 	return fields
 }
@@ -9884,6 +9902,9 @@ func (m *SessionMutation) ClearField(name string) error {
 		return nil
 	case session.FieldCapacity:
 		m.ClearCapacity()
+		return nil
+	case session.FieldSeatsLeft:
+		m.ClearSeatsLeft()
 		return nil
 	}
 	return fmt.Errorf("unknown Session nullable field %s", name)
@@ -9938,8 +9959,8 @@ func (m *SessionMutation) ResetField(name string) error {
 	case session.FieldVersion:
 		m.ResetVersion()
 		return nil
-	case session.FieldConfirmedCount:
-		m.ResetConfirmedCount()
+	case session.FieldSeatsLeft:
+		m.ResetSeatsLeft()
 		return nil
 	case session.FieldPublished:
 		m.ResetPublished()

@@ -9,6 +9,7 @@ import (
 	"maarid/ent/exhibitor"
 	"maarid/ent/product"
 	"maarid/i18n"
+	"maarid/money"
 	"strings"
 	"time"
 
@@ -37,10 +38,10 @@ type Product struct {
 	Description i18n.Text `json:"description,omitempty"`
 	// Unit holds the value of the "unit" field.
 	Unit i18n.Text `json:"unit,omitempty"`
-	// Price in the currency's minor units (centimes for MAD).
+	// The price and its currency, stored as "3550 MAD".
+	Price money.Money `json:"price,omitempty"`
+	// The amount of price, kept by a hook, so that PRICE ordering and price filters use an index.
 	PriceMinorUnits int64 `json:"price_minor_units,omitempty"`
-	// Currency holds the value of the "currency" field.
-	Currency string `json:"currency,omitempty"`
 	// Quality signs, e.g. IGP, AOP, BIO, LABEL_AGRICOLE.
 	Labels []string `json:"labels,omitempty"`
 	// Available holds the value of the "available" field.
@@ -95,13 +96,17 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case product.FieldName, product.FieldDescription, product.FieldUnit, product.FieldLabels, product.FieldImageUrls:
+		case product.FieldLabels, product.FieldImageUrls:
 			values[i] = new([]byte)
+		case product.FieldName, product.FieldDescription, product.FieldUnit:
+			values[i] = new(i18n.Text)
+		case product.FieldPrice:
+			values[i] = new(money.Money)
 		case product.FieldAvailable, product.FieldPublished:
 			values[i] = new(sql.NullBool)
 		case product.FieldPriceMinorUnits:
 			values[i] = new(sql.NullInt64)
-		case product.FieldID, product.FieldNameSort, product.FieldExhibitorID, product.FieldCategoryID, product.FieldCurrency:
+		case product.FieldID, product.FieldNameSort, product.FieldExhibitorID, product.FieldCategoryID:
 			values[i] = new(sql.NullString)
 		case product.FieldCreatedAt, product.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -158,40 +163,34 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 				*_m.CategoryID = value.String
 			}
 		case product.FieldName:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Name); err != nil {
-					return fmt.Errorf("unmarshal field name: %w", err)
-				}
+			} else if value != nil {
+				_m.Name = *value
 			}
 		case product.FieldDescription:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field description", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Description); err != nil {
-					return fmt.Errorf("unmarshal field description: %w", err)
-				}
+			} else if value != nil {
+				_m.Description = *value
 			}
 		case product.FieldUnit:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field unit", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Unit); err != nil {
-					return fmt.Errorf("unmarshal field unit: %w", err)
-				}
+			} else if value != nil {
+				_m.Unit = *value
+			}
+		case product.FieldPrice:
+			if value, ok := values[i].(*money.Money); !ok {
+				return fmt.Errorf("unexpected type %T for field price", values[i])
+			} else if value != nil {
+				_m.Price = *value
 			}
 		case product.FieldPriceMinorUnits:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field price_minor_units", values[i])
 			} else if value.Valid {
 				_m.PriceMinorUnits = value.Int64
-			}
-		case product.FieldCurrency:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field currency", values[i])
-			} else if value.Valid {
-				_m.Currency = value.String
 			}
 		case product.FieldLabels:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -293,11 +292,11 @@ func (_m *Product) String() string {
 	builder.WriteString("unit=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Unit))
 	builder.WriteString(", ")
+	builder.WriteString("price=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Price))
+	builder.WriteString(", ")
 	builder.WriteString("price_minor_units=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PriceMinorUnits))
-	builder.WriteString(", ")
-	builder.WriteString("currency=")
-	builder.WriteString(_m.Currency)
 	builder.WriteString(", ")
 	builder.WriteString("labels=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Labels))

@@ -10,6 +10,7 @@ import (
 	"maarid/ent/exhibitor"
 	"maarid/ent/product"
 	"maarid/i18n"
+	"maarid/money"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -106,23 +107,15 @@ func (_c *ProductCreate) SetUnit(v i18n.Text) *ProductCreate {
 	return _c
 }
 
+// SetPrice sets the "price" field.
+func (_c *ProductCreate) SetPrice(v money.Money) *ProductCreate {
+	_c.mutation.SetPrice(v)
+	return _c
+}
+
 // SetPriceMinorUnits sets the "price_minor_units" field.
 func (_c *ProductCreate) SetPriceMinorUnits(v int64) *ProductCreate {
 	_c.mutation.SetPriceMinorUnits(v)
-	return _c
-}
-
-// SetCurrency sets the "currency" field.
-func (_c *ProductCreate) SetCurrency(v string) *ProductCreate {
-	_c.mutation.SetCurrency(v)
-	return _c
-}
-
-// SetNillableCurrency sets the "currency" field if the given value is not nil.
-func (_c *ProductCreate) SetNillableCurrency(v *string) *ProductCreate {
-	if v != nil {
-		_c.SetCurrency(*v)
-	}
 	return _c
 }
 
@@ -257,10 +250,6 @@ func (_c *ProductCreate) defaults() error {
 		v := product.DefaultUnit
 		_c.mutation.SetUnit(v)
 	}
-	if _, ok := _c.mutation.Currency(); !ok {
-		v := product.DefaultCurrency
-		_c.mutation.SetCurrency(v)
-	}
 	if _, ok := _c.mutation.Labels(); !ok {
 		v := product.DefaultLabels
 		_c.mutation.SetLabels(v)
@@ -325,20 +314,20 @@ func (_c *ProductCreate) check() error {
 			return &ValidationError{Name: "unit", err: fmt.Errorf(`ent: validator failed for field "Product.unit": %w`, err)}
 		}
 	}
+	if _, ok := _c.mutation.Price(); !ok {
+		return &ValidationError{Name: "price", err: errors.New(`ent: missing required field "Product.price"`)}
+	}
+	if v, ok := _c.mutation.Price(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "price", err: fmt.Errorf(`ent: validator failed for field "Product.price": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.PriceMinorUnits(); !ok {
 		return &ValidationError{Name: "price_minor_units", err: errors.New(`ent: missing required field "Product.price_minor_units"`)}
 	}
 	if v, ok := _c.mutation.PriceMinorUnits(); ok {
 		if err := product.PriceMinorUnitsValidator(v); err != nil {
 			return &ValidationError{Name: "price_minor_units", err: fmt.Errorf(`ent: validator failed for field "Product.price_minor_units": %w`, err)}
-		}
-	}
-	if _, ok := _c.mutation.Currency(); !ok {
-		return &ValidationError{Name: "currency", err: errors.New(`ent: missing required field "Product.currency"`)}
-	}
-	if v, ok := _c.mutation.Currency(); ok {
-		if err := product.CurrencyValidator(v); err != nil {
-			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Product.currency": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Labels(); !ok {
@@ -410,24 +399,24 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 		_node.NameSort = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
-		_spec.SetField(product.FieldName, field.TypeJSON, value)
+		_spec.SetField(product.FieldName, field.TypeOther, value)
 		_node.Name = value
 	}
 	if value, ok := _c.mutation.Description(); ok {
-		_spec.SetField(product.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(product.FieldDescription, field.TypeOther, value)
 		_node.Description = value
 	}
 	if value, ok := _c.mutation.Unit(); ok {
-		_spec.SetField(product.FieldUnit, field.TypeJSON, value)
+		_spec.SetField(product.FieldUnit, field.TypeOther, value)
 		_node.Unit = value
+	}
+	if value, ok := _c.mutation.Price(); ok {
+		_spec.SetField(product.FieldPrice, field.TypeOther, value)
+		_node.Price = value
 	}
 	if value, ok := _c.mutation.PriceMinorUnits(); ok {
 		_spec.SetField(product.FieldPriceMinorUnits, field.TypeInt64, value)
 		_node.PriceMinorUnits = value
-	}
-	if value, ok := _c.mutation.Currency(); ok {
-		_spec.SetField(product.FieldCurrency, field.TypeString, value)
-		_node.Currency = value
 	}
 	if value, ok := _c.mutation.Labels(); ok {
 		_spec.SetField(product.FieldLabels, field.TypeJSON, value)
@@ -621,6 +610,18 @@ func (u *ProductUpsert) UpdateUnit() *ProductUpsert {
 	return u
 }
 
+// SetPrice sets the "price" field.
+func (u *ProductUpsert) SetPrice(v money.Money) *ProductUpsert {
+	u.Set(product.FieldPrice, v)
+	return u
+}
+
+// UpdatePrice sets the "price" field to the value that was provided on create.
+func (u *ProductUpsert) UpdatePrice() *ProductUpsert {
+	u.SetExcluded(product.FieldPrice)
+	return u
+}
+
 // SetPriceMinorUnits sets the "price_minor_units" field.
 func (u *ProductUpsert) SetPriceMinorUnits(v int64) *ProductUpsert {
 	u.Set(product.FieldPriceMinorUnits, v)
@@ -636,18 +637,6 @@ func (u *ProductUpsert) UpdatePriceMinorUnits() *ProductUpsert {
 // AddPriceMinorUnits adds v to the "price_minor_units" field.
 func (u *ProductUpsert) AddPriceMinorUnits(v int64) *ProductUpsert {
 	u.Add(product.FieldPriceMinorUnits, v)
-	return u
-}
-
-// SetCurrency sets the "currency" field.
-func (u *ProductUpsert) SetCurrency(v string) *ProductUpsert {
-	u.Set(product.FieldCurrency, v)
-	return u
-}
-
-// UpdateCurrency sets the "currency" field to the value that was provided on create.
-func (u *ProductUpsert) UpdateCurrency() *ProductUpsert {
-	u.SetExcluded(product.FieldCurrency)
 	return u
 }
 
@@ -855,6 +844,20 @@ func (u *ProductUpsertOne) UpdateUnit() *ProductUpsertOne {
 	})
 }
 
+// SetPrice sets the "price" field.
+func (u *ProductUpsertOne) SetPrice(v money.Money) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetPrice(v)
+	})
+}
+
+// UpdatePrice sets the "price" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdatePrice() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdatePrice()
+	})
+}
+
 // SetPriceMinorUnits sets the "price_minor_units" field.
 func (u *ProductUpsertOne) SetPriceMinorUnits(v int64) *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
@@ -873,20 +876,6 @@ func (u *ProductUpsertOne) AddPriceMinorUnits(v int64) *ProductUpsertOne {
 func (u *ProductUpsertOne) UpdatePriceMinorUnits() *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePriceMinorUnits()
-	})
-}
-
-// SetCurrency sets the "currency" field.
-func (u *ProductUpsertOne) SetCurrency(v string) *ProductUpsertOne {
-	return u.Update(func(s *ProductUpsert) {
-		s.SetCurrency(v)
-	})
-}
-
-// UpdateCurrency sets the "currency" field to the value that was provided on create.
-func (u *ProductUpsertOne) UpdateCurrency() *ProductUpsertOne {
-	return u.Update(func(s *ProductUpsert) {
-		s.UpdateCurrency()
 	})
 }
 
@@ -1269,6 +1258,20 @@ func (u *ProductUpsertBulk) UpdateUnit() *ProductUpsertBulk {
 	})
 }
 
+// SetPrice sets the "price" field.
+func (u *ProductUpsertBulk) SetPrice(v money.Money) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetPrice(v)
+	})
+}
+
+// UpdatePrice sets the "price" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdatePrice() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdatePrice()
+	})
+}
+
 // SetPriceMinorUnits sets the "price_minor_units" field.
 func (u *ProductUpsertBulk) SetPriceMinorUnits(v int64) *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
@@ -1287,20 +1290,6 @@ func (u *ProductUpsertBulk) AddPriceMinorUnits(v int64) *ProductUpsertBulk {
 func (u *ProductUpsertBulk) UpdatePriceMinorUnits() *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePriceMinorUnits()
-	})
-}
-
-// SetCurrency sets the "currency" field.
-func (u *ProductUpsertBulk) SetCurrency(v string) *ProductUpsertBulk {
-	return u.Update(func(s *ProductUpsert) {
-		s.SetCurrency(v)
-	})
-}
-
-// UpdateCurrency sets the "currency" field to the value that was provided on create.
-func (u *ProductUpsertBulk) UpdateCurrency() *ProductUpsertBulk {
-	return u.Update(func(s *ProductUpsert) {
-		s.UpdateCurrency()
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"maarid/ent/predicate"
 	"maarid/ent/product"
 	"maarid/i18n"
+	"maarid/money"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -104,6 +105,20 @@ func (_u *ProductUpdate) SetUnit(v i18n.Text) *ProductUpdate {
 	return _u
 }
 
+// SetPrice sets the "price" field.
+func (_u *ProductUpdate) SetPrice(v money.Money) *ProductUpdate {
+	_u.mutation.SetPrice(v)
+	return _u
+}
+
+// SetNillablePrice sets the "price" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillablePrice(v *money.Money) *ProductUpdate {
+	if v != nil {
+		_u.SetPrice(*v)
+	}
+	return _u
+}
+
 // SetPriceMinorUnits sets the "price_minor_units" field.
 func (_u *ProductUpdate) SetPriceMinorUnits(v int64) *ProductUpdate {
 	_u.mutation.ResetPriceMinorUnits()
@@ -122,20 +137,6 @@ func (_u *ProductUpdate) SetNillablePriceMinorUnits(v *int64) *ProductUpdate {
 // AddPriceMinorUnits adds value to the "price_minor_units" field.
 func (_u *ProductUpdate) AddPriceMinorUnits(v int64) *ProductUpdate {
 	_u.mutation.AddPriceMinorUnits(v)
-	return _u
-}
-
-// SetCurrency sets the "currency" field.
-func (_u *ProductUpdate) SetCurrency(v string) *ProductUpdate {
-	_u.mutation.SetCurrency(v)
-	return _u
-}
-
-// SetNillableCurrency sets the "currency" field if the given value is not nil.
-func (_u *ProductUpdate) SetNillableCurrency(v *string) *ProductUpdate {
-	if v != nil {
-		_u.SetCurrency(*v)
-	}
 	return _u
 }
 
@@ -277,14 +278,14 @@ func (_u *ProductUpdate) check() error {
 			return &ValidationError{Name: "unit", err: fmt.Errorf(`ent: validator failed for field "Product.unit": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Price(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "price", err: fmt.Errorf(`ent: validator failed for field "Product.price": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PriceMinorUnits(); ok {
 		if err := product.PriceMinorUnitsValidator(v); err != nil {
 			return &ValidationError{Name: "price_minor_units", err: fmt.Errorf(`ent: validator failed for field "Product.price_minor_units": %w`, err)}
-		}
-	}
-	if v, ok := _u.mutation.Currency(); ok {
-		if err := product.CurrencyValidator(v); err != nil {
-			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Product.currency": %w`, err)}
 		}
 	}
 	if _u.mutation.ExhibitorCleared() && len(_u.mutation.ExhibitorIDs()) > 0 {
@@ -312,22 +313,22 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.SetField(product.FieldNameSort, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(product.FieldName, field.TypeJSON, value)
+		_spec.SetField(product.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(product.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(product.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Unit(); ok {
-		_spec.SetField(product.FieldUnit, field.TypeJSON, value)
+		_spec.SetField(product.FieldUnit, field.TypeOther, value)
+	}
+	if value, ok := _u.mutation.Price(); ok {
+		_spec.SetField(product.FieldPrice, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.PriceMinorUnits(); ok {
 		_spec.SetField(product.FieldPriceMinorUnits, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.AddedPriceMinorUnits(); ok {
 		_spec.AddField(product.FieldPriceMinorUnits, field.TypeInt64, value)
-	}
-	if value, ok := _u.mutation.Currency(); ok {
-		_spec.SetField(product.FieldCurrency, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Labels(); ok {
 		_spec.SetField(product.FieldLabels, field.TypeJSON, value)
@@ -501,6 +502,20 @@ func (_u *ProductUpdateOne) SetUnit(v i18n.Text) *ProductUpdateOne {
 	return _u
 }
 
+// SetPrice sets the "price" field.
+func (_u *ProductUpdateOne) SetPrice(v money.Money) *ProductUpdateOne {
+	_u.mutation.SetPrice(v)
+	return _u
+}
+
+// SetNillablePrice sets the "price" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillablePrice(v *money.Money) *ProductUpdateOne {
+	if v != nil {
+		_u.SetPrice(*v)
+	}
+	return _u
+}
+
 // SetPriceMinorUnits sets the "price_minor_units" field.
 func (_u *ProductUpdateOne) SetPriceMinorUnits(v int64) *ProductUpdateOne {
 	_u.mutation.ResetPriceMinorUnits()
@@ -519,20 +534,6 @@ func (_u *ProductUpdateOne) SetNillablePriceMinorUnits(v *int64) *ProductUpdateO
 // AddPriceMinorUnits adds value to the "price_minor_units" field.
 func (_u *ProductUpdateOne) AddPriceMinorUnits(v int64) *ProductUpdateOne {
 	_u.mutation.AddPriceMinorUnits(v)
-	return _u
-}
-
-// SetCurrency sets the "currency" field.
-func (_u *ProductUpdateOne) SetCurrency(v string) *ProductUpdateOne {
-	_u.mutation.SetCurrency(v)
-	return _u
-}
-
-// SetNillableCurrency sets the "currency" field if the given value is not nil.
-func (_u *ProductUpdateOne) SetNillableCurrency(v *string) *ProductUpdateOne {
-	if v != nil {
-		_u.SetCurrency(*v)
-	}
 	return _u
 }
 
@@ -687,14 +688,14 @@ func (_u *ProductUpdateOne) check() error {
 			return &ValidationError{Name: "unit", err: fmt.Errorf(`ent: validator failed for field "Product.unit": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Price(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "price", err: fmt.Errorf(`ent: validator failed for field "Product.price": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PriceMinorUnits(); ok {
 		if err := product.PriceMinorUnitsValidator(v); err != nil {
 			return &ValidationError{Name: "price_minor_units", err: fmt.Errorf(`ent: validator failed for field "Product.price_minor_units": %w`, err)}
-		}
-	}
-	if v, ok := _u.mutation.Currency(); ok {
-		if err := product.CurrencyValidator(v); err != nil {
-			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Product.currency": %w`, err)}
 		}
 	}
 	if _u.mutation.ExhibitorCleared() && len(_u.mutation.ExhibitorIDs()) > 0 {
@@ -739,22 +740,22 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 		_spec.SetField(product.FieldNameSort, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(product.FieldName, field.TypeJSON, value)
+		_spec.SetField(product.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(product.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(product.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Unit(); ok {
-		_spec.SetField(product.FieldUnit, field.TypeJSON, value)
+		_spec.SetField(product.FieldUnit, field.TypeOther, value)
+	}
+	if value, ok := _u.mutation.Price(); ok {
+		_spec.SetField(product.FieldPrice, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.PriceMinorUnits(); ok {
 		_spec.SetField(product.FieldPriceMinorUnits, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.AddedPriceMinorUnits(); ok {
 		_spec.AddField(product.FieldPriceMinorUnits, field.TypeInt64, value)
-	}
-	if value, ok := _u.mutation.Currency(); ok {
-		_spec.SetField(product.FieldCurrency, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Labels(); ok {
 		_spec.SetField(product.FieldLabels, field.TypeJSON, value)

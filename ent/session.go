@@ -51,8 +51,8 @@ type Session struct {
 	Status session.Status `json:"status,omitempty"`
 	// Raised by every change, for optimistic concurrency.
 	Version int `json:"version,omitempty"`
-	// Confirmed registrations, kept by the registration writes so seatsLeft costs no query.
-	ConfirmedCount int `json:"confirmed_count,omitempty"`
+	// Seats still free: set to the capacity when the session is made, taken by confirmed registrations. Null for open entry.
+	SeatsLeft *int `json:"seats_left,omitempty"`
 	// Published holds the value of the "published" field.
 	Published bool `json:"published,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -138,11 +138,13 @@ func (*Session) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case session.FieldTitle, session.FieldDescription, session.FieldAudience, session.FieldTopics, session.FieldLanguages:
+		case session.FieldTopics, session.FieldLanguages:
 			values[i] = new([]byte)
+		case session.FieldTitle, session.FieldDescription, session.FieldAudience:
+			values[i] = new(i18n.Text)
 		case session.FieldPublished:
 			values[i] = new(sql.NullBool)
-		case session.FieldCapacity, session.FieldVersion, session.FieldConfirmedCount:
+		case session.FieldCapacity, session.FieldVersion, session.FieldSeatsLeft:
 			values[i] = new(sql.NullInt64)
 		case session.FieldID, session.FieldFairID, session.FieldSpaceID, session.FieldKind, session.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -195,28 +197,22 @@ func (_m *Session) assignValues(columns []string, values []any) error {
 				*_m.SpaceID = value.String
 			}
 		case session.FieldTitle:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field title", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Title); err != nil {
-					return fmt.Errorf("unmarshal field title: %w", err)
-				}
+			} else if value != nil {
+				_m.Title = *value
 			}
 		case session.FieldDescription:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field description", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Description); err != nil {
-					return fmt.Errorf("unmarshal field description: %w", err)
-				}
+			} else if value != nil {
+				_m.Description = *value
 			}
 		case session.FieldAudience:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field audience", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Audience); err != nil {
-					return fmt.Errorf("unmarshal field audience: %w", err)
-				}
+			} else if value != nil {
+				_m.Audience = *value
 			}
 		case session.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -271,11 +267,12 @@ func (_m *Session) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Version = int(value.Int64)
 			}
-		case session.FieldConfirmedCount:
+		case session.FieldSeatsLeft:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field confirmed_count", values[i])
+				return fmt.Errorf("unexpected type %T for field seats_left", values[i])
 			} else if value.Valid {
-				_m.ConfirmedCount = int(value.Int64)
+				_m.SeatsLeft = new(int)
+				*_m.SeatsLeft = int(value.Int64)
 			}
 		case session.FieldPublished:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -393,8 +390,10 @@ func (_m *Session) String() string {
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
-	builder.WriteString("confirmed_count=")
-	builder.WriteString(fmt.Sprintf("%v", _m.ConfirmedCount))
+	if v := _m.SeatsLeft; v != nil {
+		builder.WriteString("seats_left=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("published=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Published))

@@ -167,16 +167,16 @@ func (_c *SessionCreate) SetNillableVersion(v *int) *SessionCreate {
 	return _c
 }
 
-// SetConfirmedCount sets the "confirmed_count" field.
-func (_c *SessionCreate) SetConfirmedCount(v int) *SessionCreate {
-	_c.mutation.SetConfirmedCount(v)
+// SetSeatsLeft sets the "seats_left" field.
+func (_c *SessionCreate) SetSeatsLeft(v int) *SessionCreate {
+	_c.mutation.SetSeatsLeft(v)
 	return _c
 }
 
-// SetNillableConfirmedCount sets the "confirmed_count" field if the given value is not nil.
-func (_c *SessionCreate) SetNillableConfirmedCount(v *int) *SessionCreate {
+// SetNillableSeatsLeft sets the "seats_left" field if the given value is not nil.
+func (_c *SessionCreate) SetNillableSeatsLeft(v *int) *SessionCreate {
 	if v != nil {
-		_c.SetConfirmedCount(*v)
+		_c.SetSeatsLeft(*v)
 	}
 	return _c
 }
@@ -343,10 +343,6 @@ func (_c *SessionCreate) defaults() error {
 		v := session.DefaultVersion
 		_c.mutation.SetVersion(v)
 	}
-	if _, ok := _c.mutation.ConfirmedCount(); !ok {
-		v := session.DefaultConfirmedCount
-		_c.mutation.SetConfirmedCount(v)
-	}
 	if _, ok := _c.mutation.Published(); !ok {
 		v := session.DefaultPublished
 		_c.mutation.SetPublished(v)
@@ -432,12 +428,9 @@ func (_c *SessionCreate) check() error {
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Session.version"`)}
 	}
-	if _, ok := _c.mutation.ConfirmedCount(); !ok {
-		return &ValidationError{Name: "confirmed_count", err: errors.New(`ent: missing required field "Session.confirmed_count"`)}
-	}
-	if v, ok := _c.mutation.ConfirmedCount(); ok {
-		if err := session.ConfirmedCountValidator(v); err != nil {
-			return &ValidationError{Name: "confirmed_count", err: fmt.Errorf(`ent: validator failed for field "Session.confirmed_count": %w`, err)}
+	if v, ok := _c.mutation.SeatsLeft(); ok {
+		if err := session.SeatsLeftValidator(v); err != nil {
+			return &ValidationError{Name: "seats_left", err: fmt.Errorf(`ent: validator failed for field "Session.seats_left": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Published(); !ok {
@@ -496,15 +489,15 @@ func (_c *SessionCreate) createSpec() (*Session, *sqlgraph.CreateSpec) {
 		_node.UpdatedAt = value
 	}
 	if value, ok := _c.mutation.Title(); ok {
-		_spec.SetField(session.FieldTitle, field.TypeJSON, value)
+		_spec.SetField(session.FieldTitle, field.TypeOther, value)
 		_node.Title = value
 	}
 	if value, ok := _c.mutation.Description(); ok {
-		_spec.SetField(session.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(session.FieldDescription, field.TypeOther, value)
 		_node.Description = value
 	}
 	if value, ok := _c.mutation.Audience(); ok {
-		_spec.SetField(session.FieldAudience, field.TypeJSON, value)
+		_spec.SetField(session.FieldAudience, field.TypeOther, value)
 		_node.Audience = value
 	}
 	if value, ok := _c.mutation.Kind(); ok {
@@ -539,9 +532,9 @@ func (_c *SessionCreate) createSpec() (*Session, *sqlgraph.CreateSpec) {
 		_spec.SetField(session.FieldVersion, field.TypeInt, value)
 		_node.Version = value
 	}
-	if value, ok := _c.mutation.ConfirmedCount(); ok {
-		_spec.SetField(session.FieldConfirmedCount, field.TypeInt, value)
-		_node.ConfirmedCount = value
+	if value, ok := _c.mutation.SeatsLeft(); ok {
+		_spec.SetField(session.FieldSeatsLeft, field.TypeInt, value)
+		_node.SeatsLeft = &value
 	}
 	if value, ok := _c.mutation.Published(); ok {
 		_spec.SetField(session.FieldPublished, field.TypeBool, value)
@@ -861,21 +854,27 @@ func (u *SessionUpsert) AddVersion(v int) *SessionUpsert {
 	return u
 }
 
-// SetConfirmedCount sets the "confirmed_count" field.
-func (u *SessionUpsert) SetConfirmedCount(v int) *SessionUpsert {
-	u.Set(session.FieldConfirmedCount, v)
+// SetSeatsLeft sets the "seats_left" field.
+func (u *SessionUpsert) SetSeatsLeft(v int) *SessionUpsert {
+	u.Set(session.FieldSeatsLeft, v)
 	return u
 }
 
-// UpdateConfirmedCount sets the "confirmed_count" field to the value that was provided on create.
-func (u *SessionUpsert) UpdateConfirmedCount() *SessionUpsert {
-	u.SetExcluded(session.FieldConfirmedCount)
+// UpdateSeatsLeft sets the "seats_left" field to the value that was provided on create.
+func (u *SessionUpsert) UpdateSeatsLeft() *SessionUpsert {
+	u.SetExcluded(session.FieldSeatsLeft)
 	return u
 }
 
-// AddConfirmedCount adds v to the "confirmed_count" field.
-func (u *SessionUpsert) AddConfirmedCount(v int) *SessionUpsert {
-	u.Add(session.FieldConfirmedCount, v)
+// AddSeatsLeft adds v to the "seats_left" field.
+func (u *SessionUpsert) AddSeatsLeft(v int) *SessionUpsert {
+	u.Add(session.FieldSeatsLeft, v)
+	return u
+}
+
+// ClearSeatsLeft clears the value of the "seats_left" field.
+func (u *SessionUpsert) ClearSeatsLeft() *SessionUpsert {
+	u.SetNull(session.FieldSeatsLeft)
 	return u
 }
 
@@ -1155,24 +1154,31 @@ func (u *SessionUpsertOne) UpdateVersion() *SessionUpsertOne {
 	})
 }
 
-// SetConfirmedCount sets the "confirmed_count" field.
-func (u *SessionUpsertOne) SetConfirmedCount(v int) *SessionUpsertOne {
+// SetSeatsLeft sets the "seats_left" field.
+func (u *SessionUpsertOne) SetSeatsLeft(v int) *SessionUpsertOne {
 	return u.Update(func(s *SessionUpsert) {
-		s.SetConfirmedCount(v)
+		s.SetSeatsLeft(v)
 	})
 }
 
-// AddConfirmedCount adds v to the "confirmed_count" field.
-func (u *SessionUpsertOne) AddConfirmedCount(v int) *SessionUpsertOne {
+// AddSeatsLeft adds v to the "seats_left" field.
+func (u *SessionUpsertOne) AddSeatsLeft(v int) *SessionUpsertOne {
 	return u.Update(func(s *SessionUpsert) {
-		s.AddConfirmedCount(v)
+		s.AddSeatsLeft(v)
 	})
 }
 
-// UpdateConfirmedCount sets the "confirmed_count" field to the value that was provided on create.
-func (u *SessionUpsertOne) UpdateConfirmedCount() *SessionUpsertOne {
+// UpdateSeatsLeft sets the "seats_left" field to the value that was provided on create.
+func (u *SessionUpsertOne) UpdateSeatsLeft() *SessionUpsertOne {
 	return u.Update(func(s *SessionUpsert) {
-		s.UpdateConfirmedCount()
+		s.UpdateSeatsLeft()
+	})
+}
+
+// ClearSeatsLeft clears the value of the "seats_left" field.
+func (u *SessionUpsertOne) ClearSeatsLeft() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearSeatsLeft()
 	})
 }
 
@@ -1621,24 +1627,31 @@ func (u *SessionUpsertBulk) UpdateVersion() *SessionUpsertBulk {
 	})
 }
 
-// SetConfirmedCount sets the "confirmed_count" field.
-func (u *SessionUpsertBulk) SetConfirmedCount(v int) *SessionUpsertBulk {
+// SetSeatsLeft sets the "seats_left" field.
+func (u *SessionUpsertBulk) SetSeatsLeft(v int) *SessionUpsertBulk {
 	return u.Update(func(s *SessionUpsert) {
-		s.SetConfirmedCount(v)
+		s.SetSeatsLeft(v)
 	})
 }
 
-// AddConfirmedCount adds v to the "confirmed_count" field.
-func (u *SessionUpsertBulk) AddConfirmedCount(v int) *SessionUpsertBulk {
+// AddSeatsLeft adds v to the "seats_left" field.
+func (u *SessionUpsertBulk) AddSeatsLeft(v int) *SessionUpsertBulk {
 	return u.Update(func(s *SessionUpsert) {
-		s.AddConfirmedCount(v)
+		s.AddSeatsLeft(v)
 	})
 }
 
-// UpdateConfirmedCount sets the "confirmed_count" field to the value that was provided on create.
-func (u *SessionUpsertBulk) UpdateConfirmedCount() *SessionUpsertBulk {
+// UpdateSeatsLeft sets the "seats_left" field to the value that was provided on create.
+func (u *SessionUpsertBulk) UpdateSeatsLeft() *SessionUpsertBulk {
 	return u.Update(func(s *SessionUpsert) {
-		s.UpdateConfirmedCount()
+		s.UpdateSeatsLeft()
+	})
+}
+
+// ClearSeatsLeft clears the value of the "seats_left" field.
+func (u *SessionUpsertBulk) ClearSeatsLeft() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearSeatsLeft()
 	})
 }
 

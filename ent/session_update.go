@@ -206,24 +206,30 @@ func (_u *SessionUpdate) AddVersion(v int) *SessionUpdate {
 	return _u
 }
 
-// SetConfirmedCount sets the "confirmed_count" field.
-func (_u *SessionUpdate) SetConfirmedCount(v int) *SessionUpdate {
-	_u.mutation.ResetConfirmedCount()
-	_u.mutation.SetConfirmedCount(v)
+// SetSeatsLeft sets the "seats_left" field.
+func (_u *SessionUpdate) SetSeatsLeft(v int) *SessionUpdate {
+	_u.mutation.ResetSeatsLeft()
+	_u.mutation.SetSeatsLeft(v)
 	return _u
 }
 
-// SetNillableConfirmedCount sets the "confirmed_count" field if the given value is not nil.
-func (_u *SessionUpdate) SetNillableConfirmedCount(v *int) *SessionUpdate {
+// SetNillableSeatsLeft sets the "seats_left" field if the given value is not nil.
+func (_u *SessionUpdate) SetNillableSeatsLeft(v *int) *SessionUpdate {
 	if v != nil {
-		_u.SetConfirmedCount(*v)
+		_u.SetSeatsLeft(*v)
 	}
 	return _u
 }
 
-// AddConfirmedCount adds value to the "confirmed_count" field.
-func (_u *SessionUpdate) AddConfirmedCount(v int) *SessionUpdate {
-	_u.mutation.AddConfirmedCount(v)
+// AddSeatsLeft adds value to the "seats_left" field.
+func (_u *SessionUpdate) AddSeatsLeft(v int) *SessionUpdate {
+	_u.mutation.AddSeatsLeft(v)
+	return _u
+}
+
+// ClearSeatsLeft clears the value of the "seats_left" field.
+func (_u *SessionUpdate) ClearSeatsLeft() *SessionUpdate {
+	_u.mutation.ClearSeatsLeft()
 	return _u
 }
 
@@ -439,9 +445,9 @@ func (_u *SessionUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Session.status": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.ConfirmedCount(); ok {
-		if err := session.ConfirmedCountValidator(v); err != nil {
-			return &ValidationError{Name: "confirmed_count", err: fmt.Errorf(`ent: validator failed for field "Session.confirmed_count": %w`, err)}
+	if v, ok := _u.mutation.SeatsLeft(); ok {
+		if err := session.SeatsLeftValidator(v); err != nil {
+			return &ValidationError{Name: "seats_left", err: fmt.Errorf(`ent: validator failed for field "Session.seats_left": %w`, err)}
 		}
 	}
 	if _u.mutation.FairCleared() && len(_u.mutation.FairIDs()) > 0 {
@@ -466,13 +472,13 @@ func (_u *SessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.SetField(session.FieldUpdatedAt, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
-		_spec.SetField(session.FieldTitle, field.TypeJSON, value)
+		_spec.SetField(session.FieldTitle, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(session.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(session.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Audience(); ok {
-		_spec.SetField(session.FieldAudience, field.TypeJSON, value)
+		_spec.SetField(session.FieldAudience, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(session.FieldKind, field.TypeEnum, value)
@@ -517,11 +523,14 @@ func (_u *SessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(session.FieldVersion, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.ConfirmedCount(); ok {
-		_spec.SetField(session.FieldConfirmedCount, field.TypeInt, value)
+	if value, ok := _u.mutation.SeatsLeft(); ok {
+		_spec.SetField(session.FieldSeatsLeft, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.AddedConfirmedCount(); ok {
-		_spec.AddField(session.FieldConfirmedCount, field.TypeInt, value)
+	if value, ok := _u.mutation.AddedSeatsLeft(); ok {
+		_spec.AddField(session.FieldSeatsLeft, field.TypeInt, value)
+	}
+	if _u.mutation.SeatsLeftCleared() {
+		_spec.ClearField(session.FieldSeatsLeft, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(session.FieldPublished, field.TypeBool, value)
@@ -882,24 +891,30 @@ func (_u *SessionUpdateOne) AddVersion(v int) *SessionUpdateOne {
 	return _u
 }
 
-// SetConfirmedCount sets the "confirmed_count" field.
-func (_u *SessionUpdateOne) SetConfirmedCount(v int) *SessionUpdateOne {
-	_u.mutation.ResetConfirmedCount()
-	_u.mutation.SetConfirmedCount(v)
+// SetSeatsLeft sets the "seats_left" field.
+func (_u *SessionUpdateOne) SetSeatsLeft(v int) *SessionUpdateOne {
+	_u.mutation.ResetSeatsLeft()
+	_u.mutation.SetSeatsLeft(v)
 	return _u
 }
 
-// SetNillableConfirmedCount sets the "confirmed_count" field if the given value is not nil.
-func (_u *SessionUpdateOne) SetNillableConfirmedCount(v *int) *SessionUpdateOne {
+// SetNillableSeatsLeft sets the "seats_left" field if the given value is not nil.
+func (_u *SessionUpdateOne) SetNillableSeatsLeft(v *int) *SessionUpdateOne {
 	if v != nil {
-		_u.SetConfirmedCount(*v)
+		_u.SetSeatsLeft(*v)
 	}
 	return _u
 }
 
-// AddConfirmedCount adds value to the "confirmed_count" field.
-func (_u *SessionUpdateOne) AddConfirmedCount(v int) *SessionUpdateOne {
-	_u.mutation.AddConfirmedCount(v)
+// AddSeatsLeft adds value to the "seats_left" field.
+func (_u *SessionUpdateOne) AddSeatsLeft(v int) *SessionUpdateOne {
+	_u.mutation.AddSeatsLeft(v)
+	return _u
+}
+
+// ClearSeatsLeft clears the value of the "seats_left" field.
+func (_u *SessionUpdateOne) ClearSeatsLeft() *SessionUpdateOne {
+	_u.mutation.ClearSeatsLeft()
 	return _u
 }
 
@@ -1128,9 +1143,9 @@ func (_u *SessionUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Session.status": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.ConfirmedCount(); ok {
-		if err := session.ConfirmedCountValidator(v); err != nil {
-			return &ValidationError{Name: "confirmed_count", err: fmt.Errorf(`ent: validator failed for field "Session.confirmed_count": %w`, err)}
+	if v, ok := _u.mutation.SeatsLeft(); ok {
+		if err := session.SeatsLeftValidator(v); err != nil {
+			return &ValidationError{Name: "seats_left", err: fmt.Errorf(`ent: validator failed for field "Session.seats_left": %w`, err)}
 		}
 	}
 	if _u.mutation.FairCleared() && len(_u.mutation.FairIDs()) > 0 {
@@ -1172,13 +1187,13 @@ func (_u *SessionUpdateOne) sqlSave(ctx context.Context) (_node *Session, err er
 		_spec.SetField(session.FieldUpdatedAt, field.TypeTime, value)
 	}
 	if value, ok := _u.mutation.Title(); ok {
-		_spec.SetField(session.FieldTitle, field.TypeJSON, value)
+		_spec.SetField(session.FieldTitle, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(session.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(session.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Audience(); ok {
-		_spec.SetField(session.FieldAudience, field.TypeJSON, value)
+		_spec.SetField(session.FieldAudience, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(session.FieldKind, field.TypeEnum, value)
@@ -1223,11 +1238,14 @@ func (_u *SessionUpdateOne) sqlSave(ctx context.Context) (_node *Session, err er
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(session.FieldVersion, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.ConfirmedCount(); ok {
-		_spec.SetField(session.FieldConfirmedCount, field.TypeInt, value)
+	if value, ok := _u.mutation.SeatsLeft(); ok {
+		_spec.SetField(session.FieldSeatsLeft, field.TypeInt, value)
 	}
-	if value, ok := _u.mutation.AddedConfirmedCount(); ok {
-		_spec.AddField(session.FieldConfirmedCount, field.TypeInt, value)
+	if value, ok := _u.mutation.AddedSeatsLeft(); ok {
+		_spec.AddField(session.FieldSeatsLeft, field.TypeInt, value)
+	}
+	if _u.mutation.SeatsLeftCleared() {
+		_spec.ClearField(session.FieldSeatsLeft, field.TypeInt)
 	}
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(session.FieldPublished, field.TypeBool, value)

@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"encoding/json"
 	"fmt"
 	"maarid/ent/fair"
 	"maarid/ent/space"
@@ -85,7 +84,7 @@ func (*Space) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case space.FieldName, space.FieldDescription:
-			values[i] = new([]byte)
+			values[i] = new(i18n.Text)
 		case space.FieldCapacity, space.FieldPosition:
 			values[i] = new(sql.NullInt64)
 		case space.FieldID, space.FieldNameSort, space.FieldFairID, space.FieldKind:
@@ -138,20 +137,16 @@ func (_m *Space) assignValues(columns []string, values []any) error {
 				_m.FairID = value.String
 			}
 		case space.FieldName:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field name", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Name); err != nil {
-					return fmt.Errorf("unmarshal field name: %w", err)
-				}
+			} else if value != nil {
+				_m.Name = *value
 			}
 		case space.FieldDescription:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field description", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Description); err != nil {
-					return fmt.Errorf("unmarshal field description: %w", err)
-				}
+			} else if value != nil {
+				_m.Description = *value
 			}
 		case space.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {

@@ -334,11 +334,11 @@ func (_c *SpaceCreate) createSpec() (*Space, *sqlgraph.CreateSpec) {
 		_node.NameSort = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
-		_spec.SetField(space.FieldName, field.TypeJSON, value)
+		_spec.SetField(space.FieldName, field.TypeOther, value)
 		_node.Name = value
 	}
 	if value, ok := _c.mutation.Description(); ok {
-		_spec.SetField(space.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(space.FieldDescription, field.TypeOther, value)
 		_node.Description = value
 	}
 	if value, ok := _c.mutation.Kind(); ok {

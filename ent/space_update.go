@@ -254,10 +254,10 @@ func (_u *SpaceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.SetField(space.FieldNameSort, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(space.FieldName, field.TypeJSON, value)
+		_spec.SetField(space.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(space.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(space.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(space.FieldKind, field.TypeEnum, value)
@@ -596,10 +596,10 @@ func (_u *SpaceUpdateOne) sqlSave(ctx context.Context) (_node *Space, err error)
 		_spec.SetField(space.FieldNameSort, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
-		_spec.SetField(space.FieldName, field.TypeJSON, value)
+		_spec.SetField(space.FieldName, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Description(); ok {
-		_spec.SetField(space.FieldDescription, field.TypeJSON, value)
+		_spec.SetField(space.FieldDescription, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.Kind(); ok {
 		_spec.SetField(space.FieldKind, field.TypeEnum, value)

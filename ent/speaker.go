@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"encoding/json"
 	"fmt"
 	"maarid/ent/speaker"
 	"maarid/i18n"
@@ -65,7 +64,7 @@ func (*Speaker) scanValues(columns []string) ([]any, error) {
 	for i := range columns {
 		switch columns[i] {
 		case speaker.FieldBio:
-			values[i] = new([]byte)
+			values[i] = new(i18n.Text)
 		case speaker.FieldID, speaker.FieldName, speaker.FieldOrganization, speaker.FieldPhotoURL:
 			values[i] = new(sql.NullString)
 		case speaker.FieldCreatedAt, speaker.FieldUpdatedAt:
@@ -116,12 +115,10 @@ func (_m *Speaker) assignValues(columns []string, values []any) error {
 				_m.Organization = value.String
 			}
 		case speaker.FieldBio:
-			if value, ok := values[i].(*[]byte); !ok {
+			if value, ok := values[i].(*i18n.Text); !ok {
 				return fmt.Errorf("unexpected type %T for field bio", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Bio); err != nil {
-					return fmt.Errorf("unmarshal field bio: %w", err)
-				}
+			} else if value != nil {
+				_m.Bio = *value
 			}
 		case speaker.FieldPhotoURL:
 			if value, ok := values[i].(*sql.NullString); !ok {

@@ -279,7 +279,7 @@ func (_c *SpeakerCreate) createSpec() (*Speaker, *sqlgraph.CreateSpec) {
 		_node.Organization = value
 	}
 	if value, ok := _c.mutation.Bio(); ok {
-		_spec.SetField(speaker.FieldBio, field.TypeJSON, value)
+		_spec.SetField(speaker.FieldBio, field.TypeOther, value)
 		_node.Bio = value
 	}
 	if value, ok := _c.mutation.PhotoURL(); ok {

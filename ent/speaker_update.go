@@ -229,7 +229,7 @@ func (_u *SpeakerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.ClearField(speaker.FieldOrganization, field.TypeString)
 	}
 	if value, ok := _u.mutation.Bio(); ok {
-		_spec.SetField(speaker.FieldBio, field.TypeJSON, value)
+		_spec.SetField(speaker.FieldBio, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.PhotoURL(); ok {
 		_spec.SetField(speaker.FieldPhotoURL, field.TypeString, value)
@@ -531,7 +531,7 @@ func (_u *SpeakerUpdateOne) sqlSave(ctx context.Context) (_node *Speaker, err er
 		_spec.ClearField(speaker.FieldOrganization, field.TypeString)
 	}
 	if value, ok := _u.mutation.Bio(); ok {
-		_spec.SetField(speaker.FieldBio, field.TypeJSON, value)
+		_spec.SetField(speaker.FieldBio, field.TypeOther, value)
 	}
 	if value, ok := _u.mutation.PhotoURL(); ok {
 		_spec.SetField(speaker.FieldPhotoURL, field.TypeString, value)

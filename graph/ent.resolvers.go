@@ -8,9 +8,150 @@ package graph
 import (
 	"context"
 	"maarid/ent"
+	"maarid/i18n"
 
 	"entgo.io/contrib/entgql"
 )
+
+// Name is the resolver for the name field.
+func (r *categoryResolver) Name(ctx context.Context, obj *ent.Category, lang *i18n.Lang) (*string, error) {
+	return obj.Name.In(ctx, lang), nil
+}
+
+// NameTranslations is the resolver for the nameTranslations field.
+func (r *categoryResolver) NameTranslations(ctx context.Context, obj *ent.Category) ([]*i18n.Translation, error) {
+	return obj.Name.Translations(), nil
+}
+
+// Description is the resolver for the description field.
+func (r *categoryResolver) Description(ctx context.Context, obj *ent.Category, lang *i18n.Lang) (*string, error) {
+	return obj.Description.In(ctx, lang), nil
+}
+
+// DescriptionTranslations is the resolver for the descriptionTranslations field.
+func (r *categoryResolver) DescriptionTranslations(ctx context.Context, obj *ent.Category) ([]*i18n.Translation, error) {
+	return obj.Description.Translations(), nil
+}
+
+// Name is the resolver for the name field.
+func (r *exhibitorResolver) Name(ctx context.Context, obj *ent.Exhibitor, lang *i18n.Lang) (*string, error) {
+	return obj.Name.In(ctx, lang), nil
+}
+
+// NameTranslations is the resolver for the nameTranslations field.
+func (r *exhibitorResolver) NameTranslations(ctx context.Context, obj *ent.Exhibitor) ([]*i18n.Translation, error) {
+	return obj.Name.Translations(), nil
+}
+
+// Description is the resolver for the description field.
+func (r *exhibitorResolver) Description(ctx context.Context, obj *ent.Exhibitor, lang *i18n.Lang) (*string, error) {
+	return obj.Description.In(ctx, lang), nil
+}
+
+// DescriptionTranslations is the resolver for the descriptionTranslations field.
+func (r *exhibitorResolver) DescriptionTranslations(ctx context.Context, obj *ent.Exhibitor) ([]*i18n.Translation, error) {
+	return obj.Description.Translations(), nil
+}
+
+// Commune is the resolver for the commune field.
+func (r *exhibitorResolver) Commune(ctx context.Context, obj *ent.Exhibitor, lang *i18n.Lang) (*string, error) {
+	return obj.Commune.In(ctx, lang), nil
+}
+
+// CommuneTranslations is the resolver for the communeTranslations field.
+func (r *exhibitorResolver) CommuneTranslations(ctx context.Context, obj *ent.Exhibitor) ([]*i18n.Translation, error) {
+	return obj.Commune.Translations(), nil
+}
+
+// Name is the resolver for the name field.
+func (r *fairResolver) Name(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error) {
+	return obj.Name.In(ctx, lang), nil
+}
+
+// NameTranslations is the resolver for the nameTranslations field.
+func (r *fairResolver) NameTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error) {
+	return obj.Name.Translations(), nil
+}
+
+// Theme is the resolver for the theme field.
+func (r *fairResolver) Theme(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error) {
+	return obj.Theme.In(ctx, lang), nil
+}
+
+// ThemeTranslations is the resolver for the themeTranslations field.
+func (r *fairResolver) ThemeTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error) {
+	return obj.Theme.Translations(), nil
+}
+
+// City is the resolver for the city field.
+func (r *fairResolver) City(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error) {
+	return obj.City.In(ctx, lang), nil
+}
+
+// CityTranslations is the resolver for the cityTranslations field.
+func (r *fairResolver) CityTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error) {
+	return obj.City.Translations(), nil
+}
+
+// Region is the resolver for the region field.
+func (r *fairResolver) Region(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error) {
+	return obj.Region.In(ctx, lang), nil
+}
+
+// RegionTranslations is the resolver for the regionTranslations field.
+func (r *fairResolver) RegionTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error) {
+	return obj.Region.Translations(), nil
+}
+
+// Venue is the resolver for the venue field.
+func (r *fairResolver) Venue(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error) {
+	return obj.Venue.In(ctx, lang), nil
+}
+
+// VenueTranslations is the resolver for the venueTranslations field.
+func (r *fairResolver) VenueTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error) {
+	return obj.Venue.Translations(), nil
+}
+
+// Organizer is the resolver for the organizer field.
+func (r *fairResolver) Organizer(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error) {
+	return obj.Organizer.In(ctx, lang), nil
+}
+
+// OrganizerTranslations is the resolver for the organizerTranslations field.
+func (r *fairResolver) OrganizerTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error) {
+	return obj.Organizer.Translations(), nil
+}
+
+// Name is the resolver for the name field.
+func (r *productResolver) Name(ctx context.Context, obj *ent.Product, lang *i18n.Lang) (*string, error) {
+	return obj.Name.In(ctx, lang), nil
+}
+
+// NameTranslations is the resolver for the nameTranslations field.
+func (r *productResolver) NameTranslations(ctx context.Context, obj *ent.Product) ([]*i18n.Translation, error) {
+	return obj.Name.Translations(), nil
+}
+
+// Description is the resolver for the description field.
+func (r *productResolver) Description(ctx context.Context, obj *ent.Product, lang *i18n.Lang) (*string, error) {
+	return obj.Description.In(ctx, lang), nil
+}
+
+// DescriptionTranslations is the resolver for the descriptionTranslations field.
+func (r *productResolver) DescriptionTranslations(ctx context.Context, obj *ent.Product) ([]*i18n.Translation, error) {
+	return obj.Description.Translations(), nil
+}
+
+// Unit is the resolver for the unit field.
+func (r *productResolver) Unit(ctx context.Context, obj *ent.Product, lang *i18n.Lang) (*string, error) {
+	return obj.Unit.In(ctx, lang), nil
+}
+
+// UnitTranslations is the resolver for the unitTranslations field.
+func (r *productResolver) UnitTranslations(ctx context.Context, obj *ent.Product) ([]*i18n.Translation, error) {
+	return obj.Unit.Translations(), nil
+}
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) {
@@ -62,6 +203,66 @@ func (r *queryResolver) Spaces(ctx context.Context, after *entgql.Cursor[string]
 func (r *queryResolver) Speakers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) (*ent.SpeakerConnection, error) {
 	return r.client.Speaker.Query().
 		Paginate(ctx, after, first, before, last, ent.WithSpeakerOrder(orderBy), ent.WithSpeakerFilter(where.Filter))
+}
+
+// Title is the resolver for the title field.
+func (r *sessionResolver) Title(ctx context.Context, obj *ent.Session, lang *i18n.Lang) (*string, error) {
+	return obj.Title.In(ctx, lang), nil
+}
+
+// TitleTranslations is the resolver for the titleTranslations field.
+func (r *sessionResolver) TitleTranslations(ctx context.Context, obj *ent.Session) ([]*i18n.Translation, error) {
+	return obj.Title.Translations(), nil
+}
+
+// Description is the resolver for the description field.
+func (r *sessionResolver) Description(ctx context.Context, obj *ent.Session, lang *i18n.Lang) (*string, error) {
+	return obj.Description.In(ctx, lang), nil
+}
+
+// DescriptionTranslations is the resolver for the descriptionTranslations field.
+func (r *sessionResolver) DescriptionTranslations(ctx context.Context, obj *ent.Session) ([]*i18n.Translation, error) {
+	return obj.Description.Translations(), nil
+}
+
+// Audience is the resolver for the audience field.
+func (r *sessionResolver) Audience(ctx context.Context, obj *ent.Session, lang *i18n.Lang) (*string, error) {
+	return obj.Audience.In(ctx, lang), nil
+}
+
+// AudienceTranslations is the resolver for the audienceTranslations field.
+func (r *sessionResolver) AudienceTranslations(ctx context.Context, obj *ent.Session) ([]*i18n.Translation, error) {
+	return obj.Audience.Translations(), nil
+}
+
+// Name is the resolver for the name field.
+func (r *spaceResolver) Name(ctx context.Context, obj *ent.Space, lang *i18n.Lang) (*string, error) {
+	return obj.Name.In(ctx, lang), nil
+}
+
+// NameTranslations is the resolver for the nameTranslations field.
+func (r *spaceResolver) NameTranslations(ctx context.Context, obj *ent.Space) ([]*i18n.Translation, error) {
+	return obj.Name.Translations(), nil
+}
+
+// Description is the resolver for the description field.
+func (r *spaceResolver) Description(ctx context.Context, obj *ent.Space, lang *i18n.Lang) (*string, error) {
+	return obj.Description.In(ctx, lang), nil
+}
+
+// DescriptionTranslations is the resolver for the descriptionTranslations field.
+func (r *spaceResolver) DescriptionTranslations(ctx context.Context, obj *ent.Space) ([]*i18n.Translation, error) {
+	return obj.Description.Translations(), nil
+}
+
+// Bio is the resolver for the bio field.
+func (r *speakerResolver) Bio(ctx context.Context, obj *ent.Speaker, lang *i18n.Lang) (*string, error) {
+	return obj.Bio.In(ctx, lang), nil
+}
+
+// BioTranslations is the resolver for the bioTranslations field.
+func (r *speakerResolver) BioTranslations(ctx context.Context, obj *ent.Speaker) ([]*i18n.Translation, error) {
+	return obj.Bio.Translations(), nil
 }
 
 // Category returns CategoryResolver implementation.

@@ -14,6 +14,7 @@ import (
 
 	"maarid"
 	"maarid/ent"
+	"maarid/store"
 )
 
 func init() {
@@ -23,33 +24,12 @@ func init() {
 	errcode.RegisterErrorType(maarid.QueryTooComplex, errcode.KindProtocol)
 }
 
-// internalError is an error raised while resolving that is not meant for the client: a
-// failing database, a bug. The client learns only that it happened, and the request ID.
+// internalError is an error that is not meant for the client: a panic, a failing database.
+// The client learns only that it happened, and the request ID.
 type internalError struct{ err error }
 
 func (e *internalError) Error() string { return e.err.Error() }
 func (e *internalError) Unwrap() error { return e.err }
-
-// SortResolverErrors is the field middleware that tells a resolver's errors meant for the
-// client (domain errors, ent's not-found, validation and constraint errors, entgql's
-// pagination errors) from internal ones. Errors that never pass through it come from reading
-// the request (parsing, validation, arguments) and are the client's.
-func SortResolverErrors(ctx context.Context, next graphql.Resolver) (any, error) {
-	res, err := next(ctx)
-	if err != nil && !forClient(err) {
-		err = &internalError{err: err}
-	}
-	return res, err
-}
-
-func forClient(err error) bool {
-	if _, ok := maarid.AsError(err); ok {
-		return true
-	}
-	var gqlErr *gqlerror.Error
-	return ent.IsNotFound(err) || ent.IsValidationError(err) || ent.IsConstraintError(err) ||
-		errors.As(err, &gqlErr)
-}
 
 // Recover turns a panic in a resolver into an internal error, logged with its stack.
 func Recover(ctx context.Context, v any) error {
@@ -69,6 +49,9 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			out.Path = gqlErr.Path
 		}
 	}
+	if store.IsError(err) && !ent.IsConstraintError(err) {
+		err = &internalError{err: err}
+	}
 	var (
 		internal   *internalError
 		domain     *maarid.Error
@@ -77,7 +60,12 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	)
 	switch {
 	case errors.As(err, &internal):
-		slog.ErrorContext(ctx, "internal error", "error", internal.err, "path", out.Path.String())
+		if errors.Is(err, context.Canceled) {
+			// The client went away; nobody reads this answer.
+			slog.DebugContext(ctx, "request cancelled", "path", out.Path.String())
+		} else {
+			slog.ErrorContext(ctx, "internal error", "error", internal.err, "path", out.Path.String())
+		}
 		out.Message = "internal error"
 		if id := maarid.RequestID(ctx); id != "" {
 			out.Message += "; request id " + id
@@ -115,6 +103,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			out.Extensions["code"] = maarid.BadUserInput
 		}
 	default:
+		// Errors that reach here unwrapped come from reading the request.
 		out.Message = err.Error()
 		out.Extensions["code"] = maarid.BadUserInput
 	}

@@ -134,3 +134,60 @@ func TestLangGraphQL(t *testing.T) {
 		t.Errorf("MarshalGQL = %s", b.String())
 	}
 }
+
+func TestScan(t *testing.T) {
+	tests := []struct {
+		name string
+		src  any
+		want i18n.Text
+	}{
+		{"as written", []byte(`{"ar":"عسل","fr":"Miel"}`), i18n.Text{i18n.AR: "عسل", i18n.FR: "Miel"}},
+		{"as jsonb gives it back", `{"ar": "عسل", "fr": "Miel"}`, i18n.Text{i18n.AR: "عسل", i18n.FR: "Miel"}},
+		{"escapes", []byte(`{"fr":"Miel \"Tifawin\"\n\u00e0 Demnate \ud83d\udc1d"}`), i18n.Text{i18n.FR: "Miel \"Tifawin\"\nà Demnate 🐝"}},
+		{"empty", []byte(`{}`), i18n.Text{}},
+		{"null", nil, i18n.Text{}},
+		{"spaces everywhere", []byte(` { "fr" : "a" , "en":"b" } `), i18n.Text{i18n.FR: "a", i18n.EN: "b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got i18n.Text
+			if err := got.Scan(tt.src); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for l, v := range tt.want {
+				if got[l] != v {
+					t.Errorf("%s: got %q, want %q", l, got[l], v)
+				}
+			}
+		})
+	}
+	for _, bad := range []any{[]byte(`{"fr":1}`), []byte(`["fr"]`), []byte(`{"fr":"a"`), 42} {
+		var got i18n.Text
+		if err := got.Scan(bad); err == nil {
+			t.Errorf("Scan(%v) = %v, want an error", bad, got)
+		}
+	}
+	// What Value writes, Scan reads back.
+	in := i18n.Text{i18n.AR: "زيت \"بلدي\"", i18n.ZGH: "ⴰⵣⵉⵍⴰⵍ", i18n.FR: "<huile> & co"}
+	v, err := in.Value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out i18n.Text
+	if err := out.Scan(v); err != nil || len(out) != 3 || out[i18n.AR] != in[i18n.AR] || out[i18n.FR] != in[i18n.FR] || out[i18n.ZGH] != in[i18n.ZGH] {
+		t.Errorf("round trip: %v, %v", out, err)
+	}
+}
+
+func BenchmarkScan(b *testing.B) {
+	src := []byte(`{"ar":"تعاونية تيفاوين للعسل - دمنات","fr":"Coopérative Tifawin pour le miel – Demnate","en":"Tifawin honey cooperative – Demnate"}`)
+	for b.Loop() {
+		var t i18n.Text
+		if err := t.Scan(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

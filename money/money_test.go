@@ -50,3 +50,26 @@ func TestFormattedFollowsTheRequest(t *testing.T) {
 		t.Error("KnownCurrency")
 	}
 }
+
+func TestScan(t *testing.T) {
+	in := money.Money{MinorUnits: 3550, Currency: "MAD"}
+	v, err := in.Value()
+	if err != nil || v != "3550 MAD" {
+		t.Fatalf("Value = %v, %v", v, err)
+	}
+	var out money.Money
+	if err := out.Scan([]byte("3550 MAD")); err != nil || out != in {
+		t.Errorf("Scan = %+v, %v", out, err)
+	}
+	for _, bad := range []any{"3550", "MAD 3550", "", 12, " MAD"} {
+		if err := out.Scan(bad); err == nil {
+			t.Errorf("Scan(%v) accepted", bad)
+		}
+	}
+	if err := (money.Money{MinorUnits: -1, Currency: "MAD"}).Validate(); err == nil {
+		t.Error("a negative price validated")
+	}
+	if err := (money.Money{MinorUnits: 1, Currency: "DH"}).Validate(); err == nil {
+		t.Error("an unknown currency validated")
+	}
+}

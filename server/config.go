@@ -14,6 +14,7 @@ import (
 type config struct {
 	addr            string
 	database        string
+	debugAddr       string
 	demo            bool
 	logFormat       string
 	logLevel        slog.Level
@@ -36,6 +37,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		"address to listen on (MAARID_ADDR)")
 	fs.StringVar(&c.database, "database", env("MAARID_DATABASE_URL", "maarid.db"),
 		"SQLite file, or postgres:// URL of a PostgreSQL database (MAARID_DATABASE_URL)")
+	fs.StringVar(&c.debugAddr, "debug-addr", env("MAARID_DEBUG_ADDR", ""),
+		"address for the Go profiler (/debug/pprof/), off when empty; never expose it (MAARID_DEBUG_ADDR)")
 	demo, err := strconv.ParseBool(env("MAARID_DEMO", "true"))
 	if err != nil {
 		return c, fmt.Errorf("MAARID_DEMO: %w", err)

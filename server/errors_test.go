@@ -127,3 +127,25 @@ func TestQueriesOverGET(t *testing.T) {
 		t.Fatalf("status %d, errors %v, data %s", res.status, res.Errors, res.Data)
 	}
 }
+
+// TestDatabaseFailure checks that a failing database is reported as INTERNAL with the
+// request ID, without its SQL, and that /healthz says so.
+func TestDatabaseFailure(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	a.client.Close()
+	r := operation(t, "ProductCatalogue", map[string]any{"first": 5})
+	r.header = http.Header{"X-Request-Id": {"test-request-1"}}
+	res := a.post(t, r)
+	if len(res.Errors) == 0 {
+		t.Fatal("no error from a closed database")
+	}
+	e := res.Errors[0]
+	if e.code() != "INTERNAL" || !strings.Contains(e.Message, "test-request-1") || strings.Contains(strings.ToLower(e.Message), "sql") {
+		t.Errorf("error %q (%s), want INTERNAL quoting the request id and no SQL", e.Message, e.code())
+	}
+	rec := httptest.NewRecorder()
+	a.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("/healthz answered %d with the database closed", rec.Code)
+	}
+}

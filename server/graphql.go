@@ -30,7 +30,6 @@ func newGraphQL(client *ent.Client, c config) *handler.Server {
 	// Mutations run in one transaction each.
 	srv.Use(entgql.Transactioner{TxOpener: client})
 
-	srv.AroundFields(graph.SortResolverErrors)
 	srv.SetErrorPresenter(graph.PresentError)
 	srv.SetRecoverFunc(graph.Recover)
 	return srv

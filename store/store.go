@@ -56,6 +56,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 	if err != nil {
 		return nil, err
 	}
+	drv = errorDriver{drv}
 	if o.wrap != nil {
 		drv = o.wrap(drv)
 	}

@@ -4,6 +4,7 @@ package category
 
 import (
 	"maarid/ent/predicate"
+	"maarid/i18n"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -83,6 +84,16 @@ func NameSort(v string) predicate.Category {
 // ParentID applies equality check predicate on the "parent_id" field. It's identical to ParentIDEQ.
 func ParentID(v string) predicate.Category {
 	return predicate.Category(sql.FieldEQ(FieldParentID, v))
+}
+
+// Name applies equality check predicate on the "name" field. It's identical to NameEQ.
+func Name(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldEQ(FieldName, v))
+}
+
+// Description applies equality check predicate on the "description" field. It's identical to DescriptionEQ.
+func Description(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldEQ(FieldDescription, v))
 }
 
 // Slug applies equality check predicate on the "slug" field. It's identical to SlugEQ.
@@ -313,6 +324,86 @@ func ParentIDEqualFold(v string) predicate.Category {
 // ParentIDContainsFold applies the ContainsFold predicate on the "parent_id" field.
 func ParentIDContainsFold(v string) predicate.Category {
 	return predicate.Category(sql.FieldContainsFold(FieldParentID, v))
+}
+
+// NameEQ applies the EQ predicate on the "name" field.
+func NameEQ(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldEQ(FieldName, v))
+}
+
+// NameNEQ applies the NEQ predicate on the "name" field.
+func NameNEQ(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldNEQ(FieldName, v))
+}
+
+// NameIn applies the In predicate on the "name" field.
+func NameIn(vs ...i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldIn(FieldName, vs...))
+}
+
+// NameNotIn applies the NotIn predicate on the "name" field.
+func NameNotIn(vs ...i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldNotIn(FieldName, vs...))
+}
+
+// NameGT applies the GT predicate on the "name" field.
+func NameGT(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldGT(FieldName, v))
+}
+
+// NameGTE applies the GTE predicate on the "name" field.
+func NameGTE(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldGTE(FieldName, v))
+}
+
+// NameLT applies the LT predicate on the "name" field.
+func NameLT(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldLT(FieldName, v))
+}
+
+// NameLTE applies the LTE predicate on the "name" field.
+func NameLTE(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldLTE(FieldName, v))
+}
+
+// DescriptionEQ applies the EQ predicate on the "description" field.
+func DescriptionEQ(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldEQ(FieldDescription, v))
+}
+
+// DescriptionNEQ applies the NEQ predicate on the "description" field.
+func DescriptionNEQ(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldNEQ(FieldDescription, v))
+}
+
+// DescriptionIn applies the In predicate on the "description" field.
+func DescriptionIn(vs ...i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldIn(FieldDescription, vs...))
+}
+
+// DescriptionNotIn applies the NotIn predicate on the "description" field.
+func DescriptionNotIn(vs ...i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldNotIn(FieldDescription, vs...))
+}
+
+// DescriptionGT applies the GT predicate on the "description" field.
+func DescriptionGT(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldGT(FieldDescription, v))
+}
+
+// DescriptionGTE applies the GTE predicate on the "description" field.
+func DescriptionGTE(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldGTE(FieldDescription, v))
+}
+
+// DescriptionLT applies the LT predicate on the "description" field.
+func DescriptionLT(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldLT(FieldDescription, v))
+}
+
+// DescriptionLTE applies the LTE predicate on the "description" field.
+func DescriptionLTE(v i18n.Text) predicate.Category {
+	return predicate.Category(sql.FieldLTE(FieldDescription, v))
 }
 
 // SlugEQ applies the EQ predicate on the "slug" field.

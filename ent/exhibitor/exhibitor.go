@@ -283,6 +283,21 @@ func ByNameSort(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNameSort, opts...).ToFunc()
 }
 
+// ByName orders the results by the name field.
+func ByName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByDescription orders the results by the description field.
+func ByDescription(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
+// ByCommune orders the results by the commune field.
+func ByCommune(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCommune, opts...).ToFunc()
+}
+
 // BySlug orders the results by the slug field.
 func BySlug(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSlug, opts...).ToFunc()

@@ -4,6 +4,7 @@ package exhibitor
 
 import (
 	"maarid/ent/predicate"
+	"maarid/i18n"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -78,6 +79,21 @@ func UpdatedAt(v time.Time) predicate.Exhibitor {
 // NameSort applies equality check predicate on the "name_sort" field. It's identical to NameSortEQ.
 func NameSort(v string) predicate.Exhibitor {
 	return predicate.Exhibitor(sql.FieldEQ(FieldNameSort, v))
+}
+
+// Name applies equality check predicate on the "name" field. It's identical to NameEQ.
+func Name(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldName, v))
+}
+
+// Description applies equality check predicate on the "description" field. It's identical to DescriptionEQ.
+func Description(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldDescription, v))
+}
+
+// Commune applies equality check predicate on the "commune" field. It's identical to CommuneEQ.
+func Commune(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldCommune, v))
 }
 
 // Slug applies equality check predicate on the "slug" field. It's identical to SlugEQ.
@@ -273,6 +289,126 @@ func NameSortEqualFold(v string) predicate.Exhibitor {
 // NameSortContainsFold applies the ContainsFold predicate on the "name_sort" field.
 func NameSortContainsFold(v string) predicate.Exhibitor {
 	return predicate.Exhibitor(sql.FieldContainsFold(FieldNameSort, v))
+}
+
+// NameEQ applies the EQ predicate on the "name" field.
+func NameEQ(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldName, v))
+}
+
+// NameNEQ applies the NEQ predicate on the "name" field.
+func NameNEQ(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNEQ(FieldName, v))
+}
+
+// NameIn applies the In predicate on the "name" field.
+func NameIn(vs ...i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldIn(FieldName, vs...))
+}
+
+// NameNotIn applies the NotIn predicate on the "name" field.
+func NameNotIn(vs ...i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNotIn(FieldName, vs...))
+}
+
+// NameGT applies the GT predicate on the "name" field.
+func NameGT(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGT(FieldName, v))
+}
+
+// NameGTE applies the GTE predicate on the "name" field.
+func NameGTE(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGTE(FieldName, v))
+}
+
+// NameLT applies the LT predicate on the "name" field.
+func NameLT(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLT(FieldName, v))
+}
+
+// NameLTE applies the LTE predicate on the "name" field.
+func NameLTE(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLTE(FieldName, v))
+}
+
+// DescriptionEQ applies the EQ predicate on the "description" field.
+func DescriptionEQ(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldDescription, v))
+}
+
+// DescriptionNEQ applies the NEQ predicate on the "description" field.
+func DescriptionNEQ(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNEQ(FieldDescription, v))
+}
+
+// DescriptionIn applies the In predicate on the "description" field.
+func DescriptionIn(vs ...i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldIn(FieldDescription, vs...))
+}
+
+// DescriptionNotIn applies the NotIn predicate on the "description" field.
+func DescriptionNotIn(vs ...i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNotIn(FieldDescription, vs...))
+}
+
+// DescriptionGT applies the GT predicate on the "description" field.
+func DescriptionGT(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGT(FieldDescription, v))
+}
+
+// DescriptionGTE applies the GTE predicate on the "description" field.
+func DescriptionGTE(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGTE(FieldDescription, v))
+}
+
+// DescriptionLT applies the LT predicate on the "description" field.
+func DescriptionLT(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLT(FieldDescription, v))
+}
+
+// DescriptionLTE applies the LTE predicate on the "description" field.
+func DescriptionLTE(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLTE(FieldDescription, v))
+}
+
+// CommuneEQ applies the EQ predicate on the "commune" field.
+func CommuneEQ(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldCommune, v))
+}
+
+// CommuneNEQ applies the NEQ predicate on the "commune" field.
+func CommuneNEQ(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNEQ(FieldCommune, v))
+}
+
+// CommuneIn applies the In predicate on the "commune" field.
+func CommuneIn(vs ...i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldIn(FieldCommune, vs...))
+}
+
+// CommuneNotIn applies the NotIn predicate on the "commune" field.
+func CommuneNotIn(vs ...i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNotIn(FieldCommune, vs...))
+}
+
+// CommuneGT applies the GT predicate on the "commune" field.
+func CommuneGT(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGT(FieldCommune, v))
+}
+
+// CommuneGTE applies the GTE predicate on the "commune" field.
+func CommuneGTE(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGTE(FieldCommune, v))
+}
+
+// CommuneLT applies the LT predicate on the "commune" field.
+func CommuneLT(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLT(FieldCommune, v))
+}
+
+// CommuneLTE applies the LTE predicate on the "commune" field.
+func CommuneLTE(v i18n.Text) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLTE(FieldCommune, v))
 }
 
 // SlugEQ applies the EQ predicate on the "slug" field.

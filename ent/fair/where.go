@@ -76,6 +76,36 @@ func UpdatedAt(v time.Time) predicate.Fair {
 	return predicate.Fair(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// Name applies equality check predicate on the "name" field. It's identical to NameEQ.
+func Name(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldName, v))
+}
+
+// Theme applies equality check predicate on the "theme" field. It's identical to ThemeEQ.
+func Theme(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldTheme, v))
+}
+
+// City applies equality check predicate on the "city" field. It's identical to CityEQ.
+func City(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldCity, v))
+}
+
+// Region applies equality check predicate on the "region" field. It's identical to RegionEQ.
+func Region(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldRegion, v))
+}
+
+// Venue applies equality check predicate on the "venue" field. It's identical to VenueEQ.
+func Venue(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldVenue, v))
+}
+
+// Organizer applies equality check predicate on the "organizer" field. It's identical to OrganizerEQ.
+func Organizer(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldOrganizer, v))
+}
+
 // Slug applies equality check predicate on the "slug" field. It's identical to SlugEQ.
 func Slug(v string) predicate.Fair {
 	return predicate.Fair(sql.FieldEQ(FieldSlug, v))
@@ -189,6 +219,246 @@ func UpdatedAtLT(v time.Time) predicate.Fair {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Fair {
 	return predicate.Fair(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// NameEQ applies the EQ predicate on the "name" field.
+func NameEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldName, v))
+}
+
+// NameNEQ applies the NEQ predicate on the "name" field.
+func NameNEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNEQ(FieldName, v))
+}
+
+// NameIn applies the In predicate on the "name" field.
+func NameIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldIn(FieldName, vs...))
+}
+
+// NameNotIn applies the NotIn predicate on the "name" field.
+func NameNotIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNotIn(FieldName, vs...))
+}
+
+// NameGT applies the GT predicate on the "name" field.
+func NameGT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGT(FieldName, v))
+}
+
+// NameGTE applies the GTE predicate on the "name" field.
+func NameGTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGTE(FieldName, v))
+}
+
+// NameLT applies the LT predicate on the "name" field.
+func NameLT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLT(FieldName, v))
+}
+
+// NameLTE applies the LTE predicate on the "name" field.
+func NameLTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLTE(FieldName, v))
+}
+
+// ThemeEQ applies the EQ predicate on the "theme" field.
+func ThemeEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldTheme, v))
+}
+
+// ThemeNEQ applies the NEQ predicate on the "theme" field.
+func ThemeNEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNEQ(FieldTheme, v))
+}
+
+// ThemeIn applies the In predicate on the "theme" field.
+func ThemeIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldIn(FieldTheme, vs...))
+}
+
+// ThemeNotIn applies the NotIn predicate on the "theme" field.
+func ThemeNotIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNotIn(FieldTheme, vs...))
+}
+
+// ThemeGT applies the GT predicate on the "theme" field.
+func ThemeGT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGT(FieldTheme, v))
+}
+
+// ThemeGTE applies the GTE predicate on the "theme" field.
+func ThemeGTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGTE(FieldTheme, v))
+}
+
+// ThemeLT applies the LT predicate on the "theme" field.
+func ThemeLT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLT(FieldTheme, v))
+}
+
+// ThemeLTE applies the LTE predicate on the "theme" field.
+func ThemeLTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLTE(FieldTheme, v))
+}
+
+// CityEQ applies the EQ predicate on the "city" field.
+func CityEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldCity, v))
+}
+
+// CityNEQ applies the NEQ predicate on the "city" field.
+func CityNEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNEQ(FieldCity, v))
+}
+
+// CityIn applies the In predicate on the "city" field.
+func CityIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldIn(FieldCity, vs...))
+}
+
+// CityNotIn applies the NotIn predicate on the "city" field.
+func CityNotIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNotIn(FieldCity, vs...))
+}
+
+// CityGT applies the GT predicate on the "city" field.
+func CityGT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGT(FieldCity, v))
+}
+
+// CityGTE applies the GTE predicate on the "city" field.
+func CityGTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGTE(FieldCity, v))
+}
+
+// CityLT applies the LT predicate on the "city" field.
+func CityLT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLT(FieldCity, v))
+}
+
+// CityLTE applies the LTE predicate on the "city" field.
+func CityLTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLTE(FieldCity, v))
+}
+
+// RegionEQ applies the EQ predicate on the "region" field.
+func RegionEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldRegion, v))
+}
+
+// RegionNEQ applies the NEQ predicate on the "region" field.
+func RegionNEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNEQ(FieldRegion, v))
+}
+
+// RegionIn applies the In predicate on the "region" field.
+func RegionIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldIn(FieldRegion, vs...))
+}
+
+// RegionNotIn applies the NotIn predicate on the "region" field.
+func RegionNotIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNotIn(FieldRegion, vs...))
+}
+
+// RegionGT applies the GT predicate on the "region" field.
+func RegionGT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGT(FieldRegion, v))
+}
+
+// RegionGTE applies the GTE predicate on the "region" field.
+func RegionGTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGTE(FieldRegion, v))
+}
+
+// RegionLT applies the LT predicate on the "region" field.
+func RegionLT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLT(FieldRegion, v))
+}
+
+// RegionLTE applies the LTE predicate on the "region" field.
+func RegionLTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLTE(FieldRegion, v))
+}
+
+// VenueEQ applies the EQ predicate on the "venue" field.
+func VenueEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldVenue, v))
+}
+
+// VenueNEQ applies the NEQ predicate on the "venue" field.
+func VenueNEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNEQ(FieldVenue, v))
+}
+
+// VenueIn applies the In predicate on the "venue" field.
+func VenueIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldIn(FieldVenue, vs...))
+}
+
+// VenueNotIn applies the NotIn predicate on the "venue" field.
+func VenueNotIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNotIn(FieldVenue, vs...))
+}
+
+// VenueGT applies the GT predicate on the "venue" field.
+func VenueGT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGT(FieldVenue, v))
+}
+
+// VenueGTE applies the GTE predicate on the "venue" field.
+func VenueGTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGTE(FieldVenue, v))
+}
+
+// VenueLT applies the LT predicate on the "venue" field.
+func VenueLT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLT(FieldVenue, v))
+}
+
+// VenueLTE applies the LTE predicate on the "venue" field.
+func VenueLTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLTE(FieldVenue, v))
+}
+
+// OrganizerEQ applies the EQ predicate on the "organizer" field.
+func OrganizerEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldOrganizer, v))
+}
+
+// OrganizerNEQ applies the NEQ predicate on the "organizer" field.
+func OrganizerNEQ(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNEQ(FieldOrganizer, v))
+}
+
+// OrganizerIn applies the In predicate on the "organizer" field.
+func OrganizerIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldIn(FieldOrganizer, vs...))
+}
+
+// OrganizerNotIn applies the NotIn predicate on the "organizer" field.
+func OrganizerNotIn(vs ...i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldNotIn(FieldOrganizer, vs...))
+}
+
+// OrganizerGT applies the GT predicate on the "organizer" field.
+func OrganizerGT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGT(FieldOrganizer, v))
+}
+
+// OrganizerGTE applies the GTE predicate on the "organizer" field.
+func OrganizerGTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldGTE(FieldOrganizer, v))
+}
+
+// OrganizerLT applies the LT predicate on the "organizer" field.
+func OrganizerLT(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLT(FieldOrganizer, v))
+}
+
+// OrganizerLTE applies the LTE predicate on the "organizer" field.
+func OrganizerLTE(v i18n.Text) predicate.Fair {
+	return predicate.Fair(sql.FieldLTE(FieldOrganizer, v))
 }
 
 // SlugEQ applies the EQ predicate on the "slug" field.

@@ -35,9 +35,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "apikey_updated_at",
+				Name:    "apikey_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[2]},
+				Columns: []*schema.Column{APIKeysColumns[2], APIKeysColumns[0]},
 			},
 		},
 	}
@@ -47,8 +47,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name_sort", Type: field.TypeString, Default: ""},
-		{Name: "name", Type: field.TypeJSON},
-		{Name: "description", Type: field.TypeJSON},
+		{Name: "name", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "description", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "slug", Type: field.TypeString, Unique: true, Size: 100},
 		{Name: "position", Type: field.TypeInt, Default: 0},
 		{Name: "parent_id", Type: field.TypeString, Nullable: true},
@@ -68,9 +68,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "category_updated_at",
+				Name:    "category_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CategoriesColumns[2]},
+				Columns: []*schema.Column{CategoriesColumns[2], CategoriesColumns[0]},
 			},
 			{
 				Name:    "category_parent_id_position",
@@ -85,9 +85,9 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name_sort", Type: field.TypeString, Default: ""},
-		{Name: "name", Type: field.TypeJSON},
-		{Name: "description", Type: field.TypeJSON},
-		{Name: "commune", Type: field.TypeJSON},
+		{Name: "name", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "description", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "commune", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "slug", Type: field.TypeString, Unique: true, Size: 120},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"COOPERATIVE", "ASSOCIATION", "MUTUAL", "COMPANY", "PUBLIC_INSTITUTION"}},
 		{Name: "sector", Type: field.TypeEnum, Enums: []string{"AGRI_FOOD", "HANDICRAFT", "SERVICES"}},
@@ -110,14 +110,14 @@ var (
 		PrimaryKey: []*schema.Column{ExhibitorsColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "exhibitor_updated_at",
+				Name:    "exhibitor_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExhibitorsColumns[2]},
+				Columns: []*schema.Column{ExhibitorsColumns[2], ExhibitorsColumns[0]},
 			},
 			{
-				Name:    "exhibitor_name_sort",
+				Name:    "exhibitor_name_sort_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExhibitorsColumns[3]},
+				Columns: []*schema.Column{ExhibitorsColumns[3], ExhibitorsColumns[0]},
 			},
 			{
 				Name:    "exhibitor_province_name_sort",
@@ -136,12 +136,12 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "name", Type: field.TypeJSON},
-		{Name: "theme", Type: field.TypeJSON},
-		{Name: "city", Type: field.TypeJSON},
-		{Name: "region", Type: field.TypeJSON},
-		{Name: "venue", Type: field.TypeJSON},
-		{Name: "organizer", Type: field.TypeJSON},
+		{Name: "name", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "theme", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "city", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "region", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "venue", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "organizer", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "slug", Type: field.TypeString, Unique: true, Size: 100},
 		{Name: "edition", Type: field.TypeInt, Default: 1},
 		{Name: "starts_on", Type: field.TypeTime},
@@ -158,9 +158,9 @@ var (
 		PrimaryKey: []*schema.Column{FairsColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "fair_updated_at",
+				Name:    "fair_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{FairsColumns[2]},
+				Columns: []*schema.Column{FairsColumns[2], FairsColumns[0]},
 			},
 			{
 				Name:    "fair_starts_on",
@@ -175,11 +175,11 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name_sort", Type: field.TypeString, Default: ""},
-		{Name: "name", Type: field.TypeJSON},
-		{Name: "description", Type: field.TypeJSON},
-		{Name: "unit", Type: field.TypeJSON},
+		{Name: "name", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "description", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "unit", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "price", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "text", "sqlite3": "text"}},
 		{Name: "price_minor_units", Type: field.TypeInt64},
-		{Name: "currency", Type: field.TypeString, Default: "MAD"},
 		{Name: "labels", Type: field.TypeJSON},
 		{Name: "available", Type: field.TypeBool, Default: true},
 		{Name: "image_urls", Type: field.TypeJSON},
@@ -208,29 +208,29 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "product_updated_at",
+				Name:    "product_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[2]},
+				Columns: []*schema.Column{ProductsColumns[2], ProductsColumns[0]},
 			},
 			{
-				Name:    "product_name_sort",
+				Name:    "product_name_sort_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[3]},
+				Columns: []*schema.Column{ProductsColumns[3], ProductsColumns[0]},
 			},
 			{
-				Name:    "product_exhibitor_id_name_sort",
+				Name:    "product_exhibitor_id_name_sort_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[14], ProductsColumns[3]},
+				Columns: []*schema.Column{ProductsColumns[14], ProductsColumns[3], ProductsColumns[0]},
 			},
 			{
 				Name:    "product_category_id_price_minor_units",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[13], ProductsColumns[7]},
+				Columns: []*schema.Column{ProductsColumns[13], ProductsColumns[8]},
 			},
 			{
-				Name:    "product_price_minor_units_name_sort",
+				Name:    "product_price_minor_units_name_sort_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[7], ProductsColumns[3]},
+				Columns: []*schema.Column{ProductsColumns[8], ProductsColumns[3], ProductsColumns[0]},
 			},
 		},
 	}
@@ -312,9 +312,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "registration_updated_at",
+				Name:    "registration_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrationsColumns[2]},
+				Columns: []*schema.Column{RegistrationsColumns[2], RegistrationsColumns[0]},
 			},
 			{
 				Name:    "registration_session_id_status_created_at",
@@ -333,9 +333,9 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "title", Type: field.TypeJSON},
-		{Name: "description", Type: field.TypeJSON},
-		{Name: "audience", Type: field.TypeJSON},
+		{Name: "title", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "description", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "audience", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"WORKSHOP", "TRAINING", "TALK", "PANEL", "CEREMONY", "CHILDREN_ACTIVITY", "B2B_MEETINGS"}},
 		{Name: "topics", Type: field.TypeJSON},
 		{Name: "languages", Type: field.TypeJSON},
@@ -344,7 +344,7 @@ var (
 		{Name: "capacity", Type: field.TypeInt, Nullable: true},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"SCHEDULED", "CANCELLED"}, Default: "SCHEDULED"},
 		{Name: "version", Type: field.TypeInt, Default: 1},
-		{Name: "confirmed_count", Type: field.TypeInt, Default: 0},
+		{Name: "seats_left", Type: field.TypeInt, Nullable: true},
 		{Name: "published", Type: field.TypeBool, Default: true},
 		{Name: "fair_id", Type: field.TypeString},
 		{Name: "space_id", Type: field.TypeString, Nullable: true},
@@ -370,14 +370,14 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "session_updated_at",
+				Name:    "session_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{SessionsColumns[2]},
+				Columns: []*schema.Column{SessionsColumns[2], SessionsColumns[0]},
 			},
 			{
-				Name:    "session_starts_at",
+				Name:    "session_starts_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{SessionsColumns[9]},
+				Columns: []*schema.Column{SessionsColumns[9], SessionsColumns[0]},
 			},
 			{
 				Name:    "session_fair_id_starts_at",
@@ -397,8 +397,8 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name_sort", Type: field.TypeString, Default: ""},
-		{Name: "name", Type: field.TypeJSON},
-		{Name: "description", Type: field.TypeJSON},
+		{Name: "name", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
+		{Name: "description", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"HALL", "WORKSHOP_ROOM", "STAGE", "CHILDREN_SPACE", "OUTDOOR"}},
 		{Name: "capacity", Type: field.TypeInt, Nullable: true},
 		{Name: "position", Type: field.TypeInt, Default: 0},
@@ -419,9 +419,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "space_updated_at",
+				Name:    "space_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{SpacesColumns[2]},
+				Columns: []*schema.Column{SpacesColumns[2], SpacesColumns[0]},
 			},
 			{
 				Name:    "space_fair_id_position",
@@ -437,7 +437,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "organization", Type: field.TypeString, Nullable: true, Size: 300},
-		{Name: "bio", Type: field.TypeJSON},
+		{Name: "bio", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "photo_url", Type: field.TypeString, Nullable: true, Size: 500},
 	}
 	// SpeakersTable holds the schema information for the "speakers" table.
@@ -447,9 +447,9 @@ var (
 		PrimaryKey: []*schema.Column{SpeakersColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "speaker_updated_at",
+				Name:    "speaker_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{SpeakersColumns[2]},
+				Columns: []*schema.Column{SpeakersColumns[2], SpeakersColumns[0]},
 			},
 			{
 				Name:    "speaker_name",
@@ -490,9 +490,9 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "stand_updated_at",
+				Name:    "stand_updated_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{StandsColumns[2]},
+				Columns: []*schema.Column{StandsColumns[2], StandsColumns[0]},
 			},
 			{
 				Name:    "stand_fair_id_code",

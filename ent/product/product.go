@@ -32,10 +32,10 @@ const (
 	FieldDescription = "description"
 	// FieldUnit holds the string denoting the unit field in the database.
 	FieldUnit = "unit"
+	// FieldPrice holds the string denoting the price field in the database.
+	FieldPrice = "price"
 	// FieldPriceMinorUnits holds the string denoting the price_minor_units field in the database.
 	FieldPriceMinorUnits = "price_minor_units"
-	// FieldCurrency holds the string denoting the currency field in the database.
-	FieldCurrency = "currency"
 	// FieldLabels holds the string denoting the labels field in the database.
 	FieldLabels = "labels"
 	// FieldAvailable holds the string denoting the available field in the database.
@@ -77,8 +77,8 @@ var Columns = []string{
 	FieldName,
 	FieldDescription,
 	FieldUnit,
+	FieldPrice,
 	FieldPriceMinorUnits,
-	FieldCurrency,
 	FieldLabels,
 	FieldAvailable,
 	FieldImageUrls,
@@ -101,7 +101,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "maarid/ent/runtime"
 var (
-	Hooks [2]ent.Hook
+	Hooks [3]ent.Hook
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -118,10 +118,6 @@ var (
 	DefaultUnit i18n.Text
 	// PriceMinorUnitsValidator is a validator for the "price_minor_units" field. It is called by the builders before save.
 	PriceMinorUnitsValidator func(int64) error
-	// DefaultCurrency holds the default value on creation for the "currency" field.
-	DefaultCurrency string
-	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
-	CurrencyValidator func(string) error
 	// DefaultLabels holds the default value on creation for the "labels" field.
 	DefaultLabels []string
 	// DefaultAvailable holds the default value on creation for the "available" field.
@@ -169,14 +165,29 @@ func ByCategoryID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCategoryID, opts...).ToFunc()
 }
 
+// ByName orders the results by the name field.
+func ByName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldName, opts...).ToFunc()
+}
+
+// ByDescription orders the results by the description field.
+func ByDescription(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
+// ByUnit orders the results by the unit field.
+func ByUnit(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUnit, opts...).ToFunc()
+}
+
+// ByPrice orders the results by the price field.
+func ByPrice(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPrice, opts...).ToFunc()
+}
+
 // ByPriceMinorUnits orders the results by the price_minor_units field.
 func ByPriceMinorUnits(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPriceMinorUnits, opts...).ToFunc()
-}
-
-// ByCurrency orders the results by the currency field.
-func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldCurrency, opts...).ToFunc()
 }
 
 // ByAvailable orders the results by the available field.

@@ -4,6 +4,8 @@ package product
 
 import (
 	"maarid/ent/predicate"
+	"maarid/i18n"
+	"maarid/money"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -90,14 +92,29 @@ func CategoryID(v string) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldCategoryID, v))
 }
 
+// Name applies equality check predicate on the "name" field. It's identical to NameEQ.
+func Name(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldName, v))
+}
+
+// Description applies equality check predicate on the "description" field. It's identical to DescriptionEQ.
+func Description(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldDescription, v))
+}
+
+// Unit applies equality check predicate on the "unit" field. It's identical to UnitEQ.
+func Unit(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldUnit, v))
+}
+
+// Price applies equality check predicate on the "price" field. It's identical to PriceEQ.
+func Price(v money.Money) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldPrice, v))
+}
+
 // PriceMinorUnits applies equality check predicate on the "price_minor_units" field. It's identical to PriceMinorUnitsEQ.
 func PriceMinorUnits(v int64) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldPriceMinorUnits, v))
-}
-
-// Currency applies equality check predicate on the "currency" field. It's identical to CurrencyEQ.
-func Currency(v string) predicate.Product {
-	return predicate.Product(sql.FieldEQ(FieldCurrency, v))
 }
 
 // Available applies equality check predicate on the "available" field. It's identical to AvailableEQ.
@@ -395,6 +412,166 @@ func CategoryIDContainsFold(v string) predicate.Product {
 	return predicate.Product(sql.FieldContainsFold(FieldCategoryID, v))
 }
 
+// NameEQ applies the EQ predicate on the "name" field.
+func NameEQ(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldName, v))
+}
+
+// NameNEQ applies the NEQ predicate on the "name" field.
+func NameNEQ(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldName, v))
+}
+
+// NameIn applies the In predicate on the "name" field.
+func NameIn(vs ...i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldName, vs...))
+}
+
+// NameNotIn applies the NotIn predicate on the "name" field.
+func NameNotIn(vs ...i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldName, vs...))
+}
+
+// NameGT applies the GT predicate on the "name" field.
+func NameGT(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldGT(FieldName, v))
+}
+
+// NameGTE applies the GTE predicate on the "name" field.
+func NameGTE(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldGTE(FieldName, v))
+}
+
+// NameLT applies the LT predicate on the "name" field.
+func NameLT(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldLT(FieldName, v))
+}
+
+// NameLTE applies the LTE predicate on the "name" field.
+func NameLTE(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldLTE(FieldName, v))
+}
+
+// DescriptionEQ applies the EQ predicate on the "description" field.
+func DescriptionEQ(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldDescription, v))
+}
+
+// DescriptionNEQ applies the NEQ predicate on the "description" field.
+func DescriptionNEQ(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldDescription, v))
+}
+
+// DescriptionIn applies the In predicate on the "description" field.
+func DescriptionIn(vs ...i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldDescription, vs...))
+}
+
+// DescriptionNotIn applies the NotIn predicate on the "description" field.
+func DescriptionNotIn(vs ...i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldDescription, vs...))
+}
+
+// DescriptionGT applies the GT predicate on the "description" field.
+func DescriptionGT(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldGT(FieldDescription, v))
+}
+
+// DescriptionGTE applies the GTE predicate on the "description" field.
+func DescriptionGTE(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldGTE(FieldDescription, v))
+}
+
+// DescriptionLT applies the LT predicate on the "description" field.
+func DescriptionLT(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldLT(FieldDescription, v))
+}
+
+// DescriptionLTE applies the LTE predicate on the "description" field.
+func DescriptionLTE(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldLTE(FieldDescription, v))
+}
+
+// UnitEQ applies the EQ predicate on the "unit" field.
+func UnitEQ(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldUnit, v))
+}
+
+// UnitNEQ applies the NEQ predicate on the "unit" field.
+func UnitNEQ(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldUnit, v))
+}
+
+// UnitIn applies the In predicate on the "unit" field.
+func UnitIn(vs ...i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldUnit, vs...))
+}
+
+// UnitNotIn applies the NotIn predicate on the "unit" field.
+func UnitNotIn(vs ...i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldUnit, vs...))
+}
+
+// UnitGT applies the GT predicate on the "unit" field.
+func UnitGT(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldGT(FieldUnit, v))
+}
+
+// UnitGTE applies the GTE predicate on the "unit" field.
+func UnitGTE(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldGTE(FieldUnit, v))
+}
+
+// UnitLT applies the LT predicate on the "unit" field.
+func UnitLT(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldLT(FieldUnit, v))
+}
+
+// UnitLTE applies the LTE predicate on the "unit" field.
+func UnitLTE(v i18n.Text) predicate.Product {
+	return predicate.Product(sql.FieldLTE(FieldUnit, v))
+}
+
+// PriceEQ applies the EQ predicate on the "price" field.
+func PriceEQ(v money.Money) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldPrice, v))
+}
+
+// PriceNEQ applies the NEQ predicate on the "price" field.
+func PriceNEQ(v money.Money) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldPrice, v))
+}
+
+// PriceIn applies the In predicate on the "price" field.
+func PriceIn(vs ...money.Money) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldPrice, vs...))
+}
+
+// PriceNotIn applies the NotIn predicate on the "price" field.
+func PriceNotIn(vs ...money.Money) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldPrice, vs...))
+}
+
+// PriceGT applies the GT predicate on the "price" field.
+func PriceGT(v money.Money) predicate.Product {
+	return predicate.Product(sql.FieldGT(FieldPrice, v))
+}
+
+// PriceGTE applies the GTE predicate on the "price" field.
+func PriceGTE(v money.Money) predicate.Product {
+	return predicate.Product(sql.FieldGTE(FieldPrice, v))
+}
+
+// PriceLT applies the LT predicate on the "price" field.
+func PriceLT(v money.Money) predicate.Product {
+	return predicate.Product(sql.FieldLT(FieldPrice, v))
+}
+
+// PriceLTE applies the LTE predicate on the "price" field.
+func PriceLTE(v money.Money) predicate.Product {
+	return predicate.Product(sql.FieldLTE(FieldPrice, v))
+}
+
 // PriceMinorUnitsEQ applies the EQ predicate on the "price_minor_units" field.
 func PriceMinorUnitsEQ(v int64) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldPriceMinorUnits, v))
@@ -433,71 +610,6 @@ func PriceMinorUnitsLT(v int64) predicate.Product {
 // PriceMinorUnitsLTE applies the LTE predicate on the "price_minor_units" field.
 func PriceMinorUnitsLTE(v int64) predicate.Product {
 	return predicate.Product(sql.FieldLTE(FieldPriceMinorUnits, v))
-}
-
-// CurrencyEQ applies the EQ predicate on the "currency" field.
-func CurrencyEQ(v string) predicate.Product {
-	return predicate.Product(sql.FieldEQ(FieldCurrency, v))
-}
-
-// CurrencyNEQ applies the NEQ predicate on the "currency" field.
-func CurrencyNEQ(v string) predicate.Product {
-	return predicate.Product(sql.FieldNEQ(FieldCurrency, v))
-}
-
-// CurrencyIn applies the In predicate on the "currency" field.
-func CurrencyIn(vs ...string) predicate.Product {
-	return predicate.Product(sql.FieldIn(FieldCurrency, vs...))
-}
-
-// CurrencyNotIn applies the NotIn predicate on the "currency" field.
-func CurrencyNotIn(vs ...string) predicate.Product {
-	return predicate.Product(sql.FieldNotIn(FieldCurrency, vs...))
-}
-
-// CurrencyGT applies the GT predicate on the "currency" field.
-func CurrencyGT(v string) predicate.Product {
-	return predicate.Product(sql.FieldGT(FieldCurrency, v))
-}
-
-// CurrencyGTE applies the GTE predicate on the "currency" field.
-func CurrencyGTE(v string) predicate.Product {
-	return predicate.Product(sql.FieldGTE(FieldCurrency, v))
-}
-
-// CurrencyLT applies the LT predicate on the "currency" field.
-func CurrencyLT(v string) predicate.Product {
-	return predicate.Product(sql.FieldLT(FieldCurrency, v))
-}
-
-// CurrencyLTE applies the LTE predicate on the "currency" field.
-func CurrencyLTE(v string) predicate.Product {
-	return predicate.Product(sql.FieldLTE(FieldCurrency, v))
-}
-
-// CurrencyContains applies the Contains predicate on the "currency" field.
-func CurrencyContains(v string) predicate.Product {
-	return predicate.Product(sql.FieldContains(FieldCurrency, v))
-}
-
-// CurrencyHasPrefix applies the HasPrefix predicate on the "currency" field.
-func CurrencyHasPrefix(v string) predicate.Product {
-	return predicate.Product(sql.FieldHasPrefix(FieldCurrency, v))
-}
-
-// CurrencyHasSuffix applies the HasSuffix predicate on the "currency" field.
-func CurrencyHasSuffix(v string) predicate.Product {
-	return predicate.Product(sql.FieldHasSuffix(FieldCurrency, v))
-}
-
-// CurrencyEqualFold applies the EqualFold predicate on the "currency" field.
-func CurrencyEqualFold(v string) predicate.Product {
-	return predicate.Product(sql.FieldEqualFold(FieldCurrency, v))
-}
-
-// CurrencyContainsFold applies the ContainsFold predicate on the "currency" field.
-func CurrencyContainsFold(v string) predicate.Product {
-	return predicate.Product(sql.FieldContainsFold(FieldCurrency, v))
 }
 
 // AvailableEQ applies the EQ predicate on the "available" field.

@@ -323,8 +323,10 @@ func init() {
 	productMixin := schema.Product{}.Mixin()
 	productMixinHooks2 := productMixin[2].Hooks()
 	productMixinHooks3 := productMixin[3].Hooks()
+	productHooks := schema.Product{}.Hooks()
 	product.Hooks[0] = productMixinHooks2[0]
 	product.Hooks[1] = productMixinHooks3[0]
+	product.Hooks[2] = productHooks[0]
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0
 	productMixinFields1 := productMixin[1].Fields()
@@ -360,15 +362,9 @@ func init() {
 	// product.DefaultUnit holds the default value on creation for the unit field.
 	product.DefaultUnit = productDescUnit.Default.(i18n.Text)
 	// productDescPriceMinorUnits is the schema descriptor for price_minor_units field.
-	productDescPriceMinorUnits := productFields[5].Descriptor()
+	productDescPriceMinorUnits := productFields[6].Descriptor()
 	// product.PriceMinorUnitsValidator is a validator for the "price_minor_units" field. It is called by the builders before save.
 	product.PriceMinorUnitsValidator = productDescPriceMinorUnits.Validators[0].(func(int64) error)
-	// productDescCurrency is the schema descriptor for currency field.
-	productDescCurrency := productFields[6].Descriptor()
-	// product.DefaultCurrency holds the default value on creation for the currency field.
-	product.DefaultCurrency = productDescCurrency.Default.(string)
-	// product.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
-	product.CurrencyValidator = productDescCurrency.Validators[0].(func(string) error)
 	// productDescLabels is the schema descriptor for labels field.
 	productDescLabels := productFields[7].Descriptor()
 	// product.DefaultLabels holds the default value on creation for the labels field.
@@ -465,7 +461,9 @@ func init() {
 	registration.IDValidator = registrationDescID.Validators[0].(func(string) error)
 	sessionMixin := schema.Session{}.Mixin()
 	sessionMixinHooks2 := sessionMixin[2].Hooks()
+	sessionHooks := schema.Session{}.Hooks()
 	session.Hooks[0] = sessionMixinHooks2[0]
+	session.Hooks[1] = sessionHooks[0]
 	sessionMixinFields0 := sessionMixin[0].Fields()
 	_ = sessionMixinFields0
 	sessionMixinFields1 := sessionMixin[1].Fields()
@@ -510,12 +508,10 @@ func init() {
 	sessionDescVersion := sessionFields[12].Descriptor()
 	// session.DefaultVersion holds the default value on creation for the version field.
 	session.DefaultVersion = sessionDescVersion.Default.(int)
-	// sessionDescConfirmedCount is the schema descriptor for confirmed_count field.
-	sessionDescConfirmedCount := sessionFields[13].Descriptor()
-	// session.DefaultConfirmedCount holds the default value on creation for the confirmed_count field.
-	session.DefaultConfirmedCount = sessionDescConfirmedCount.Default.(int)
-	// session.ConfirmedCountValidator is a validator for the "confirmed_count" field. It is called by the builders before save.
-	session.ConfirmedCountValidator = sessionDescConfirmedCount.Validators[0].(func(int) error)
+	// sessionDescSeatsLeft is the schema descriptor for seats_left field.
+	sessionDescSeatsLeft := sessionFields[13].Descriptor()
+	// session.SeatsLeftValidator is a validator for the "seats_left" field. It is called by the builders before save.
+	session.SeatsLeftValidator = sessionDescSeatsLeft.Validators[0].(func(int) error)
 	// sessionDescPublished is the schema descriptor for published field.
 	sessionDescPublished := sessionFields[14].Descriptor()
 	// session.DefaultPublished holds the default value on creation for the published field.

@@ -98,7 +98,7 @@ func (Exhibitor) Edges() []ent.Edge {
 
 func (Exhibitor) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("name_sort"),
+		index.Fields("name_sort", "id"),
 		index.Fields("province", "name_sort"),
 		index.Fields("kind"),
 	}

@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -51,16 +52,23 @@ func (timeMixin) Fields() []ent.Field {
 }
 
 func (timeMixin) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("updated_at")}
+	return []ent.Index{index.Fields("updated_at", "id")}
 }
 
-// localized declares a translatable field: one JSON map per row (see i18n.Text). It is left
-// out of entgql's generated SDL; the hand-written SDL in schema/ declares its `name(lang:)` and
-// `nameTranslations` fields. Types with localized fields add textMixin, which validates them.
+// localized declares a translatable field: one JSON map per row (see i18n.Text). In GraphQL
+// it is two fields, `name(lang: Language): String` and `nameTranslations: [Translation!]!`:
+// MapsTo tells entgql that both read the column, so that a query selects it and no other;
+// ent/entc.go gives them their argument and types. Types with localized fields add
+// textMixin, which validates them.
 func localized(name string) ent.Field {
-	return field.JSON(name, i18n.Text{}).
+	return field.Other(name, i18n.Text{}).
+		SchemaType(map[string]string{dialect.SQLite: "json", dialect.Postgres: "jsonb"}).
 		Default(i18n.Text{}).
-		Annotations(entgql.Skip())
+		Annotations(
+			entgql.Type("String"),
+			entgql.MapsTo(name, name+"Translations"),
+			entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+		)
 }
 
 // textMixin validates the localized fields of a type on every write; the fields named in

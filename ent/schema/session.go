@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -59,11 +61,12 @@ func (Session) Fields() []ent.Field {
 			Default(1).
 			Comment("Raised by every change, for optimistic concurrency.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		field.Int("confirmed_count").
-			Default(0).
+		field.Int("seats_left").
+			Optional().
+			Nillable().
 			NonNegative().
-			Comment("Confirmed registrations, kept by the registration writes so seatsLeft costs no query.").
-			Annotations(entgql.Skip()),
+			Comment("Seats still free: set to the capacity when the session is made, taken by confirmed registrations. Null for open entry.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Bool("published").
 			Default(true),
 	}
@@ -89,9 +92,26 @@ func (Session) Edges() []ent.Edge {
 	}
 }
 
+func (Session) Hooks() []ent.Hook {
+	return []ent.Hook{openSeats}
+}
+
+// openSeats gives a new session with a capacity as many free seats.
+func openSeats(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		capacity, hasCapacity := m.Field("capacity")
+		if _, set := m.Field("seats_left"); m.Op().Is(ent.OpCreate) && hasCapacity && !set {
+			if err := m.SetField("seats_left", capacity); err != nil {
+				return nil, err
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
 func (Session) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("starts_at"),
+		index.Fields("starts_at", "id"),
 		index.Fields("fair_id", "starts_at"),
 		index.Fields("space_id", "starts_at"),
 	}

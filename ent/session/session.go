@@ -49,8 +49,8 @@ const (
 	FieldStatus = "status"
 	// FieldVersion holds the string denoting the version field in the database.
 	FieldVersion = "version"
-	// FieldConfirmedCount holds the string denoting the confirmed_count field in the database.
-	FieldConfirmedCount = "confirmed_count"
+	// FieldSeatsLeft holds the string denoting the seats_left field in the database.
+	FieldSeatsLeft = "seats_left"
 	// FieldPublished holds the string denoting the published field in the database.
 	FieldPublished = "published"
 	// EdgeFair holds the string denoting the fair edge name in mutations.
@@ -118,7 +118,7 @@ var Columns = []string{
 	FieldCapacity,
 	FieldStatus,
 	FieldVersion,
-	FieldConfirmedCount,
+	FieldSeatsLeft,
 	FieldPublished,
 }
 
@@ -144,7 +144,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "maarid/ent/runtime"
 var (
-	Hooks [1]ent.Hook
+	Hooks [2]ent.Hook
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -165,10 +165,8 @@ var (
 	CapacityValidator func(int) error
 	// DefaultVersion holds the default value on creation for the "version" field.
 	DefaultVersion int
-	// DefaultConfirmedCount holds the default value on creation for the "confirmed_count" field.
-	DefaultConfirmedCount int
-	// ConfirmedCountValidator is a validator for the "confirmed_count" field. It is called by the builders before save.
-	ConfirmedCountValidator func(int) error
+	// SeatsLeftValidator is a validator for the "seats_left" field. It is called by the builders before save.
+	SeatsLeftValidator func(int) error
 	// DefaultPublished holds the default value on creation for the "published" field.
 	DefaultPublished bool
 	// DefaultID holds the default value on creation for the "id" field.
@@ -259,6 +257,21 @@ func BySpaceID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSpaceID, opts...).ToFunc()
 }
 
+// ByTitle orders the results by the title field.
+func ByTitle(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTitle, opts...).ToFunc()
+}
+
+// ByDescription orders the results by the description field.
+func ByDescription(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
+// ByAudience orders the results by the audience field.
+func ByAudience(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAudience, opts...).ToFunc()
+}
+
 // ByKind orders the results by the kind field.
 func ByKind(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldKind, opts...).ToFunc()
@@ -289,9 +302,9 @@ func ByVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVersion, opts...).ToFunc()
 }
 
-// ByConfirmedCount orders the results by the confirmed_count field.
-func ByConfirmedCount(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldConfirmedCount, opts...).ToFunc()
+// BySeatsLeft orders the results by the seats_left field.
+func BySeatsLeft(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSeatsLeft, opts...).ToFunc()
 }
 
 // ByPublished orders the results by the published field.

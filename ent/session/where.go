@@ -4,6 +4,7 @@ package session
 
 import (
 	"maarid/ent/predicate"
+	"maarid/i18n"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -85,6 +86,21 @@ func SpaceID(v string) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldSpaceID, v))
 }
 
+// Title applies equality check predicate on the "title" field. It's identical to TitleEQ.
+func Title(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldTitle, v))
+}
+
+// Description applies equality check predicate on the "description" field. It's identical to DescriptionEQ.
+func Description(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldDescription, v))
+}
+
+// Audience applies equality check predicate on the "audience" field. It's identical to AudienceEQ.
+func Audience(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldAudience, v))
+}
+
 // StartsAt applies equality check predicate on the "starts_at" field. It's identical to StartsAtEQ.
 func StartsAt(v time.Time) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldStartsAt, v))
@@ -105,9 +121,9 @@ func Version(v int) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldVersion, v))
 }
 
-// ConfirmedCount applies equality check predicate on the "confirmed_count" field. It's identical to ConfirmedCountEQ.
-func ConfirmedCount(v int) predicate.Session {
-	return predicate.Session(sql.FieldEQ(FieldConfirmedCount, v))
+// SeatsLeft applies equality check predicate on the "seats_left" field. It's identical to SeatsLeftEQ.
+func SeatsLeft(v int) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldSeatsLeft, v))
 }
 
 // Published applies equality check predicate on the "published" field. It's identical to PublishedEQ.
@@ -335,6 +351,126 @@ func SpaceIDContainsFold(v string) predicate.Session {
 	return predicate.Session(sql.FieldContainsFold(FieldSpaceID, v))
 }
 
+// TitleEQ applies the EQ predicate on the "title" field.
+func TitleEQ(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldTitle, v))
+}
+
+// TitleNEQ applies the NEQ predicate on the "title" field.
+func TitleNEQ(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldTitle, v))
+}
+
+// TitleIn applies the In predicate on the "title" field.
+func TitleIn(vs ...i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldTitle, vs...))
+}
+
+// TitleNotIn applies the NotIn predicate on the "title" field.
+func TitleNotIn(vs ...i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldTitle, vs...))
+}
+
+// TitleGT applies the GT predicate on the "title" field.
+func TitleGT(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldTitle, v))
+}
+
+// TitleGTE applies the GTE predicate on the "title" field.
+func TitleGTE(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldTitle, v))
+}
+
+// TitleLT applies the LT predicate on the "title" field.
+func TitleLT(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldTitle, v))
+}
+
+// TitleLTE applies the LTE predicate on the "title" field.
+func TitleLTE(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldTitle, v))
+}
+
+// DescriptionEQ applies the EQ predicate on the "description" field.
+func DescriptionEQ(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldDescription, v))
+}
+
+// DescriptionNEQ applies the NEQ predicate on the "description" field.
+func DescriptionNEQ(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldDescription, v))
+}
+
+// DescriptionIn applies the In predicate on the "description" field.
+func DescriptionIn(vs ...i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldDescription, vs...))
+}
+
+// DescriptionNotIn applies the NotIn predicate on the "description" field.
+func DescriptionNotIn(vs ...i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldDescription, vs...))
+}
+
+// DescriptionGT applies the GT predicate on the "description" field.
+func DescriptionGT(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldDescription, v))
+}
+
+// DescriptionGTE applies the GTE predicate on the "description" field.
+func DescriptionGTE(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldDescription, v))
+}
+
+// DescriptionLT applies the LT predicate on the "description" field.
+func DescriptionLT(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldDescription, v))
+}
+
+// DescriptionLTE applies the LTE predicate on the "description" field.
+func DescriptionLTE(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldDescription, v))
+}
+
+// AudienceEQ applies the EQ predicate on the "audience" field.
+func AudienceEQ(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldAudience, v))
+}
+
+// AudienceNEQ applies the NEQ predicate on the "audience" field.
+func AudienceNEQ(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldAudience, v))
+}
+
+// AudienceIn applies the In predicate on the "audience" field.
+func AudienceIn(vs ...i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldAudience, vs...))
+}
+
+// AudienceNotIn applies the NotIn predicate on the "audience" field.
+func AudienceNotIn(vs ...i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldAudience, vs...))
+}
+
+// AudienceGT applies the GT predicate on the "audience" field.
+func AudienceGT(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldAudience, v))
+}
+
+// AudienceGTE applies the GTE predicate on the "audience" field.
+func AudienceGTE(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldAudience, v))
+}
+
+// AudienceLT applies the LT predicate on the "audience" field.
+func AudienceLT(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldAudience, v))
+}
+
+// AudienceLTE applies the LTE predicate on the "audience" field.
+func AudienceLTE(v i18n.Text) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldAudience, v))
+}
+
 // KindEQ applies the EQ predicate on the "kind" field.
 func KindEQ(v Kind) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldKind, v))
@@ -545,44 +681,54 @@ func VersionLTE(v int) predicate.Session {
 	return predicate.Session(sql.FieldLTE(FieldVersion, v))
 }
 
-// ConfirmedCountEQ applies the EQ predicate on the "confirmed_count" field.
-func ConfirmedCountEQ(v int) predicate.Session {
-	return predicate.Session(sql.FieldEQ(FieldConfirmedCount, v))
+// SeatsLeftEQ applies the EQ predicate on the "seats_left" field.
+func SeatsLeftEQ(v int) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldSeatsLeft, v))
 }
 
-// ConfirmedCountNEQ applies the NEQ predicate on the "confirmed_count" field.
-func ConfirmedCountNEQ(v int) predicate.Session {
-	return predicate.Session(sql.FieldNEQ(FieldConfirmedCount, v))
+// SeatsLeftNEQ applies the NEQ predicate on the "seats_left" field.
+func SeatsLeftNEQ(v int) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldSeatsLeft, v))
 }
 
-// ConfirmedCountIn applies the In predicate on the "confirmed_count" field.
-func ConfirmedCountIn(vs ...int) predicate.Session {
-	return predicate.Session(sql.FieldIn(FieldConfirmedCount, vs...))
+// SeatsLeftIn applies the In predicate on the "seats_left" field.
+func SeatsLeftIn(vs ...int) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldSeatsLeft, vs...))
 }
 
-// ConfirmedCountNotIn applies the NotIn predicate on the "confirmed_count" field.
-func ConfirmedCountNotIn(vs ...int) predicate.Session {
-	return predicate.Session(sql.FieldNotIn(FieldConfirmedCount, vs...))
+// SeatsLeftNotIn applies the NotIn predicate on the "seats_left" field.
+func SeatsLeftNotIn(vs ...int) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldSeatsLeft, vs...))
 }
 
-// ConfirmedCountGT applies the GT predicate on the "confirmed_count" field.
-func ConfirmedCountGT(v int) predicate.Session {
-	return predicate.Session(sql.FieldGT(FieldConfirmedCount, v))
+// SeatsLeftGT applies the GT predicate on the "seats_left" field.
+func SeatsLeftGT(v int) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldSeatsLeft, v))
 }
 
-// ConfirmedCountGTE applies the GTE predicate on the "confirmed_count" field.
-func ConfirmedCountGTE(v int) predicate.Session {
-	return predicate.Session(sql.FieldGTE(FieldConfirmedCount, v))
+// SeatsLeftGTE applies the GTE predicate on the "seats_left" field.
+func SeatsLeftGTE(v int) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldSeatsLeft, v))
 }
 
-// ConfirmedCountLT applies the LT predicate on the "confirmed_count" field.
-func ConfirmedCountLT(v int) predicate.Session {
-	return predicate.Session(sql.FieldLT(FieldConfirmedCount, v))
+// SeatsLeftLT applies the LT predicate on the "seats_left" field.
+func SeatsLeftLT(v int) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldSeatsLeft, v))
 }
 
-// ConfirmedCountLTE applies the LTE predicate on the "confirmed_count" field.
-func ConfirmedCountLTE(v int) predicate.Session {
-	return predicate.Session(sql.FieldLTE(FieldConfirmedCount, v))
+// SeatsLeftLTE applies the LTE predicate on the "seats_left" field.
+func SeatsLeftLTE(v int) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldSeatsLeft, v))
+}
+
+// SeatsLeftIsNil applies the IsNil predicate on the "seats_left" field.
+func SeatsLeftIsNil() predicate.Session {
+	return predicate.Session(sql.FieldIsNull(FieldSeatsLeft))
+}
+
+// SeatsLeftNotNil applies the NotNil predicate on the "seats_left" field.
+func SeatsLeftNotNil() predicate.Session {
+	return predicate.Session(sql.FieldNotNull(FieldSeatsLeft))
 }
 
 // PublishedEQ applies the EQ predicate on the "published" field.

@@ -4,6 +4,7 @@ package space
 
 import (
 	"maarid/ent/predicate"
+	"maarid/i18n"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -83,6 +84,16 @@ func NameSort(v string) predicate.Space {
 // FairID applies equality check predicate on the "fair_id" field. It's identical to FairIDEQ.
 func FairID(v string) predicate.Space {
 	return predicate.Space(sql.FieldEQ(FieldFairID, v))
+}
+
+// Name applies equality check predicate on the "name" field. It's identical to NameEQ.
+func Name(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldEQ(FieldName, v))
+}
+
+// Description applies equality check predicate on the "description" field. It's identical to DescriptionEQ.
+func Description(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldEQ(FieldDescription, v))
 }
 
 // Capacity applies equality check predicate on the "capacity" field. It's identical to CapacityEQ.
@@ -303,6 +314,86 @@ func FairIDEqualFold(v string) predicate.Space {
 // FairIDContainsFold applies the ContainsFold predicate on the "fair_id" field.
 func FairIDContainsFold(v string) predicate.Space {
 	return predicate.Space(sql.FieldContainsFold(FieldFairID, v))
+}
+
+// NameEQ applies the EQ predicate on the "name" field.
+func NameEQ(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldEQ(FieldName, v))
+}
+
+// NameNEQ applies the NEQ predicate on the "name" field.
+func NameNEQ(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldNEQ(FieldName, v))
+}
+
+// NameIn applies the In predicate on the "name" field.
+func NameIn(vs ...i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldIn(FieldName, vs...))
+}
+
+// NameNotIn applies the NotIn predicate on the "name" field.
+func NameNotIn(vs ...i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldNotIn(FieldName, vs...))
+}
+
+// NameGT applies the GT predicate on the "name" field.
+func NameGT(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldGT(FieldName, v))
+}
+
+// NameGTE applies the GTE predicate on the "name" field.
+func NameGTE(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldGTE(FieldName, v))
+}
+
+// NameLT applies the LT predicate on the "name" field.
+func NameLT(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldLT(FieldName, v))
+}
+
+// NameLTE applies the LTE predicate on the "name" field.
+func NameLTE(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldLTE(FieldName, v))
+}
+
+// DescriptionEQ applies the EQ predicate on the "description" field.
+func DescriptionEQ(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldEQ(FieldDescription, v))
+}
+
+// DescriptionNEQ applies the NEQ predicate on the "description" field.
+func DescriptionNEQ(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldNEQ(FieldDescription, v))
+}
+
+// DescriptionIn applies the In predicate on the "description" field.
+func DescriptionIn(vs ...i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldIn(FieldDescription, vs...))
+}
+
+// DescriptionNotIn applies the NotIn predicate on the "description" field.
+func DescriptionNotIn(vs ...i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldNotIn(FieldDescription, vs...))
+}
+
+// DescriptionGT applies the GT predicate on the "description" field.
+func DescriptionGT(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldGT(FieldDescription, v))
+}
+
+// DescriptionGTE applies the GTE predicate on the "description" field.
+func DescriptionGTE(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldGTE(FieldDescription, v))
+}
+
+// DescriptionLT applies the LT predicate on the "description" field.
+func DescriptionLT(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldLT(FieldDescription, v))
+}
+
+// DescriptionLTE applies the LTE predicate on the "description" field.
+func DescriptionLTE(v i18n.Text) predicate.Space {
+	return predicate.Space(sql.FieldLTE(FieldDescription, v))
 }
 
 // KindEQ applies the EQ predicate on the "kind" field.

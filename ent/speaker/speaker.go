@@ -121,6 +121,11 @@ func ByOrganization(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrganization, opts...).ToFunc()
 }
 
+// ByBio orders the results by the bio field.
+func ByBio(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBio, opts...).ToFunc()
+}
+
 // ByPhotoURL orders the results by the photo_url field.
 func ByPhotoURL(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPhotoURL, opts...).ToFunc()

@@ -4,6 +4,7 @@ package speaker
 
 import (
 	"maarid/ent/predicate"
+	"maarid/i18n"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -83,6 +84,11 @@ func Name(v string) predicate.Speaker {
 // Organization applies equality check predicate on the "organization" field. It's identical to OrganizationEQ.
 func Organization(v string) predicate.Speaker {
 	return predicate.Speaker(sql.FieldEQ(FieldOrganization, v))
+}
+
+// Bio applies equality check predicate on the "bio" field. It's identical to BioEQ.
+func Bio(v i18n.Text) predicate.Speaker {
+	return predicate.Speaker(sql.FieldEQ(FieldBio, v))
 }
 
 // PhotoURL applies equality check predicate on the "photo_url" field. It's identical to PhotoURLEQ.
@@ -308,6 +314,46 @@ func OrganizationEqualFold(v string) predicate.Speaker {
 // OrganizationContainsFold applies the ContainsFold predicate on the "organization" field.
 func OrganizationContainsFold(v string) predicate.Speaker {
 	return predicate.Speaker(sql.FieldContainsFold(FieldOrganization, v))
+}
+
+// BioEQ applies the EQ predicate on the "bio" field.
+func BioEQ(v i18n.Text) predicate.Speaker {
+	return predicate.Speaker(sql.FieldEQ(FieldBio, v))
+}
+
+// BioNEQ applies the NEQ predicate on the "bio" field.
+func BioNEQ(v i18n.Text) predicate.Speaker {
+	return predicate.Speaker(sql.FieldNEQ(FieldBio, v))
+}
+
+// BioIn applies the In predicate on the "bio" field.
+func BioIn(vs ...i18n.Text) predicate.Speaker {
+	return predicate.Speaker(sql.FieldIn(FieldBio, vs...))
+}
+
+// BioNotIn applies the NotIn predicate on the "bio" field.
+func BioNotIn(vs ...i18n.Text) predicate.Speaker {
+	return predicate.Speaker(sql.FieldNotIn(FieldBio, vs...))
+}
+
+// BioGT applies the GT predicate on the "bio" field.
+func BioGT(v i18n.Text) predicate.Speaker {
+	return predicate.Speaker(sql.FieldGT(FieldBio, v))
+}
+
+// BioGTE applies the GTE predicate on the "bio" field.
+func BioGTE(v i18n.Text) predicate.Speaker {
+	return predicate.Speaker(sql.FieldGTE(FieldBio, v))
+}
+
+// BioLT applies the LT predicate on the "bio" field.
+func BioLT(v i18n.Text) predicate.Speaker {
+	return predicate.Speaker(sql.FieldLT(FieldBio, v))
+}
+
+// BioLTE applies the LTE predicate on the "bio" field.
+func BioLTE(v i18n.Text) predicate.Speaker {
+	return predicate.Speaker(sql.FieldLTE(FieldBio, v))
 }
 
 // PhotoURLEQ applies the EQ predicate on the "photo_url" field.

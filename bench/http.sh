@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Load test of the visitor catalogue over HTTP on loopback, beside a bare net/http handler
+# that answers the same bytes: requests/s, latency percentiles and their ratio.
+#
+#   bench/http.sh                 # SQLite, 50 connections, 20 s per target
+#   CONNS=100 DURATION=30s bench/http.sh
+#   DATABASE=postgres://postgres@127.0.0.1:5432/maarid_bench bench/http.sh
+#   PROFILE=1 bench/http.sh       # also a 10 s CPU profile of Maarid under load
+#
+# Needs wrk (apt-get install wrk). Server and load share the machine's cores, as they would on
+# a one-box deployment; compare runs made on the same machine only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONNS=${CONNS:-50}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-20s}
+OP=${OP:-ProductCatalogue}
+VARS=${VARS:-'{"first": 24, "lang": "AR"}'}
+work=$(mktemp -d)
+DATABASE=${DATABASE:-$work/bench.db}
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+
+go build -o "$work/maarid" ./server
+go build -o "$work/bare" ./bench/bare
+go run ./bench/request -op "$OP" -vars "$VARS" > "$work/request.json"
+
+MAARID_LOG_LEVEL=warn "$work/maarid" --addr 127.0.0.1:18080 --database "$DATABASE" --debug-addr 127.0.0.1:18082 &
+for _ in $(seq 100); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.1; done
+
+curl -sf -X POST http://127.0.0.1:18080/graphql -H 'Content-Type: application/json' \
+	-H 'Accept-Language: ar' --data-binary @"$work/request.json" > "$work/response.json"
+if grep -q '"errors"' "$work/response.json"; then
+	echo "the request fails:"; cat "$work/response.json"; exit 1
+fi
+"$work/bare" -addr 127.0.0.1:18081 -body "$work/response.json" &
+sleep 0.5
+
+echo "operation $OP $VARS; response $(wc -c < "$work/response.json") bytes; $THREADS threads, $CONNS connections, $DURATION each"
+load() {
+	BODY_FILE="$work/request.json" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency \
+		-s bench/catalogue.lua "$1" | tee "$work/$2.txt"
+}
+echo; echo "== warm-up"; BODY_FILE="$work/request.json" wrk -t2 -c"$CONNS" -d3s -s bench/catalogue.lua http://127.0.0.1:18080/graphql >/dev/null
+profiler=
+if [ -n "${PROFILE:-}" ]; then
+	curl -s "http://127.0.0.1:18082/debug/pprof/profile?seconds=10" > bench/cpu.prof &
+	profiler=$!
+fi
+echo; echo "== Maarid /graphql"; load http://127.0.0.1:18080/graphql maarid
+[ -n "$profiler" ] && wait "$profiler"
+echo; echo "== bare net/http, same body"; load http://127.0.0.1:18081/ bare
+
+rps() { awk '/Requests\/sec/ {print $2}' "$work/$1.txt"; }
+echo
+echo "requests/s: Maarid $(rps maarid), bare $(rps bare), ratio $(awk -v a="$(rps maarid)" -v b="$(rps bare)" 'BEGIN {printf "%.3f", a/b}')"
+[ -n "${PROFILE:-}" ] && echo "CPU profile: go tool pprof -top bench/cpu.prof"
+exit 0

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"entgo.io/ent/dialect"
+)
+
+// Error is a failure of the database itself: unreachable, timed out, broken. It is never the
+// client's doing, so the API reports it as an internal error; ent still recognises the
+// constraint violations among them by their text.
+type Error struct{ Err error }
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsError reports whether err is, or wraps, a failure of the database.
+func IsError(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}
+
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &Error{Err: err}
+}
+
+// errorDriver marks every error the database returns as an *Error.
+type errorDriver struct{ dialect.Driver }
+
+func (d errorDriver) Exec(ctx context.Context, query string, args, v any) error {
+	return wrap(d.Driver.Exec(ctx, query, args, v))
+}
+
+func (d errorDriver) Query(ctx context.Context, query string, args, v any) error {
+	return wrap(d.Driver.Query(ctx, query, args, v))
+}
+
+func (d errorDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return errorTx{tx}, nil
+}
+
+type errorTx struct{ dialect.Tx }
+
+func (t errorTx) Exec(ctx context.Context, query string, args, v any) error {
+	return wrap(t.Tx.Exec(ctx, query, args, v))
+}
+
+func (t errorTx) Query(ctx context.Context, query string, args, v any) error {
+	return wrap(t.Tx.Query(ctx, query, args, v))
+}
+
+func (t errorTx) Commit() error   { return wrap(t.Tx.Commit()) }
+func (t errorTx) Rollback() error { return wrap(t.Tx.Rollback()) }
