@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Load test of the visitor catalogue over HTTP on loopback, beside a bare net/http handler
-# that answers the same bytes: requests/s, latency percentiles and their ratio.
+# that answers the same bytes: requests/s, latency percentiles and their ratio. Maarid runs
+# twice on the same database: as configured by default (answers kept in the response cache
+# until the data changes) and with the response cache off (every request executed).
 #
 #   bench/http.sh                 # SQLite, 50 connections, 20 s per target
 #   CONNS=100 DURATION=30s bench/http.sh
@@ -19,14 +21,17 @@ OP=${OP:-ProductCatalogue}
 VARS=${VARS:-'{"first": 24, "lang": "AR"}'}
 work=$(mktemp -d)
 DATABASE=${DATABASE:-$work/bench.db}
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 
 go build -o "$work/maarid" ./server
 go build -o "$work/bare" ./bench/bare
 go run ./bench/request -op "$OP" -vars "$VARS" > "$work/request.json"
 
-MAARID_LOG_LEVEL=warn "$work/maarid" --addr 127.0.0.1:18080 --database "$DATABASE" --debug-addr 127.0.0.1:18082 &
+MAARID_LOG_LEVEL=warn "$work/maarid" --addr 127.0.0.1:18080 --database "$DATABASE" &
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.1; done
+MAARID_LOG_LEVEL=warn "$work/maarid" --addr 127.0.0.1:18084 --database "$DATABASE" --response-cache-mb 0 \
+	--debug-addr 127.0.0.1:18082 &
+for _ in $(seq 100); do curl -sf http://127.0.0.1:18084/healthz >/dev/null && break; sleep 0.1; done
 
 curl -sf -X POST http://127.0.0.1:18080/graphql -H 'Content-Type: application/json' \
 	-H 'Accept-Language: ar' --data-binary @"$work/request.json" > "$work/response.json"
@@ -41,18 +46,27 @@ load() {
 	BODY_FILE="$work/request.json" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency \
 		-s bench/catalogue.lua "$1" | tee "$work/$2.txt"
 }
-echo; echo "== warm-up"; BODY_FILE="$work/request.json" wrk -t2 -c"$CONNS" -d3s -s bench/catalogue.lua http://127.0.0.1:18080/graphql >/dev/null
+echo; echo "== warm-up"
+for port in 18080 18084; do
+	BODY_FILE="$work/request.json" wrk -t2 -c"$CONNS" -d3s -s bench/catalogue.lua "http://127.0.0.1:$port/graphql" >/dev/null
+done
+echo; echo "== Maarid /graphql (default: response cache)"; load http://127.0.0.1:18080/graphql cached
 profiler=
 if [ -n "${PROFILE:-}" ]; then
 	curl -s "http://127.0.0.1:18082/debug/pprof/profile?seconds=10" > bench/cpu.prof &
 	profiler=$!
 fi
-echo; echo "== Maarid /graphql"; load http://127.0.0.1:18080/graphql maarid
+echo; echo "== Maarid /graphql, response cache off"; load http://127.0.0.1:18084/graphql uncached
 [ -n "$profiler" ] && wait "$profiler"
 echo; echo "== bare net/http, same body"; load http://127.0.0.1:18081/ bare
 
 rps() { awk '/Requests\/sec/ {print $2}' "$work/$1.txt"; }
+p() { awk -v q="$2" '$1 == q {print $2}' "$work/$1.txt"; }
 echo
-echo "requests/s: Maarid $(rps maarid), bare $(rps bare), ratio $(awk -v a="$(rps maarid)" -v b="$(rps bare)" 'BEGIN {printf "%.3f", a/b}')"
-[ -n "${PROFILE:-}" ] && echo "CPU profile: go tool pprof -top bench/cpu.prof"
+printf '%-22s %12s %10s %10s %8s\n' "" "requests/s" "p50" "p99" "× bare"
+for t in cached uncached bare; do
+	printf '%-22s %12s %10s %10s %8s\n' "$t" "$(rps $t)" "$(p $t 50%)" "$(p $t 99%)" \
+		"$(awk -v a="$(rps $t)" -v b="$(rps bare)" 'BEGIN {printf "%.3f", a/b}')"
+done
+[ -n "$profiler" ] && echo "CPU profile of the uncached server: go tool pprof -top bench/cpu.prof"
 exit 0

@@ -26,18 +26,19 @@ type api struct {
 	counter *storetest.Counter
 }
 
-// testConfig is the configuration of the servers under test: the defaults.
-func testConfig(t testing.TB) config {
+// testConfig is the configuration of the servers under test: the defaults, with flags.
+func testConfig(t testing.TB, flags ...string) config {
 	t.Helper()
-	c, err := parseConfig(nil, func(string) string { return "" }, io.Discard)
+	c, err := parseConfig(flags, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-// newAPI seeds the demo fair into a new database of kind and serves it.
-func newAPI(t testing.TB, kind string) *api {
+// newAPI seeds the demo fair into a new database of kind and serves it. Unless flags say
+// otherwise, there is no response cache: every request is answered by the GraphQL server.
+func newAPI(t testing.TB, kind string, flags ...string) *api {
 	t.Helper()
 	a := &api{counter: &storetest.Counter{}}
 	a.client = storetest.Open(t, kind, store.WithDriver(a.counter.Count))
@@ -46,13 +47,14 @@ func newAPI(t testing.TB, kind string) *api {
 		t.Fatalf("seeding the demo fair: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a.handler = routes(a.client, testConfig(t), log, a.fair.DefaultLanguage)
+	a.handler = routes(a.client, testConfig(t, append([]string{"--response-cache-mb=0"}, flags...)...), log, a.fair.DefaultLanguage)
 	return a
 }
 
 // response is a GraphQL answer with its HTTP status.
 type response struct {
 	status int
+	header http.Header
 	Data   json.RawMessage `json:"data"`
 	Errors []gqlError      `json:"errors"`
 }
@@ -95,7 +97,7 @@ func (a *api) serve(t testing.TB, req *http.Request) response {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	a.handler.ServeHTTP(rec, req)
-	res := response{status: rec.Code}
+	res := response{status: rec.Code, header: rec.Header()}
 	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
 		t.Fatalf("the answer is not JSON (%d): %v\n%s", rec.Code, err, rec.Body.String())
 	}

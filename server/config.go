@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+
+	"maarid/store"
 )
 
 // config is the server's configuration. Every setting is a flag and a MAARID_* environment
@@ -19,6 +21,7 @@ type config struct {
 	logFormat       string
 	logLevel        slog.Level
 	maxPageSize     int
+	cacheMiB        int
 	shutdownTimeout time.Duration
 }
 
@@ -58,6 +61,13 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	}
 	fs.IntVar(&c.maxPageSize, "max-page-size", pageSize,
 		"largest first or last a connection accepts (MAARID_MAX_PAGE_SIZE)")
+	cacheMiB, err := strconv.Atoi(env("MAARID_RESPONSE_CACHE_MB", "-1"))
+	if err != nil {
+		return c, fmt.Errorf("MAARID_RESPONSE_CACHE_MB: %w", err)
+	}
+	fs.IntVar(&c.cacheMiB, "response-cache-mb", cacheMiB,
+		"memory for answers kept until the data changes, 0 for none; by default 64 on SQLite and none on PostgreSQL, "+
+			"where other instances' writes would go unseen (MAARID_RESPONSE_CACHE_MB)")
 	timeout, err := time.ParseDuration(env("MAARID_SHUTDOWN_TIMEOUT", "15s"))
 	if err != nil {
 		return c, fmt.Errorf("MAARID_SHUTDOWN_TIMEOUT: %w", err)
@@ -75,6 +85,12 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("log format %q: use text or json", c.logFormat)
+	}
+	if c.cacheMiB < 0 {
+		c.cacheMiB = 64
+		if store.IsPostgres(c.database) {
+			c.cacheMiB = 0
+		}
 	}
 	if c.maxPageSize < 1 {
 		return c, fmt.Errorf("max page size %d: must be at least 1", c.maxPageSize)

@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"runtime"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -25,7 +26,11 @@ import (
 // routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql, /healthz.
 func routes(client *ent.Client, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", cors(gate(newGraphQL(client, c))))
+	var api http.Handler = admit(runtime.GOMAXPROCS(0)*2, newGraphQL(client, c))
+	if c.cacheMiB > 0 {
+		api = newResponseCache(client, c.cacheMiB<<20).serve(api)
+	}
+	mux.Handle("/graphql", cors(gate(api)))
 	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
 	mux.HandleFunc("GET /healthz", health(client))
 	return requestContext(log, fallback, mux)
@@ -196,4 +201,20 @@ func health(client *ent.Client) http.HandlerFunc {
 		}
 		io.WriteString(w, `{"status":"ok"}`+"\n")
 	}
+}
+
+// admit lets at most n requests run at once and queues the others in arrival order. A
+// request spends most of its time on the CPU; more at once than the cores can run only makes
+// each wait longer, and those that lose their core in a database call wait longest.
+func admit(n int, next http.Handler) http.Handler {
+	slots := make(chan struct{}, n)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+		case <-r.Context().Done():
+			return
+		}
+		defer func() { <-slots }()
+		next.ServeHTTP(w, r)
+	})
 }

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"maarid/store/storetest"
+)
+
+func TestParseConfig(t *testing.T) {
+	env := map[string]string{"MAARID_ADDR": "0.0.0.0:9000", "MAARID_DATABASE_URL": "fair.db", "MAARID_LOG_LEVEL": "debug"}
+	getenv := func(k string) string { return env[k] }
+	c, err := parseConfig([]string{"--addr", "127.0.0.1:7000", "--demo=false"}, getenv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.addr != "127.0.0.1:7000" || c.database != "fair.db" || c.demo || c.logLevel.String() != "DEBUG" || c.maxPageSize != 100 {
+		t.Errorf("flags over variables over defaults: %+v", c)
+	}
+	for _, bad := range [][]string{
+		{"--log-format", "xml"}, {"--log-level", "loud"}, {"--max-page-size", "0"}, {"--shutdown-timeout", "soon"}, {"extra"},
+	} {
+		if _, err := parseConfig(bad, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if _, err := parseConfig(nil, func(k string) string { return map[string]string{"MAARID_DEMO": "perhaps"}[k] }, io.Discard); err == nil {
+		t.Error("MAARID_DEMO=perhaps accepted")
+	}
+}
+
+// TestRun starts the server as `go run ./server` does, on each store, queries it, and stops
+// it with a request in flight that still gets its answer.
+func TestRun(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			dsn := storetest.URL(t, kind)
+			if kind == "sqlite" {
+				dsn = filepath.Join(t.TempDir(), "maarid.db")
+			}
+			ctx, stop := context.WithCancel(context.Background())
+			defer stop()
+			ready := make(chan string, 1)
+			done := make(chan error, 1)
+			var logs bytes.Buffer
+			env := map[string]string{"MAARID_DATABASE_URL": dsn}
+			go func() {
+				done <- run(ctx, []string{"--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &syncWriter{w: &logs}, ready)
+			}()
+			var addr string
+			select {
+			case addr = <-ready:
+			case err := <-done:
+				t.Fatalf("the server stopped: %v", err)
+			case <-time.After(30 * time.Second):
+				t.Fatal("the server did not start")
+			}
+			res, err := http.Get("http://" + addr + "/healthz")
+			if err != nil || res.StatusCode != http.StatusOK {
+				t.Fatalf("/healthz: %v %v", res, err)
+			}
+			res.Body.Close()
+
+			// A request in flight when the server is told to stop still gets its answer. The
+			// server says "100 Continue" once its handler reads the body: then it is in flight.
+			r := operation(t, "ProductCatalogue", map[string]any{"first": 100})
+			body := `{"query": ` + quote(r.query) + `, "variables": {"first": 100}}`
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"+
+				"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n", addr, len(body))
+			replies := bufio.NewReader(conn)
+			if res, err := http.ReadResponse(replies, nil); err != nil || res.StatusCode != http.StatusContinue {
+				t.Fatalf("waiting for 100 Continue: %v %v", res, err)
+			}
+			stop()
+			io.WriteString(conn, body)
+			res, err = http.ReadResponse(replies, nil)
+			if err != nil {
+				t.Fatalf("the request in flight got no answer: %v", err)
+			}
+			answer, _ := io.ReadAll(res.Body)
+			if res.StatusCode != http.StatusOK || !bytes.Contains(answer, []byte(`"totalCount":739`)) {
+				t.Errorf("the request in flight got %d %.200s", res.StatusCode, answer)
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("run: %v", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("the server did not stop")
+			}
+			if !strings.Contains(logs.String(), "seeded the demo fair") || !strings.Contains(logs.String(), "request_id=") {
+				t.Errorf("the logs do not tell of the seeding or the requests:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// syncWriter lets the server's goroutines log into one buffer.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

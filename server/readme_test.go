@@ -1,0 +1,42 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestReadmeQuery runs the first query of the README on the demo fair.
+func TestReadmeQuery(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, found := strings.Cut(string(readme), "```graphql\n")
+	query, _, closed := strings.Cut(rest, "```")
+	if !found || !closed {
+		t.Fatal("the README has no graphql block")
+	}
+	a := newAPI(t, "sqlite")
+	var got struct {
+		Fairs    struct{ Edges []json.RawMessage }
+		Products struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct {
+					Name      string
+					Price     struct{ Formatted string }
+					Exhibitor struct{ Stands []struct{ Code string } }
+				}
+			}
+		}
+	}
+	a.ok(t, request{query: query, header: acceptLanguage("fr")}, &got)
+	if len(got.Fairs.Edges) != 1 || got.Products.TotalCount == 0 || len(got.Products.Edges) == 0 {
+		t.Fatalf("the README's query finds %d fairs and %d honeys", len(got.Fairs.Edges), got.Products.TotalCount)
+	}
+	if p := got.Products.Edges[0].Node; !strings.Contains(p.Price.Formatted, "درهم") || len(p.Exhibitor.Stands) == 0 {
+		t.Errorf("first honey: %+v", p)
+	}
+}
