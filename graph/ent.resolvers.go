@@ -165,42 +165,63 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 
 // Categories is the resolver for the categories field.
 func (r *queryResolver) Categories(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CategoryOrder, where *ent.CategoryWhereInput) (*ent.CategoryConnection, error) {
+	if err := checkIDs(where); err != nil {
+		return nil, err
+	}
 	return r.client.Category.Query().
 		Paginate(ctx, after, first, before, last, ent.WithCategoryOrder(orderBy), ent.WithCategoryFilter(where.Filter))
 }
 
 // Exhibitors is the resolver for the exhibitors field.
 func (r *queryResolver) Exhibitors(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ExhibitorOrder, where *ent.ExhibitorWhereInput) (*ent.ExhibitorConnection, error) {
+	if err := checkIDs(where); err != nil {
+		return nil, err
+	}
 	return r.client.Exhibitor.Query().
 		Paginate(ctx, after, first, before, last, ent.WithExhibitorOrder(orderBy), ent.WithExhibitorFilter(where.Filter))
 }
 
 // Fairs is the resolver for the fairs field.
 func (r *queryResolver) Fairs(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.FairOrder, where *ent.FairWhereInput) (*ent.FairConnection, error) {
+	if err := checkIDs(where); err != nil {
+		return nil, err
+	}
 	return r.client.Fair.Query().
 		Paginate(ctx, after, first, before, last, ent.WithFairOrder(orderBy), ent.WithFairFilter(where.Filter))
 }
 
 // Products is the resolver for the products field.
 func (r *queryResolver) Products(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error) {
+	if err := checkIDs(where); err != nil {
+		return nil, err
+	}
 	return r.client.Product.Query().
 		Paginate(ctx, after, first, before, last, ent.WithProductOrder(orderBy), ent.WithProductFilter(where.Filter))
 }
 
 // Sessions is the resolver for the sessions field.
 func (r *queryResolver) Sessions(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error) {
+	if err := checkIDs(where); err != nil {
+		return nil, err
+	}
 	return r.client.Session.Query().
 		Paginate(ctx, after, first, before, last, ent.WithSessionOrder(orderBy), ent.WithSessionFilter(where.Filter))
 }
 
 // Spaces is the resolver for the spaces field.
 func (r *queryResolver) Spaces(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) (*ent.SpaceConnection, error) {
+	if err := checkIDs(where); err != nil {
+		return nil, err
+	}
 	return r.client.Space.Query().
 		Paginate(ctx, after, first, before, last, ent.WithSpaceOrder(orderBy), ent.WithSpaceFilter(where.Filter))
 }
 
 // Speakers is the resolver for the speakers field.
 func (r *queryResolver) Speakers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) (*ent.SpeakerConnection, error) {
+	if err := checkIDs(where); err != nil {
+		return nil, err
+	}
 	return r.client.Speaker.Query().
 		Paginate(ctx, after, first, before, last, ent.WithSpeakerOrder(orderBy), ent.WithSpeakerFilter(where.Filter))
 }

@@ -102,6 +102,7 @@ func TestContract(t *testing.T) {
 			t.Run("FairOverview", a.testFairOverview)
 			t.Run("Programme", a.testProgramme)
 			t.Run("NoNPlusOne", a.testStatementsPerPage)
+			t.Run("Node", a.testNode)
 		})
 	}
 }
@@ -650,4 +651,40 @@ func (a *api) testStatementsPerPage(t *testing.T) {
 		t.Errorf("%d statements for a catalogue page, want at most 7", counts[5])
 	}
 	t.Logf("SQL statements per ProductCatalogue page: %v", counts)
+}
+
+// testNode fetches entities of several types by their global IDs.
+func (a *api) testNode(t *testing.T) {
+	ctx := context.Background()
+	p, err := a.client.Product.Query().Order(product.ByID()).First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := a.client.Session.Query().Order(session.ByID()).First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Node struct {
+			Typename string `json:"__typename"`
+			ID       string
+			Name     string
+		}
+		Nodes []struct {
+			Typename string `json:"__typename"`
+			ID       string
+			Title    string
+		}
+	}
+	a.ok(t, request{query: `query($p: ID!, $ids: [ID!]!) {
+		node(id: $p) { __typename id ... on Product { name(lang: FR) } }
+		nodes(ids: $ids) { __typename id ... on Session { title(lang: FR) } }
+	}`, variables: map[string]any{"p": p.ID, "ids": []string{s.ID, a.fair.ID}}}, &got)
+	if got.Node.Typename != "Product" || got.Node.ID != p.ID || got.Node.Name != p.Name[i18n.FR] {
+		t.Errorf("node: %+v", got.Node)
+	}
+	if len(got.Nodes) != 2 || got.Nodes[0].Typename != "Session" || got.Nodes[0].Title != s.Title[i18n.FR] ||
+		got.Nodes[1].Typename != "Fair" || got.Nodes[1].ID != a.fair.ID {
+		t.Errorf("nodes: %+v", got.Nodes)
+	}
 }

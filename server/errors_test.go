@@ -149,3 +149,27 @@ func TestDatabaseFailure(t *testing.T) {
 		t.Errorf("/healthz answered %d with the database closed", rec.Code)
 	}
 }
+
+func TestIDsOfTheWrongType(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	exhibitor := gid.New(gid.Exhibitor)
+	tests := []struct {
+		name, query, field string
+	}{
+		{"edge ID", `{ products(where: {categoryID: "` + exhibitor + `"}) { totalCount } }`, "categoryID"},
+		{"own ID in a list", `{ sessions(where: {idIn: ["` + exhibitor + `"]}) { totalCount } }`, "idIn"},
+		{"nested filter", `{ products(where: {hasExhibitorWith: {or: [{id: "` + gid.New(gid.Product) + `"}]}}) { totalCount } }`, "id"},
+		{"malformed", `{ spaces(where: {fairID: "azilal"}) { totalCount } }`, "fairID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := a.post(t, request{query: tt.query})
+			if len(res.Errors) != 1 || res.Errors[0].code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != tt.field {
+				t.Errorf("errors %+v, want BAD_USER_INPUT on %s", res.Errors, tt.field)
+			}
+		})
+	}
+	// The right type passes.
+	var page struct{ Products struct{ TotalCount int } }
+	a.ok(t, request{query: `{ products(where: {hasExhibitorWith: {id: "` + exhibitor + `"}}) { totalCount } }`}, &page)
+}
