@@ -34,16 +34,16 @@ func checkIDs(where any) error {
 	self := strings.TrimSuffix(typ.Name(), "WhereInput")
 	for i := range typ.NumField() {
 		f, value := typ.Field(i), v.Field(i)
-		if value.IsZero() {
+		if !f.IsExported() || value.IsZero() {
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		switch elem := f.Type; {
-		case elem.Kind() == reflect.Pointer && elem.Elem().Kind() == reflect.Struct:
+		case elem.Kind() == reflect.Pointer && isWhereInput(elem.Elem()):
 			if err := checkIDs(value.Interface()); err != nil {
 				return err
 			}
-		case elem.Kind() == reflect.Slice && elem.Elem().Kind() == reflect.Pointer:
+		case elem.Kind() == reflect.Slice && elem.Elem().Kind() == reflect.Pointer && isWhereInput(elem.Elem().Elem()):
 			for j := range value.Len() {
 				if err := checkIDs(value.Index(j).Interface()); err != nil {
 					return err
@@ -88,4 +88,8 @@ func checkIDValues(field, entity, prefix string, value reflect.Value) error {
 		}
 	}
 	return nil
+}
+
+func isWhereInput(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && strings.HasSuffix(t.Name(), "WhereInput")
 }
