@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
+	"strings"
 	"time"
 
 	"maarid/store"
@@ -25,63 +25,54 @@ type config struct {
 	shutdownTimeout time.Duration
 }
 
+// envPrefix starts the name of every setting's environment variable: --max-page-size is
+// MAARID_MAX_PAGE_SIZE, except --database, which is MAARID_DATABASE_URL.
+const envPrefix = "MAARID_"
+
+func envName(flagName string) string {
+	if flagName == "database" {
+		return envPrefix + "DATABASE_URL"
+	}
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
 // parseConfig reads the flags in args over the variables read by getenv.
 func parseConfig(args []string, getenv func(string) string, output io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("maarid", flag.ContinueOnError)
 	fs.SetOutput(output)
-	env := func(name, fallback string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return fallback
-	}
-	fs.StringVar(&c.addr, "addr", env("MAARID_ADDR", "localhost:8080"),
-		"address to listen on (MAARID_ADDR)")
-	fs.StringVar(&c.database, "database", env("MAARID_DATABASE_URL", "maarid.db"),
-		"SQLite file, or postgres:// URL of a PostgreSQL database (MAARID_DATABASE_URL)")
-	fs.StringVar(&c.debugAddr, "debug-addr", env("MAARID_DEBUG_ADDR", ""),
-		"address for the Go profiler (/debug/pprof/), off when empty; never expose it (MAARID_DEBUG_ADDR)")
-	demo, err := strconv.ParseBool(env("MAARID_DEMO", "true"))
-	if err != nil {
-		return c, fmt.Errorf("MAARID_DEMO: %w", err)
-	}
-	fs.BoolVar(&c.demo, "demo", demo,
-		"seed the demo fair (Azilal 2018) into an empty database (MAARID_DEMO)")
-	fs.StringVar(&c.logFormat, "log-format", env("MAARID_LOG_FORMAT", "text"),
-		"log format: text or json (MAARID_LOG_FORMAT)")
-	level := env("MAARID_LOG_LEVEL", "info")
-	fs.Func("log-level", "log level: debug, info, warn or error (MAARID_LOG_LEVEL)", func(s string) error {
-		level = s
-		return nil
-	})
-	pageSize, err := strconv.Atoi(env("MAARID_MAX_PAGE_SIZE", "100"))
-	if err != nil {
-		return c, fmt.Errorf("MAARID_MAX_PAGE_SIZE: %w", err)
-	}
-	fs.IntVar(&c.maxPageSize, "max-page-size", pageSize,
-		"largest first or last a connection accepts (MAARID_MAX_PAGE_SIZE)")
-	cacheMiB, err := strconv.Atoi(env("MAARID_RESPONSE_CACHE_MB", "-1"))
-	if err != nil {
-		return c, fmt.Errorf("MAARID_RESPONSE_CACHE_MB: %w", err)
-	}
-	fs.IntVar(&c.cacheMiB, "response-cache-mb", cacheMiB,
+	fs.StringVar(&c.addr, "addr", "localhost:8080", "address to listen on")
+	fs.StringVar(&c.database, "database", "maarid.db", "SQLite file, or postgres:// URL of a PostgreSQL database")
+	fs.StringVar(&c.debugAddr, "debug-addr", "", "address for the Go profiler (/debug/pprof/), off when empty; never expose it")
+	fs.BoolVar(&c.demo, "demo", true, "seed the demo fair (Azilal 2018) into an empty database")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
+	fs.IntVar(&c.maxPageSize, "max-page-size", 100, "largest first or last a connection accepts")
+	fs.IntVar(&c.cacheMiB, "response-cache-mb", -1,
 		"memory for answers kept until the data changes, 0 for none; by default 64 on SQLite and none on PostgreSQL, "+
-			"where other instances' writes would go unseen (MAARID_RESPONSE_CACHE_MB)")
-	timeout, err := time.ParseDuration(env("MAARID_SHUTDOWN_TIMEOUT", "15s"))
+			"where other instances' writes would go unseen")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second,
+		"how long requests in flight may take to finish on shutdown")
+
+	// Each variable is read as its flag would be, then the command line has its say.
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := envName(f.Name)
+		f.Usage += " (" + name + ")"
+		if v := getenv(name); v != "" && err == nil {
+			if serr := fs.Set(f.Name, v); serr != nil {
+				err = fmt.Errorf("%s: %w", name, serr)
+			}
+		}
+	})
 	if err != nil {
-		return c, fmt.Errorf("MAARID_SHUTDOWN_TIMEOUT: %w", err)
+		return c, err
 	}
-	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", timeout,
-		"how long requests in flight may take to finish on shutdown (MAARID_SHUTDOWN_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if err := c.logLevel.UnmarshalText([]byte(level)); err != nil {
-		return c, fmt.Errorf("log level: %w", err)
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("log format %q: use text or json", c.logFormat)

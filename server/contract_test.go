@@ -48,6 +48,12 @@ type directoryPage struct {
 	}
 }
 
+type price struct {
+	MinorUnits int64
+	Currency   string
+	Formatted  string
+}
+
 type pageInfo struct {
 	HasNextPage     bool
 	HasPreviousPage bool
@@ -256,13 +262,9 @@ type exhibitorPage struct {
 				Products         struct {
 					Edges []struct {
 						Node struct {
-							ID    string
-							Name  *string
-							Price struct {
-								MinorUnits int64
-								Currency   string
-								Formatted  string
-							}
+							ID        string
+							Name      *string
+							Price     price
 							Unit      *string
 							Labels    []string
 							Available bool
@@ -385,13 +387,9 @@ type cataloguePage struct {
 		PageInfo   pageInfo
 		Edges      []struct {
 			Node struct {
-				ID    string
-				Name  *string
-				Price struct {
-					MinorUnits int64
-					Currency   string
-					Formatted  string
-				}
+				ID       string
+				Name     *string
+				Price    price
 				Category *struct {
 					ID     string
 					Name   *string

@@ -120,19 +120,31 @@ func (sortKeyMixin) Hooks() []ent.Hook {
 }
 
 // deriveNameSort keeps name_sort in step with name on every create and update.
-func deriveNameSort(next ent.Mutator) ent.Mutator {
-	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-		if v, ok := m.Field("name"); ok {
-			name, ok := v.(i18n.Text)
-			if !ok {
-				return nil, fmt.Errorf("name of %s is %T, not a localized text", m.Type(), v)
+var deriveNameSort = derive("name", "name_sort", func(name i18n.Text) (ent.Value, error) {
+	return name.SortKey(), nil
+})
+
+// derive returns a hook that keeps the column to in step with the field from on every create
+// and update: compute reads the new value of from, and may refuse it.
+func derive[T any](from, to string, compute func(T) (ent.Value, error)) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if v, ok := m.Field(from); ok {
+				typed, ok := v.(T)
+				if !ok {
+					return nil, fmt.Errorf("%s of %s is %T, not %T", from, m.Type(), v, typed)
+				}
+				derived, err := compute(typed)
+				if err != nil {
+					return nil, err
+				}
+				if err := m.SetField(to, derived); err != nil {
+					return nil, err
+				}
 			}
-			if err := m.SetField("name_sort", name.SortKey()); err != nil {
-				return nil, err
-			}
-		}
-		return next.Mutate(ctx, m)
-	})
+			return next.Mutate(ctx, m)
+		})
+	}
 }
 
 // relay annotates a type queried from the root as a Relay connection with ordering and

@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -96,20 +94,9 @@ func (Product) Hooks() []ent.Hook {
 }
 
 // derivePrice validates the price on every write and keeps price_minor_units in step with it.
-func derivePrice(next ent.Mutator) ent.Mutator {
-	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-		if v, ok := m.Field("price"); ok {
-			price, ok := v.(money.Money)
-			if !ok {
-				return nil, fmt.Errorf("price of %s is %T, not money", m.Type(), v)
-			}
-			if err := price.Validate(); err != nil {
-				return nil, maarid.Invalid("price", "%v", err)
-			}
-			if err := m.SetField("price_minor_units", price.MinorUnits); err != nil {
-				return nil, err
-			}
-		}
-		return next.Mutate(ctx, m)
-	})
-}
+var derivePrice = derive("price", "price_minor_units", func(price money.Money) (ent.Value, error) {
+	if err := price.Validate(); err != nil {
+		return nil, maarid.Invalid("price", "%v", err)
+	}
+	return price.MinorUnits, nil
+})

@@ -1,0 +1,101 @@
+package schema_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"maarid"
+	"maarid/ent"
+	"maarid/ent/exhibitor"
+	"maarid/ent/session"
+	"maarid/i18n"
+	"maarid/money"
+	"maarid/store/storetest"
+)
+
+// TestHooks checks the rules the schema keeps on every write, on each store.
+func TestHooks(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			ctx := context.Background()
+			client := storetest.Open(t, kind)
+			ex, err := newExhibitor(client, i18n.Text{i18n.AR: "تعاونية الأمل", i18n.FR: "Coopérative Al Amal"}).Save(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ex.NameSort != "cooperative al amal" {
+				t.Errorf("name_sort %q", ex.NameSort)
+			}
+			ex, err = ex.Update().SetName(i18n.Text{i18n.AR: "تعاونية الأمل"}).Save(ctx)
+			if err != nil || ex.NameSort != "تعاونيه الامل" {
+				t.Errorf("name_sort after a rename: %q, %v", ex.NameSort, err)
+			}
+
+			p, err := client.Product.Create().
+				SetExhibitor(ex).
+				SetName(i18n.Text{i18n.FR: "Miel de thym"}).
+				SetPrice(money.Money{MinorUnits: 25000, Currency: "MAD"}).
+				Save(ctx)
+			if err != nil || p.PriceMinorUnits != 25000 {
+				t.Fatalf("price_minor_units %d, %v", p.PriceMinorUnits, err)
+			}
+
+			refused := []struct {
+				name  string
+				save  func() error
+				field string
+			}{
+				{"negative price", func() error {
+					_, err := p.Update().SetPrice(money.Money{MinorUnits: -1, Currency: "MAD"}).Save(ctx)
+					return err
+				}, "price"},
+				{"unknown currency", func() error {
+					_, err := p.Update().SetPrice(money.Money{MinorUnits: 100, Currency: "DH"}).Save(ctx)
+					return err
+				}, "price"},
+				{"no name in any language", func() error {
+					_, err := newExhibitor(client, i18n.Text{i18n.FR: "  "}).SetSlug("blank").Save(ctx)
+					return err
+				}, "name"},
+				{"unknown language", func() error {
+					_, err := p.Update().SetDescription(i18n.Text{"de": "Honig"}).Save(ctx)
+					return err
+				}, "description"},
+			}
+			for _, tt := range refused {
+				var e *maarid.Error
+				if err := tt.save(); !errors.As(err, &e) || e.Code != maarid.BadUserInput || e.Field != tt.field {
+					t.Errorf("%s: %v, want BAD_USER_INPUT on %s", tt.name, err, tt.field)
+				}
+			}
+			if p, err := client.Product.Get(ctx, p.ID); err != nil || p.PriceMinorUnits != 25000 || p.Price.Currency != "MAD" {
+				t.Errorf("a refused write changed the product: %+v, %v", p, err)
+			}
+
+			f, err := client.Fair.Create().SetName(i18n.Text{i18n.FR: "Salon"}).SetSlug("salon").
+				SetStartsOn(time.Date(2018, 7, 25, 0, 0, 0, 0, time.UTC)).SetEndsOn(time.Date(2018, 7, 29, 0, 0, 0, 0, time.UTC)).
+				Save(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := client.Session.Create().SetFair(f).SetTitle(i18n.Text{i18n.AR: "ورشة"}).SetKind(session.KindWORKSHOP).
+				SetStartsAt(time.Date(2018, 7, 25, 10, 0, 0, 0, time.UTC)).SetEndsAt(time.Date(2018, 7, 25, 12, 0, 0, 0, time.UTC)).
+				SetCapacity(30).
+				Save(ctx)
+			if err != nil || s.SeatsLeft == nil || *s.SeatsLeft != 30 {
+				t.Errorf("a new session of 30 seats has %v left (%v)", s.SeatsLeft, err)
+			}
+		})
+	}
+}
+
+func newExhibitor(client *ent.Client, name i18n.Text) *ent.ExhibitorCreate {
+	return client.Exhibitor.Create().
+		SetName(name).
+		SetSlug("cooperative-al-amal").
+		SetKind(exhibitor.KindCOOPERATIVE).
+		SetSector(exhibitor.SectorAGRI_FOOD).
+		SetProvince(exhibitor.ProvinceAZILAL)
+}
