@@ -173,3 +173,31 @@ func TestIDsOfTheWrongType(t *testing.T) {
 	var page struct{ Products struct{ TotalCount int } }
 	a.ok(t, request{query: `{ products(where: {hasExhibitorWith: {id: "` + exhibitor + `"}}) { totalCount } }`}, &page)
 }
+
+// TestMediaTypes checks the status of a request that fails to validate under each media type
+// a client may accept, as GraphQL over HTTP has it.
+func TestMediaTypes(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	tests := []struct {
+		accept, contentType string
+		status              int
+	}{
+		{"", "application/graphql-response+json", 400},
+		{"application/graphql-response+json", "application/graphql-response+json", 400},
+		{"application/json", "application/json", 200},
+		{"application/graphql-response+json, application/json;q=0.9", "application/graphql-response+json", 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.accept, func(t *testing.T) {
+			r := request{query: `{ nope }`}
+			if tt.accept != "" {
+				r.header = http.Header{"Accept": {tt.accept}}
+			}
+			res := a.post(t, r)
+			if res.status != tt.status || res.header.Get("Content-Type") != tt.contentType ||
+				len(res.Errors) != 1 || res.Errors[0].code() != "BAD_USER_INPUT" {
+				t.Errorf("status %d, %s, errors %v; want %d, %s", res.status, res.header.Get("Content-Type"), res.Errors, tt.status, tt.contentType)
+			}
+		})
+	}
+}

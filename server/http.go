@@ -151,9 +151,23 @@ func gate(next http.Handler) http.Handler {
 			refuse(w, http.StatusMethodNotAllowed, "use GET or POST")
 			return
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(legacyJSONStatus{w}, r)
 	})
 }
+
+// legacyJSONStatus answers 200 instead of gqlgen's 422 when a request that failed to
+// validate asked for application/json: GraphQL over HTTP keeps 4xx for the
+// application/graphql-response+json media type, where the status says what the body does.
+type legacyJSONStatus struct{ http.ResponseWriter }
+
+func (w legacyJSONStatus) WriteHeader(status int) {
+	if status == http.StatusUnprocessableEntity && w.Header().Get("Content-Type") == "application/json" {
+		status = http.StatusOK
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w legacyJSONStatus) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func isJSONObject(b []byte) bool {
 	var v map[string]json.RawMessage
