@@ -1,7 +1,6 @@
 package schema
 
 import (
-
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
