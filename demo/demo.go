@@ -17,6 +17,7 @@ import (
 	"time"
 	_ "time/tzdata" // the fair's time zone must load on a machine without a zoneinfo database
 
+	"maarid/auth"
 	"maarid/ent"
 	"maarid/gid"
 	"maarid/i18n"
@@ -62,6 +63,7 @@ const batchSize = 100
 // It expects a database without them (slugs and IDs are unique, so seeding twice fails) and a
 // client that is not already in a transaction.
 func Seed(ctx context.Context, client *ent.Client) (*ent.Fair, error) {
+	ctx = auth.System(ctx)
 	loc, err := time.LoadLocation(TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("loading the time zone %s: %w", TimeZone, err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"maarid"
 	"maarid/ent"
 	"maarid/ent/exhibitor"
 	"maarid/gid"
@@ -631,10 +632,12 @@ func (s *seeder) createExhibitors(ctx context.Context, c *ent.Client, orgs []*or
 			SetProvince(o.province.code).
 			SetWomenLed(o.womenLed).
 			SetYouthLed(o.youthLed).
-			SetLabels(append([]string{}, o.labels...)).
-			SetContactEmail("contact@" + o.slug + ".example.ma").
+			SetLabels(append([]string{}, o.labels...))
+		contact := &maarid.Contact{
+			Email: "contact@" + o.slug + ".example.ma",
 			// 600-000xxx is no one's number: a Moroccan mobile prefix followed by zeros.
-			SetContactPhone(fmt.Sprintf("+212 600-000%03d", i+1))
+			Phone: fmt.Sprintf("+212 600-000%03d", i+1),
+		}
 		if o.founded != 0 {
 			b.SetFoundedYear(o.founded)
 		}
@@ -642,9 +645,9 @@ func (s *seeder) createExhibitors(ctx context.Context, c *ent.Client, orgs []*or
 			b.SetMemberCount(o.members)
 		}
 		if s.chance(0.4) {
-			b.SetContactWebsite("https://www." + o.slug + ".example.ma")
+			contact.Website = "https://www." + o.slug + ".example.ma"
 		}
-		builders[i] = b
+		builders[i] = b.SetContact(contact)
 	}
 	return inBatches(ctx, builders, func(ctx context.Context, b []*ent.ExhibitorCreate) error {
 		return c.Exhibitor.CreateBulk(b...).Exec(ctx)

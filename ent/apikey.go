@@ -24,7 +24,7 @@ type APIKey struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
-	// Role holds the value of the "role" field.
+	// The auth.Role the key carries.
 	Role apikey.Role `json:"role,omitempty"`
 	// The exhibitor an EXHIBITOR key acts for.
 	ExhibitorID *string `json:"exhibitor_id,omitempty"`

@@ -414,7 +414,8 @@ func (c *APIKeyClient) QueryExhibitor(_m *APIKey) *ExhibitorQuery {
 
 // Hooks returns the client hooks.
 func (c *APIKeyClient) Hooks() []Hook {
-	return c.hooks.APIKey
+	hooks := c.hooks.APIKey
+	return append(hooks[:len(hooks):len(hooks)], apikey.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -799,7 +800,8 @@ func (c *ExhibitorClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *ExhibitorClient) Interceptors() []Interceptor {
-	return c.inters.Exhibitor
+	inters := c.inters.Exhibitor
+	return append(inters[:len(inters):len(inters)], exhibitor.Interceptors[:]...)
 }
 
 func (c *ExhibitorClient) mutate(ctx context.Context, m *ExhibitorMutation) (Value, error) {
@@ -1323,7 +1325,8 @@ func (c *ProgrammeChangeClient) QuerySession(_m *ProgrammeChange) *SessionQuery 
 
 // Hooks returns the client hooks.
 func (c *ProgrammeChangeClient) Hooks() []Hook {
-	return c.hooks.ProgrammeChange
+	hooks := c.hooks.ProgrammeChange
+	return append(hooks[:len(hooks):len(hooks)], programmechange.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1488,7 +1491,8 @@ func (c *RegistrationClient) QueryExhibitor(_m *Registration) *ExhibitorQuery {
 
 // Hooks returns the client hooks.
 func (c *RegistrationClient) Hooks() []Hook {
-	return c.hooks.Registration
+	hooks := c.hooks.Registration
+	return append(hooks[:len(hooks):len(hooks)], registration.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2183,7 +2187,8 @@ func (c *StandClient) QueryExhibitor(_m *Stand) *ExhibitorQuery {
 
 // Hooks returns the client hooks.
 func (c *StandClient) Hooks() []Hook {
-	return c.hooks.Stand
+	hooks := c.hooks.Stand
+	return append(hooks[:len(hooks):len(hooks)], stand.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

@@ -44,40 +44,73 @@ func main() {
 	}
 }
 
-// localizedFields gives the two GraphQL fields of every localized ent field (an i18n.Text,
-// mapped to `name` and `nameTranslations` by its MapsTo annotation) their shape:
+// inputTypes names the input type of every output type that ent fields carry in mutation
+// inputs.
+var inputTypes = map[string]string{"Money": "MoneyInput", "ExhibitorContact": "ExhibitorContactInput"}
+
+// localizedFields gives the GraphQL fields of every localized ent field (an i18n.Text,
+// mapped to `name` and `nameTranslations` by its MapsTo annotation) their shape, resolved by
+// hand in package graph:
 //
 //	name(lang: Language): String              the text for one reader, with the fallback chain
 //	nameTranslations: [Translation!]!         every translation, for editors
+//	name: [TranslationInput!]                 in mutation inputs: all the translations to keep
 //
-// Both are resolved by hand in package graph.
+// It also gives mutation inputs the input types of the fields they set (inputTypes).
 func localizedFields(g *gen.Graph, s *ast.Schema) error {
 	text := reflect.TypeFor[i18n.Text]()
 	for _, node := range g.Nodes {
-		def := s.Types[node.Name]
-		if def == nil {
-			continue
-		}
+		var localized []string
 		for _, f := range node.Fields {
-			if f.Type.RType == nil || f.Type.RType.PkgPath != text.PkgPath() || f.Type.RType.Name != text.Name() {
+			if f.Type.RType != nil && f.Type.RType.PkgPath == text.PkgPath() && f.Type.RType.Name == text.Name() {
+				localized = append(localized, f.Name)
+			}
+		}
+		if def := s.Types[node.Name]; def != nil {
+			for _, name := range localized {
+				if value := def.Fields.ForName(name); value != nil {
+					value.Arguments = ast.ArgumentDefinitionList{{
+						Name:        "lang",
+						Type:        ast.NamedType("Language", nil),
+						Description: "The language wanted; without it, the request's (Accept-Language).",
+					}}
+					value.Type = ast.NamedType("String", nil)
+					value.Directives = ast.DirectiveList{forceResolver()}
+				}
+				if translations := def.Fields.ForName(name + "Translations"); translations != nil {
+					translations.Type = ast.NonNullListType(ast.NonNullNamedType("Translation", nil), nil)
+					translations.Directives = ast.DirectiveList{forceResolver()}
+				}
+			}
+		}
+		for _, input := range []string{"Create" + node.Name + "Input", "Update" + node.Name + "Input"} {
+			def := s.Types[input]
+			if def == nil {
 				continue
 			}
-			if value := def.Fields.ForName(f.Name); value != nil {
-				value.Arguments = ast.ArgumentDefinitionList{{
-					Name:        "lang",
-					Type:        ast.NamedType("Language", nil),
-					Description: "The language wanted; without it, the request's (Accept-Language).",
-				}}
-				value.Type = ast.NamedType("String", nil)
-				value.Directives = ast.DirectiveList{forceResolver()}
-			}
-			if translations := def.Fields.ForName(f.Name + "Translations"); translations != nil {
-				translations.Type = ast.NonNullListType(ast.NonNullNamedType("Translation", nil), nil)
-				translations.Directives = ast.DirectiveList{forceResolver()}
+			for _, f := range def.Fields {
+				if in, ok := inputTypes[innerType(f.Type).NamedType]; ok {
+					innerType(f.Type).NamedType = in
+				}
+				for _, name := range localized {
+					if f.Name == name {
+						f.Type = ast.ListType(ast.NonNullNamedType("TranslationInput", nil), nil)
+						f.Description = "Every translation to keep; a language left out has none after the change."
+						f.Directives = ast.DirectiveList{forceResolver()}
+					}
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// innerType is the named type inside a type's list and non-null wrappers.
+func innerType(t *ast.Type) *ast.Type {
+	for t.Elem != nil {
+		t = t.Elem
+	}
+	return t
 }
 
 func forceResolver() *ast.Directive {

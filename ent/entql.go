@@ -78,26 +78,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Exhibitor",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			exhibitor.FieldCreatedAt:      {Type: field.TypeTime, Column: exhibitor.FieldCreatedAt},
-			exhibitor.FieldUpdatedAt:      {Type: field.TypeTime, Column: exhibitor.FieldUpdatedAt},
-			exhibitor.FieldNameSort:       {Type: field.TypeString, Column: exhibitor.FieldNameSort},
-			exhibitor.FieldName:           {Type: field.TypeOther, Column: exhibitor.FieldName},
-			exhibitor.FieldDescription:    {Type: field.TypeOther, Column: exhibitor.FieldDescription},
-			exhibitor.FieldCommune:        {Type: field.TypeOther, Column: exhibitor.FieldCommune},
-			exhibitor.FieldSlug:           {Type: field.TypeString, Column: exhibitor.FieldSlug},
-			exhibitor.FieldKind:           {Type: field.TypeEnum, Column: exhibitor.FieldKind},
-			exhibitor.FieldSector:         {Type: field.TypeEnum, Column: exhibitor.FieldSector},
-			exhibitor.FieldProvince:       {Type: field.TypeEnum, Column: exhibitor.FieldProvince},
-			exhibitor.FieldFoundedYear:    {Type: field.TypeInt, Column: exhibitor.FieldFoundedYear},
-			exhibitor.FieldMemberCount:    {Type: field.TypeInt, Column: exhibitor.FieldMemberCount},
-			exhibitor.FieldWomenLed:       {Type: field.TypeBool, Column: exhibitor.FieldWomenLed},
-			exhibitor.FieldYouthLed:       {Type: field.TypeBool, Column: exhibitor.FieldYouthLed},
-			exhibitor.FieldContactEmail:   {Type: field.TypeString, Column: exhibitor.FieldContactEmail},
-			exhibitor.FieldContactPhone:   {Type: field.TypeString, Column: exhibitor.FieldContactPhone},
-			exhibitor.FieldContactWebsite: {Type: field.TypeString, Column: exhibitor.FieldContactWebsite},
-			exhibitor.FieldLogoURL:        {Type: field.TypeString, Column: exhibitor.FieldLogoURL},
-			exhibitor.FieldLabels:         {Type: field.TypeJSON, Column: exhibitor.FieldLabels},
-			exhibitor.FieldPublished:      {Type: field.TypeBool, Column: exhibitor.FieldPublished},
+			exhibitor.FieldCreatedAt:   {Type: field.TypeTime, Column: exhibitor.FieldCreatedAt},
+			exhibitor.FieldUpdatedAt:   {Type: field.TypeTime, Column: exhibitor.FieldUpdatedAt},
+			exhibitor.FieldNameSort:    {Type: field.TypeString, Column: exhibitor.FieldNameSort},
+			exhibitor.FieldName:        {Type: field.TypeOther, Column: exhibitor.FieldName},
+			exhibitor.FieldDescription: {Type: field.TypeOther, Column: exhibitor.FieldDescription},
+			exhibitor.FieldCommune:     {Type: field.TypeOther, Column: exhibitor.FieldCommune},
+			exhibitor.FieldSlug:        {Type: field.TypeString, Column: exhibitor.FieldSlug},
+			exhibitor.FieldKind:        {Type: field.TypeEnum, Column: exhibitor.FieldKind},
+			exhibitor.FieldSector:      {Type: field.TypeEnum, Column: exhibitor.FieldSector},
+			exhibitor.FieldProvince:    {Type: field.TypeEnum, Column: exhibitor.FieldProvince},
+			exhibitor.FieldFoundedYear: {Type: field.TypeInt, Column: exhibitor.FieldFoundedYear},
+			exhibitor.FieldMemberCount: {Type: field.TypeInt, Column: exhibitor.FieldMemberCount},
+			exhibitor.FieldWomenLed:    {Type: field.TypeBool, Column: exhibitor.FieldWomenLed},
+			exhibitor.FieldYouthLed:    {Type: field.TypeBool, Column: exhibitor.FieldYouthLed},
+			exhibitor.FieldContact:     {Type: field.TypeJSON, Column: exhibitor.FieldContact},
+			exhibitor.FieldLogoURL:     {Type: field.TypeString, Column: exhibitor.FieldLogoURL},
+			exhibitor.FieldLabels:      {Type: field.TypeJSON, Column: exhibitor.FieldLabels},
+			exhibitor.FieldPublished:   {Type: field.TypeBool, Column: exhibitor.FieldPublished},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -961,19 +959,9 @@ func (f *ExhibitorFilter) WhereYouthLed(p entql.BoolP) {
 	f.Where(p.Field(exhibitor.FieldYouthLed))
 }
 
-// WhereContactEmail applies the entql string predicate on the contact_email field.
-func (f *ExhibitorFilter) WhereContactEmail(p entql.StringP) {
-	f.Where(p.Field(exhibitor.FieldContactEmail))
-}
-
-// WhereContactPhone applies the entql string predicate on the contact_phone field.
-func (f *ExhibitorFilter) WhereContactPhone(p entql.StringP) {
-	f.Where(p.Field(exhibitor.FieldContactPhone))
-}
-
-// WhereContactWebsite applies the entql string predicate on the contact_website field.
-func (f *ExhibitorFilter) WhereContactWebsite(p entql.StringP) {
-	f.Where(p.Field(exhibitor.FieldContactWebsite))
+// WhereContact applies the entql json.RawMessage predicate on the contact field.
+func (f *ExhibitorFilter) WhereContact(p entql.BytesP) {
+	f.Where(p.Field(exhibitor.FieldContact))
 }
 
 // WhereLogoURL applies the entql string predicate on the logo_url field.

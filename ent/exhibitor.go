@@ -5,6 +5,7 @@ package ent
 import (
 	"encoding/json"
 	"fmt"
+	"maarid"
 	"maarid/ent/exhibitor"
 	"maarid/i18n"
 	"strings"
@@ -47,12 +48,8 @@ type Exhibitor struct {
 	WomenLed bool `json:"women_led,omitempty"`
 	// YouthLed holds the value of the "youth_led" field.
 	YouthLed bool `json:"youth_led,omitempty"`
-	// ContactEmail holds the value of the "contact_email" field.
-	ContactEmail string `json:"contact_email,omitempty"`
-	// ContactPhone holds the value of the "contact_phone" field.
-	ContactPhone string `json:"contact_phone,omitempty"`
-	// ContactWebsite holds the value of the "contact_website" field.
-	ContactWebsite string `json:"contact_website,omitempty"`
+	// Protected: read by partners, organisers and the exhibitor itself; hidden from others by an interceptor.
+	Contact *maarid.Contact `json:"contact,omitempty"`
 	// LogoURL holds the value of the "logo_url" field.
 	LogoURL string `json:"logo_url,omitempty"`
 	// Quality labels and certifications, e.g. ONSSA, organic.
@@ -128,7 +125,7 @@ func (*Exhibitor) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case exhibitor.FieldLabels:
+		case exhibitor.FieldContact, exhibitor.FieldLabels:
 			values[i] = new([]byte)
 		case exhibitor.FieldName, exhibitor.FieldDescription, exhibitor.FieldCommune:
 			values[i] = new(i18n.Text)
@@ -136,7 +133,7 @@ func (*Exhibitor) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case exhibitor.FieldFoundedYear, exhibitor.FieldMemberCount:
 			values[i] = new(sql.NullInt64)
-		case exhibitor.FieldID, exhibitor.FieldNameSort, exhibitor.FieldSlug, exhibitor.FieldKind, exhibitor.FieldSector, exhibitor.FieldProvince, exhibitor.FieldContactEmail, exhibitor.FieldContactPhone, exhibitor.FieldContactWebsite, exhibitor.FieldLogoURL:
+		case exhibitor.FieldID, exhibitor.FieldNameSort, exhibitor.FieldSlug, exhibitor.FieldKind, exhibitor.FieldSector, exhibitor.FieldProvince, exhibitor.FieldLogoURL:
 			values[i] = new(sql.NullString)
 		case exhibitor.FieldCreatedAt, exhibitor.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -247,23 +244,13 @@ func (_m *Exhibitor) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.YouthLed = value.Bool
 			}
-		case exhibitor.FieldContactEmail:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field contact_email", values[i])
-			} else if value.Valid {
-				_m.ContactEmail = value.String
-			}
-		case exhibitor.FieldContactPhone:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field contact_phone", values[i])
-			} else if value.Valid {
-				_m.ContactPhone = value.String
-			}
-		case exhibitor.FieldContactWebsite:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field contact_website", values[i])
-			} else if value.Valid {
-				_m.ContactWebsite = value.String
+		case exhibitor.FieldContact:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field contact", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Contact); err != nil {
+					return fmt.Errorf("unmarshal field contact: %w", err)
+				}
 			}
 		case exhibitor.FieldLogoURL:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -387,14 +374,8 @@ func (_m *Exhibitor) String() string {
 	builder.WriteString("youth_led=")
 	builder.WriteString(fmt.Sprintf("%v", _m.YouthLed))
 	builder.WriteString(", ")
-	builder.WriteString("contact_email=")
-	builder.WriteString(_m.ContactEmail)
-	builder.WriteString(", ")
-	builder.WriteString("contact_phone=")
-	builder.WriteString(_m.ContactPhone)
-	builder.WriteString(", ")
-	builder.WriteString("contact_website=")
-	builder.WriteString(_m.ContactWebsite)
+	builder.WriteString("contact=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Contact))
 	builder.WriteString(", ")
 	builder.WriteString("logo_url=")
 	builder.WriteString(_m.LogoURL)

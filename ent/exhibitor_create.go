@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maarid"
 	"maarid/ent/apikey"
 	"maarid/ent/exhibitor"
 	"maarid/ent/product"
@@ -168,45 +169,9 @@ func (_c *ExhibitorCreate) SetNillableYouthLed(v *bool) *ExhibitorCreate {
 	return _c
 }
 
-// SetContactEmail sets the "contact_email" field.
-func (_c *ExhibitorCreate) SetContactEmail(v string) *ExhibitorCreate {
-	_c.mutation.SetContactEmail(v)
-	return _c
-}
-
-// SetNillableContactEmail sets the "contact_email" field if the given value is not nil.
-func (_c *ExhibitorCreate) SetNillableContactEmail(v *string) *ExhibitorCreate {
-	if v != nil {
-		_c.SetContactEmail(*v)
-	}
-	return _c
-}
-
-// SetContactPhone sets the "contact_phone" field.
-func (_c *ExhibitorCreate) SetContactPhone(v string) *ExhibitorCreate {
-	_c.mutation.SetContactPhone(v)
-	return _c
-}
-
-// SetNillableContactPhone sets the "contact_phone" field if the given value is not nil.
-func (_c *ExhibitorCreate) SetNillableContactPhone(v *string) *ExhibitorCreate {
-	if v != nil {
-		_c.SetContactPhone(*v)
-	}
-	return _c
-}
-
-// SetContactWebsite sets the "contact_website" field.
-func (_c *ExhibitorCreate) SetContactWebsite(v string) *ExhibitorCreate {
-	_c.mutation.SetContactWebsite(v)
-	return _c
-}
-
-// SetNillableContactWebsite sets the "contact_website" field if the given value is not nil.
-func (_c *ExhibitorCreate) SetNillableContactWebsite(v *string) *ExhibitorCreate {
-	if v != nil {
-		_c.SetContactWebsite(*v)
-	}
+// SetContact sets the "contact" field.
+func (_c *ExhibitorCreate) SetContact(v *maarid.Contact) *ExhibitorCreate {
+	_c.mutation.SetContact(v)
 	return _c
 }
 
@@ -494,19 +459,9 @@ func (_c *ExhibitorCreate) check() error {
 	if _, ok := _c.mutation.YouthLed(); !ok {
 		return &ValidationError{Name: "youth_led", err: errors.New(`ent: missing required field "Exhibitor.youth_led"`)}
 	}
-	if v, ok := _c.mutation.ContactEmail(); ok {
-		if err := exhibitor.ContactEmailValidator(v); err != nil {
-			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact_email": %w`, err)}
-		}
-	}
-	if v, ok := _c.mutation.ContactPhone(); ok {
-		if err := exhibitor.ContactPhoneValidator(v); err != nil {
-			return &ValidationError{Name: "contact_phone", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact_phone": %w`, err)}
-		}
-	}
-	if v, ok := _c.mutation.ContactWebsite(); ok {
-		if err := exhibitor.ContactWebsiteValidator(v); err != nil {
-			return &ValidationError{Name: "contact_website", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact_website": %w`, err)}
+	if v, ok := _c.mutation.Contact(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "contact", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.LogoURL(); ok {
@@ -617,17 +572,9 @@ func (_c *ExhibitorCreate) createSpec() (*Exhibitor, *sqlgraph.CreateSpec) {
 		_spec.SetField(exhibitor.FieldYouthLed, field.TypeBool, value)
 		_node.YouthLed = value
 	}
-	if value, ok := _c.mutation.ContactEmail(); ok {
-		_spec.SetField(exhibitor.FieldContactEmail, field.TypeString, value)
-		_node.ContactEmail = value
-	}
-	if value, ok := _c.mutation.ContactPhone(); ok {
-		_spec.SetField(exhibitor.FieldContactPhone, field.TypeString, value)
-		_node.ContactPhone = value
-	}
-	if value, ok := _c.mutation.ContactWebsite(); ok {
-		_spec.SetField(exhibitor.FieldContactWebsite, field.TypeString, value)
-		_node.ContactWebsite = value
+	if value, ok := _c.mutation.Contact(); ok {
+		_spec.SetField(exhibitor.FieldContact, field.TypeJSON, value)
+		_node.Contact = value
 	}
 	if value, ok := _c.mutation.LogoURL(); ok {
 		_spec.SetField(exhibitor.FieldLogoURL, field.TypeString, value)
@@ -937,57 +884,21 @@ func (u *ExhibitorUpsert) UpdateYouthLed() *ExhibitorUpsert {
 	return u
 }
 
-// SetContactEmail sets the "contact_email" field.
-func (u *ExhibitorUpsert) SetContactEmail(v string) *ExhibitorUpsert {
-	u.Set(exhibitor.FieldContactEmail, v)
+// SetContact sets the "contact" field.
+func (u *ExhibitorUpsert) SetContact(v *maarid.Contact) *ExhibitorUpsert {
+	u.Set(exhibitor.FieldContact, v)
 	return u
 }
 
-// UpdateContactEmail sets the "contact_email" field to the value that was provided on create.
-func (u *ExhibitorUpsert) UpdateContactEmail() *ExhibitorUpsert {
-	u.SetExcluded(exhibitor.FieldContactEmail)
+// UpdateContact sets the "contact" field to the value that was provided on create.
+func (u *ExhibitorUpsert) UpdateContact() *ExhibitorUpsert {
+	u.SetExcluded(exhibitor.FieldContact)
 	return u
 }
 
-// ClearContactEmail clears the value of the "contact_email" field.
-func (u *ExhibitorUpsert) ClearContactEmail() *ExhibitorUpsert {
-	u.SetNull(exhibitor.FieldContactEmail)
-	return u
-}
-
-// SetContactPhone sets the "contact_phone" field.
-func (u *ExhibitorUpsert) SetContactPhone(v string) *ExhibitorUpsert {
-	u.Set(exhibitor.FieldContactPhone, v)
-	return u
-}
-
-// UpdateContactPhone sets the "contact_phone" field to the value that was provided on create.
-func (u *ExhibitorUpsert) UpdateContactPhone() *ExhibitorUpsert {
-	u.SetExcluded(exhibitor.FieldContactPhone)
-	return u
-}
-
-// ClearContactPhone clears the value of the "contact_phone" field.
-func (u *ExhibitorUpsert) ClearContactPhone() *ExhibitorUpsert {
-	u.SetNull(exhibitor.FieldContactPhone)
-	return u
-}
-
-// SetContactWebsite sets the "contact_website" field.
-func (u *ExhibitorUpsert) SetContactWebsite(v string) *ExhibitorUpsert {
-	u.Set(exhibitor.FieldContactWebsite, v)
-	return u
-}
-
-// UpdateContactWebsite sets the "contact_website" field to the value that was provided on create.
-func (u *ExhibitorUpsert) UpdateContactWebsite() *ExhibitorUpsert {
-	u.SetExcluded(exhibitor.FieldContactWebsite)
-	return u
-}
-
-// ClearContactWebsite clears the value of the "contact_website" field.
-func (u *ExhibitorUpsert) ClearContactWebsite() *ExhibitorUpsert {
-	u.SetNull(exhibitor.FieldContactWebsite)
+// ClearContact clears the value of the "contact" field.
+func (u *ExhibitorUpsert) ClearContact() *ExhibitorUpsert {
+	u.SetNull(exhibitor.FieldContact)
 	return u
 }
 
@@ -1294,66 +1205,24 @@ func (u *ExhibitorUpsertOne) UpdateYouthLed() *ExhibitorUpsertOne {
 	})
 }
 
-// SetContactEmail sets the "contact_email" field.
-func (u *ExhibitorUpsertOne) SetContactEmail(v string) *ExhibitorUpsertOne {
+// SetContact sets the "contact" field.
+func (u *ExhibitorUpsertOne) SetContact(v *maarid.Contact) *ExhibitorUpsertOne {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.SetContactEmail(v)
+		s.SetContact(v)
 	})
 }
 
-// UpdateContactEmail sets the "contact_email" field to the value that was provided on create.
-func (u *ExhibitorUpsertOne) UpdateContactEmail() *ExhibitorUpsertOne {
+// UpdateContact sets the "contact" field to the value that was provided on create.
+func (u *ExhibitorUpsertOne) UpdateContact() *ExhibitorUpsertOne {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.UpdateContactEmail()
+		s.UpdateContact()
 	})
 }
 
-// ClearContactEmail clears the value of the "contact_email" field.
-func (u *ExhibitorUpsertOne) ClearContactEmail() *ExhibitorUpsertOne {
+// ClearContact clears the value of the "contact" field.
+func (u *ExhibitorUpsertOne) ClearContact() *ExhibitorUpsertOne {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.ClearContactEmail()
-	})
-}
-
-// SetContactPhone sets the "contact_phone" field.
-func (u *ExhibitorUpsertOne) SetContactPhone(v string) *ExhibitorUpsertOne {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.SetContactPhone(v)
-	})
-}
-
-// UpdateContactPhone sets the "contact_phone" field to the value that was provided on create.
-func (u *ExhibitorUpsertOne) UpdateContactPhone() *ExhibitorUpsertOne {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.UpdateContactPhone()
-	})
-}
-
-// ClearContactPhone clears the value of the "contact_phone" field.
-func (u *ExhibitorUpsertOne) ClearContactPhone() *ExhibitorUpsertOne {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.ClearContactPhone()
-	})
-}
-
-// SetContactWebsite sets the "contact_website" field.
-func (u *ExhibitorUpsertOne) SetContactWebsite(v string) *ExhibitorUpsertOne {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.SetContactWebsite(v)
-	})
-}
-
-// UpdateContactWebsite sets the "contact_website" field to the value that was provided on create.
-func (u *ExhibitorUpsertOne) UpdateContactWebsite() *ExhibitorUpsertOne {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.UpdateContactWebsite()
-	})
-}
-
-// ClearContactWebsite clears the value of the "contact_website" field.
-func (u *ExhibitorUpsertOne) ClearContactWebsite() *ExhibitorUpsertOne {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.ClearContactWebsite()
+		s.ClearContact()
 	})
 }
 
@@ -1834,66 +1703,24 @@ func (u *ExhibitorUpsertBulk) UpdateYouthLed() *ExhibitorUpsertBulk {
 	})
 }
 
-// SetContactEmail sets the "contact_email" field.
-func (u *ExhibitorUpsertBulk) SetContactEmail(v string) *ExhibitorUpsertBulk {
+// SetContact sets the "contact" field.
+func (u *ExhibitorUpsertBulk) SetContact(v *maarid.Contact) *ExhibitorUpsertBulk {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.SetContactEmail(v)
+		s.SetContact(v)
 	})
 }
 
-// UpdateContactEmail sets the "contact_email" field to the value that was provided on create.
-func (u *ExhibitorUpsertBulk) UpdateContactEmail() *ExhibitorUpsertBulk {
+// UpdateContact sets the "contact" field to the value that was provided on create.
+func (u *ExhibitorUpsertBulk) UpdateContact() *ExhibitorUpsertBulk {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.UpdateContactEmail()
+		s.UpdateContact()
 	})
 }
 
-// ClearContactEmail clears the value of the "contact_email" field.
-func (u *ExhibitorUpsertBulk) ClearContactEmail() *ExhibitorUpsertBulk {
+// ClearContact clears the value of the "contact" field.
+func (u *ExhibitorUpsertBulk) ClearContact() *ExhibitorUpsertBulk {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.ClearContactEmail()
-	})
-}
-
-// SetContactPhone sets the "contact_phone" field.
-func (u *ExhibitorUpsertBulk) SetContactPhone(v string) *ExhibitorUpsertBulk {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.SetContactPhone(v)
-	})
-}
-
-// UpdateContactPhone sets the "contact_phone" field to the value that was provided on create.
-func (u *ExhibitorUpsertBulk) UpdateContactPhone() *ExhibitorUpsertBulk {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.UpdateContactPhone()
-	})
-}
-
-// ClearContactPhone clears the value of the "contact_phone" field.
-func (u *ExhibitorUpsertBulk) ClearContactPhone() *ExhibitorUpsertBulk {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.ClearContactPhone()
-	})
-}
-
-// SetContactWebsite sets the "contact_website" field.
-func (u *ExhibitorUpsertBulk) SetContactWebsite(v string) *ExhibitorUpsertBulk {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.SetContactWebsite(v)
-	})
-}
-
-// UpdateContactWebsite sets the "contact_website" field to the value that was provided on create.
-func (u *ExhibitorUpsertBulk) UpdateContactWebsite() *ExhibitorUpsertBulk {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.UpdateContactWebsite()
-	})
-}
-
-// ClearContactWebsite clears the value of the "contact_website" field.
-func (u *ExhibitorUpsertBulk) ClearContactWebsite() *ExhibitorUpsertBulk {
-	return u.Update(func(s *ExhibitorUpsert) {
-		s.ClearContactWebsite()
+		s.ClearContact()
 	})
 }
 

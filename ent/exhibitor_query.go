@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"maarid/ent/apikey"
 	"maarid/ent/exhibitor"
@@ -478,6 +479,12 @@ func (_q *ExhibitorQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if exhibitor.Policy == nil {
+		return errors.New("ent: uninitialized exhibitor.Policy (forgotten import ent/runtime?)")
+	}
+	if err := exhibitor.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

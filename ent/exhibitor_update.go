@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maarid"
 	"maarid/ent/apikey"
 	"maarid/ent/exhibitor"
 	"maarid/ent/predicate"
@@ -210,63 +211,15 @@ func (_u *ExhibitorUpdate) SetNillableYouthLed(v *bool) *ExhibitorUpdate {
 	return _u
 }
 
-// SetContactEmail sets the "contact_email" field.
-func (_u *ExhibitorUpdate) SetContactEmail(v string) *ExhibitorUpdate {
-	_u.mutation.SetContactEmail(v)
+// SetContact sets the "contact" field.
+func (_u *ExhibitorUpdate) SetContact(v *maarid.Contact) *ExhibitorUpdate {
+	_u.mutation.SetContact(v)
 	return _u
 }
 
-// SetNillableContactEmail sets the "contact_email" field if the given value is not nil.
-func (_u *ExhibitorUpdate) SetNillableContactEmail(v *string) *ExhibitorUpdate {
-	if v != nil {
-		_u.SetContactEmail(*v)
-	}
-	return _u
-}
-
-// ClearContactEmail clears the value of the "contact_email" field.
-func (_u *ExhibitorUpdate) ClearContactEmail() *ExhibitorUpdate {
-	_u.mutation.ClearContactEmail()
-	return _u
-}
-
-// SetContactPhone sets the "contact_phone" field.
-func (_u *ExhibitorUpdate) SetContactPhone(v string) *ExhibitorUpdate {
-	_u.mutation.SetContactPhone(v)
-	return _u
-}
-
-// SetNillableContactPhone sets the "contact_phone" field if the given value is not nil.
-func (_u *ExhibitorUpdate) SetNillableContactPhone(v *string) *ExhibitorUpdate {
-	if v != nil {
-		_u.SetContactPhone(*v)
-	}
-	return _u
-}
-
-// ClearContactPhone clears the value of the "contact_phone" field.
-func (_u *ExhibitorUpdate) ClearContactPhone() *ExhibitorUpdate {
-	_u.mutation.ClearContactPhone()
-	return _u
-}
-
-// SetContactWebsite sets the "contact_website" field.
-func (_u *ExhibitorUpdate) SetContactWebsite(v string) *ExhibitorUpdate {
-	_u.mutation.SetContactWebsite(v)
-	return _u
-}
-
-// SetNillableContactWebsite sets the "contact_website" field if the given value is not nil.
-func (_u *ExhibitorUpdate) SetNillableContactWebsite(v *string) *ExhibitorUpdate {
-	if v != nil {
-		_u.SetContactWebsite(*v)
-	}
-	return _u
-}
-
-// ClearContactWebsite clears the value of the "contact_website" field.
-func (_u *ExhibitorUpdate) ClearContactWebsite() *ExhibitorUpdate {
-	_u.mutation.ClearContactWebsite()
+// ClearContact clears the value of the "contact" field.
+func (_u *ExhibitorUpdate) ClearContact() *ExhibitorUpdate {
+	_u.mutation.ClearContact()
 	return _u
 }
 
@@ -554,19 +507,9 @@ func (_u *ExhibitorUpdate) check() error {
 			return &ValidationError{Name: "member_count", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.member_count": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.ContactEmail(); ok {
-		if err := exhibitor.ContactEmailValidator(v); err != nil {
-			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact_email": %w`, err)}
-		}
-	}
-	if v, ok := _u.mutation.ContactPhone(); ok {
-		if err := exhibitor.ContactPhoneValidator(v); err != nil {
-			return &ValidationError{Name: "contact_phone", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact_phone": %w`, err)}
-		}
-	}
-	if v, ok := _u.mutation.ContactWebsite(); ok {
-		if err := exhibitor.ContactWebsiteValidator(v); err != nil {
-			return &ValidationError{Name: "contact_website", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact_website": %w`, err)}
+	if v, ok := _u.mutation.Contact(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "contact", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.LogoURL(); ok {
@@ -640,23 +583,11 @@ func (_u *ExhibitorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.YouthLed(); ok {
 		_spec.SetField(exhibitor.FieldYouthLed, field.TypeBool, value)
 	}
-	if value, ok := _u.mutation.ContactEmail(); ok {
-		_spec.SetField(exhibitor.FieldContactEmail, field.TypeString, value)
+	if value, ok := _u.mutation.Contact(); ok {
+		_spec.SetField(exhibitor.FieldContact, field.TypeJSON, value)
 	}
-	if _u.mutation.ContactEmailCleared() {
-		_spec.ClearField(exhibitor.FieldContactEmail, field.TypeString)
-	}
-	if value, ok := _u.mutation.ContactPhone(); ok {
-		_spec.SetField(exhibitor.FieldContactPhone, field.TypeString, value)
-	}
-	if _u.mutation.ContactPhoneCleared() {
-		_spec.ClearField(exhibitor.FieldContactPhone, field.TypeString)
-	}
-	if value, ok := _u.mutation.ContactWebsite(); ok {
-		_spec.SetField(exhibitor.FieldContactWebsite, field.TypeString, value)
-	}
-	if _u.mutation.ContactWebsiteCleared() {
-		_spec.ClearField(exhibitor.FieldContactWebsite, field.TypeString)
+	if _u.mutation.ContactCleared() {
+		_spec.ClearField(exhibitor.FieldContact, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.LogoURL(); ok {
 		_spec.SetField(exhibitor.FieldLogoURL, field.TypeString, value)
@@ -1051,63 +982,15 @@ func (_u *ExhibitorUpdateOne) SetNillableYouthLed(v *bool) *ExhibitorUpdateOne {
 	return _u
 }
 
-// SetContactEmail sets the "contact_email" field.
-func (_u *ExhibitorUpdateOne) SetContactEmail(v string) *ExhibitorUpdateOne {
-	_u.mutation.SetContactEmail(v)
+// SetContact sets the "contact" field.
+func (_u *ExhibitorUpdateOne) SetContact(v *maarid.Contact) *ExhibitorUpdateOne {
+	_u.mutation.SetContact(v)
 	return _u
 }
 
-// SetNillableContactEmail sets the "contact_email" field if the given value is not nil.
-func (_u *ExhibitorUpdateOne) SetNillableContactEmail(v *string) *ExhibitorUpdateOne {
-	if v != nil {
-		_u.SetContactEmail(*v)
-	}
-	return _u
-}
-
-// ClearContactEmail clears the value of the "contact_email" field.
-func (_u *ExhibitorUpdateOne) ClearContactEmail() *ExhibitorUpdateOne {
-	_u.mutation.ClearContactEmail()
-	return _u
-}
-
-// SetContactPhone sets the "contact_phone" field.
-func (_u *ExhibitorUpdateOne) SetContactPhone(v string) *ExhibitorUpdateOne {
-	_u.mutation.SetContactPhone(v)
-	return _u
-}
-
-// SetNillableContactPhone sets the "contact_phone" field if the given value is not nil.
-func (_u *ExhibitorUpdateOne) SetNillableContactPhone(v *string) *ExhibitorUpdateOne {
-	if v != nil {
-		_u.SetContactPhone(*v)
-	}
-	return _u
-}
-
-// ClearContactPhone clears the value of the "contact_phone" field.
-func (_u *ExhibitorUpdateOne) ClearContactPhone() *ExhibitorUpdateOne {
-	_u.mutation.ClearContactPhone()
-	return _u
-}
-
-// SetContactWebsite sets the "contact_website" field.
-func (_u *ExhibitorUpdateOne) SetContactWebsite(v string) *ExhibitorUpdateOne {
-	_u.mutation.SetContactWebsite(v)
-	return _u
-}
-
-// SetNillableContactWebsite sets the "contact_website" field if the given value is not nil.
-func (_u *ExhibitorUpdateOne) SetNillableContactWebsite(v *string) *ExhibitorUpdateOne {
-	if v != nil {
-		_u.SetContactWebsite(*v)
-	}
-	return _u
-}
-
-// ClearContactWebsite clears the value of the "contact_website" field.
-func (_u *ExhibitorUpdateOne) ClearContactWebsite() *ExhibitorUpdateOne {
-	_u.mutation.ClearContactWebsite()
+// ClearContact clears the value of the "contact" field.
+func (_u *ExhibitorUpdateOne) ClearContact() *ExhibitorUpdateOne {
+	_u.mutation.ClearContact()
 	return _u
 }
 
@@ -1408,19 +1291,9 @@ func (_u *ExhibitorUpdateOne) check() error {
 			return &ValidationError{Name: "member_count", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.member_count": %w`, err)}
 		}
 	}
-	if v, ok := _u.mutation.ContactEmail(); ok {
-		if err := exhibitor.ContactEmailValidator(v); err != nil {
-			return &ValidationError{Name: "contact_email", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact_email": %w`, err)}
-		}
-	}
-	if v, ok := _u.mutation.ContactPhone(); ok {
-		if err := exhibitor.ContactPhoneValidator(v); err != nil {
-			return &ValidationError{Name: "contact_phone", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact_phone": %w`, err)}
-		}
-	}
-	if v, ok := _u.mutation.ContactWebsite(); ok {
-		if err := exhibitor.ContactWebsiteValidator(v); err != nil {
-			return &ValidationError{Name: "contact_website", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact_website": %w`, err)}
+	if v, ok := _u.mutation.Contact(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "contact", err: fmt.Errorf(`ent: validator failed for field "Exhibitor.contact": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.LogoURL(); ok {
@@ -1511,23 +1384,11 @@ func (_u *ExhibitorUpdateOne) sqlSave(ctx context.Context) (_node *Exhibitor, er
 	if value, ok := _u.mutation.YouthLed(); ok {
 		_spec.SetField(exhibitor.FieldYouthLed, field.TypeBool, value)
 	}
-	if value, ok := _u.mutation.ContactEmail(); ok {
-		_spec.SetField(exhibitor.FieldContactEmail, field.TypeString, value)
+	if value, ok := _u.mutation.Contact(); ok {
+		_spec.SetField(exhibitor.FieldContact, field.TypeJSON, value)
 	}
-	if _u.mutation.ContactEmailCleared() {
-		_spec.ClearField(exhibitor.FieldContactEmail, field.TypeString)
-	}
-	if value, ok := _u.mutation.ContactPhone(); ok {
-		_spec.SetField(exhibitor.FieldContactPhone, field.TypeString, value)
-	}
-	if _u.mutation.ContactPhoneCleared() {
-		_spec.ClearField(exhibitor.FieldContactPhone, field.TypeString)
-	}
-	if value, ok := _u.mutation.ContactWebsite(); ok {
-		_spec.SetField(exhibitor.FieldContactWebsite, field.TypeString, value)
-	}
-	if _u.mutation.ContactWebsiteCleared() {
-		_spec.ClearField(exhibitor.FieldContactWebsite, field.TypeString)
+	if _u.mutation.ContactCleared() {
+		_spec.ClearField(exhibitor.FieldContact, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.LogoURL(); ok {
 		_spec.SetField(exhibitor.FieldLogoURL, field.TypeString, value)

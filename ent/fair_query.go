@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"maarid/ent/fair"
 	"maarid/ent/predicate"
@@ -478,6 +479,12 @@ func (_q *FairQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if fair.Policy == nil {
+		return errors.New("ent: uninitialized fair.Policy (forgotten import ent/runtime?)")
+	}
+	if err := fair.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -450,6 +450,11 @@ func (_q *ExhibitorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, exhibitor.FieldYouthLed)
 				fieldSeen[exhibitor.FieldYouthLed] = struct{}{}
 			}
+		case "contact":
+			if _, ok := fieldSeen[exhibitor.FieldContact]; !ok {
+				selectedFields = append(selectedFields, exhibitor.FieldContact)
+				fieldSeen[exhibitor.FieldContact] = struct{}{}
+			}
 		case "logoURL":
 			if _, ok := fieldSeen[exhibitor.FieldLogoURL]; !ok {
 				selectedFields = append(selectedFields, exhibitor.FieldLogoURL)

@@ -1886,9 +1886,7 @@ type ExhibitorMutation struct {
 	addmember_count      *int
 	women_led            *bool
 	youth_led            *bool
-	contact_email        *string
-	contact_phone        *string
-	contact_website      *string
+	contact              **maarid.Contact
 	logo_url             *string
 	labels               *[]string
 	appendlabels         []string
@@ -2587,151 +2585,53 @@ func (m *ExhibitorMutation) ResetYouthLed() {
 	m.youth_led = nil
 }
 
-// SetContactEmail sets the "contact_email" field.
-func (m *ExhibitorMutation) SetContactEmail(s string) {
-	m.contact_email = &s
+// SetContact sets the "contact" field.
+func (m *ExhibitorMutation) SetContact(value *maarid.Contact) {
+	m.contact = &value
 }
 
-// ContactEmail returns the value of the "contact_email" field in the mutation.
-func (m *ExhibitorMutation) ContactEmail() (r string, exists bool) {
-	v := m.contact_email
+// Contact returns the value of the "contact" field in the mutation.
+func (m *ExhibitorMutation) Contact() (r *maarid.Contact, exists bool) {
+	v := m.contact
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldContactEmail returns the old "contact_email" field's value of the Exhibitor entity.
+// OldContact returns the old "contact" field's value of the Exhibitor entity.
 // If the Exhibitor object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ExhibitorMutation) OldContactEmail(ctx context.Context) (v string, err error) {
+func (m *ExhibitorMutation) OldContact(ctx context.Context) (v *maarid.Contact, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldContactEmail is only allowed on UpdateOne operations")
+		return v, errors.New("OldContact is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldContactEmail requires an ID field in the mutation")
+		return v, errors.New("OldContact requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldContactEmail: %w", err)
+		return v, fmt.Errorf("querying old value for OldContact: %w", err)
 	}
-	return oldValue.ContactEmail, nil
+	return oldValue.Contact, nil
 }
 
-// ClearContactEmail clears the value of the "contact_email" field.
-func (m *ExhibitorMutation) ClearContactEmail() {
-	m.contact_email = nil
-	m.clearedFields[exhibitor.FieldContactEmail] = struct{}{}
+// ClearContact clears the value of the "contact" field.
+func (m *ExhibitorMutation) ClearContact() {
+	m.contact = nil
+	m.clearedFields[exhibitor.FieldContact] = struct{}{}
 }
 
-// ContactEmailCleared returns if the "contact_email" field was cleared in this mutation.
-func (m *ExhibitorMutation) ContactEmailCleared() bool {
-	_, ok := m.clearedFields[exhibitor.FieldContactEmail]
+// ContactCleared returns if the "contact" field was cleared in this mutation.
+func (m *ExhibitorMutation) ContactCleared() bool {
+	_, ok := m.clearedFields[exhibitor.FieldContact]
 	return ok
 }
 
-// ResetContactEmail resets all changes to the "contact_email" field.
-func (m *ExhibitorMutation) ResetContactEmail() {
-	m.contact_email = nil
-	delete(m.clearedFields, exhibitor.FieldContactEmail)
-}
-
-// SetContactPhone sets the "contact_phone" field.
-func (m *ExhibitorMutation) SetContactPhone(s string) {
-	m.contact_phone = &s
-}
-
-// ContactPhone returns the value of the "contact_phone" field in the mutation.
-func (m *ExhibitorMutation) ContactPhone() (r string, exists bool) {
-	v := m.contact_phone
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldContactPhone returns the old "contact_phone" field's value of the Exhibitor entity.
-// If the Exhibitor object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ExhibitorMutation) OldContactPhone(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldContactPhone is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldContactPhone requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldContactPhone: %w", err)
-	}
-	return oldValue.ContactPhone, nil
-}
-
-// ClearContactPhone clears the value of the "contact_phone" field.
-func (m *ExhibitorMutation) ClearContactPhone() {
-	m.contact_phone = nil
-	m.clearedFields[exhibitor.FieldContactPhone] = struct{}{}
-}
-
-// ContactPhoneCleared returns if the "contact_phone" field was cleared in this mutation.
-func (m *ExhibitorMutation) ContactPhoneCleared() bool {
-	_, ok := m.clearedFields[exhibitor.FieldContactPhone]
-	return ok
-}
-
-// ResetContactPhone resets all changes to the "contact_phone" field.
-func (m *ExhibitorMutation) ResetContactPhone() {
-	m.contact_phone = nil
-	delete(m.clearedFields, exhibitor.FieldContactPhone)
-}
-
-// SetContactWebsite sets the "contact_website" field.
-func (m *ExhibitorMutation) SetContactWebsite(s string) {
-	m.contact_website = &s
-}
-
-// ContactWebsite returns the value of the "contact_website" field in the mutation.
-func (m *ExhibitorMutation) ContactWebsite() (r string, exists bool) {
-	v := m.contact_website
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldContactWebsite returns the old "contact_website" field's value of the Exhibitor entity.
-// If the Exhibitor object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ExhibitorMutation) OldContactWebsite(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldContactWebsite is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldContactWebsite requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldContactWebsite: %w", err)
-	}
-	return oldValue.ContactWebsite, nil
-}
-
-// ClearContactWebsite clears the value of the "contact_website" field.
-func (m *ExhibitorMutation) ClearContactWebsite() {
-	m.contact_website = nil
-	m.clearedFields[exhibitor.FieldContactWebsite] = struct{}{}
-}
-
-// ContactWebsiteCleared returns if the "contact_website" field was cleared in this mutation.
-func (m *ExhibitorMutation) ContactWebsiteCleared() bool {
-	_, ok := m.clearedFields[exhibitor.FieldContactWebsite]
-	return ok
-}
-
-// ResetContactWebsite resets all changes to the "contact_website" field.
-func (m *ExhibitorMutation) ResetContactWebsite() {
-	m.contact_website = nil
-	delete(m.clearedFields, exhibitor.FieldContactWebsite)
+// ResetContact resets all changes to the "contact" field.
+func (m *ExhibitorMutation) ResetContact() {
+	m.contact = nil
+	delete(m.clearedFields, exhibitor.FieldContact)
 }
 
 // SetLogoURL sets the "logo_url" field.
@@ -3120,7 +3020,7 @@ func (m *ExhibitorMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ExhibitorMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, exhibitor.FieldCreatedAt)
 	}
@@ -3163,14 +3063,8 @@ func (m *ExhibitorMutation) Fields() []string {
 	if m.youth_led != nil {
 		fields = append(fields, exhibitor.FieldYouthLed)
 	}
-	if m.contact_email != nil {
-		fields = append(fields, exhibitor.FieldContactEmail)
-	}
-	if m.contact_phone != nil {
-		fields = append(fields, exhibitor.FieldContactPhone)
-	}
-	if m.contact_website != nil {
-		fields = append(fields, exhibitor.FieldContactWebsite)
+	if m.contact != nil {
+		fields = append(fields, exhibitor.FieldContact)
 	}
 	if m.logo_url != nil {
 		fields = append(fields, exhibitor.FieldLogoURL)
@@ -3217,12 +3111,8 @@ func (m *ExhibitorMutation) Field(name string) (ent.Value, bool) {
 		return m.WomenLed()
 	case exhibitor.FieldYouthLed:
 		return m.YouthLed()
-	case exhibitor.FieldContactEmail:
-		return m.ContactEmail()
-	case exhibitor.FieldContactPhone:
-		return m.ContactPhone()
-	case exhibitor.FieldContactWebsite:
-		return m.ContactWebsite()
+	case exhibitor.FieldContact:
+		return m.Contact()
 	case exhibitor.FieldLogoURL:
 		return m.LogoURL()
 	case exhibitor.FieldLabels:
@@ -3266,12 +3156,8 @@ func (m *ExhibitorMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldWomenLed(ctx)
 	case exhibitor.FieldYouthLed:
 		return m.OldYouthLed(ctx)
-	case exhibitor.FieldContactEmail:
-		return m.OldContactEmail(ctx)
-	case exhibitor.FieldContactPhone:
-		return m.OldContactPhone(ctx)
-	case exhibitor.FieldContactWebsite:
-		return m.OldContactWebsite(ctx)
+	case exhibitor.FieldContact:
+		return m.OldContact(ctx)
 	case exhibitor.FieldLogoURL:
 		return m.OldLogoURL(ctx)
 	case exhibitor.FieldLabels:
@@ -3385,26 +3271,12 @@ func (m *ExhibitorMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetYouthLed(v)
 		return nil
-	case exhibitor.FieldContactEmail:
-		v, ok := value.(string)
+	case exhibitor.FieldContact:
+		v, ok := value.(*maarid.Contact)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetContactEmail(v)
-		return nil
-	case exhibitor.FieldContactPhone:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetContactPhone(v)
-		return nil
-	case exhibitor.FieldContactWebsite:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetContactWebsite(v)
+		m.SetContact(v)
 		return nil
 	case exhibitor.FieldLogoURL:
 		v, ok := value.(string)
@@ -3490,14 +3362,8 @@ func (m *ExhibitorMutation) ClearedFields() []string {
 	if m.FieldCleared(exhibitor.FieldMemberCount) {
 		fields = append(fields, exhibitor.FieldMemberCount)
 	}
-	if m.FieldCleared(exhibitor.FieldContactEmail) {
-		fields = append(fields, exhibitor.FieldContactEmail)
-	}
-	if m.FieldCleared(exhibitor.FieldContactPhone) {
-		fields = append(fields, exhibitor.FieldContactPhone)
-	}
-	if m.FieldCleared(exhibitor.FieldContactWebsite) {
-		fields = append(fields, exhibitor.FieldContactWebsite)
+	if m.FieldCleared(exhibitor.FieldContact) {
+		fields = append(fields, exhibitor.FieldContact)
 	}
 	if m.FieldCleared(exhibitor.FieldLogoURL) {
 		fields = append(fields, exhibitor.FieldLogoURL)
@@ -3522,14 +3388,8 @@ func (m *ExhibitorMutation) ClearField(name string) error {
 	case exhibitor.FieldMemberCount:
 		m.ClearMemberCount()
 		return nil
-	case exhibitor.FieldContactEmail:
-		m.ClearContactEmail()
-		return nil
-	case exhibitor.FieldContactPhone:
-		m.ClearContactPhone()
-		return nil
-	case exhibitor.FieldContactWebsite:
-		m.ClearContactWebsite()
+	case exhibitor.FieldContact:
+		m.ClearContact()
 		return nil
 	case exhibitor.FieldLogoURL:
 		m.ClearLogoURL()
@@ -3584,14 +3444,8 @@ func (m *ExhibitorMutation) ResetField(name string) error {
 	case exhibitor.FieldYouthLed:
 		m.ResetYouthLed()
 		return nil
-	case exhibitor.FieldContactEmail:
-		m.ResetContactEmail()
-		return nil
-	case exhibitor.FieldContactPhone:
-		m.ResetContactPhone()
-		return nil
-	case exhibitor.FieldContactWebsite:
-		m.ResetContactWebsite()
+	case exhibitor.FieldContact:
+		m.ResetContact()
 		return nil
 	case exhibitor.FieldLogoURL:
 		m.ResetLogoURL()

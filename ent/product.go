@@ -46,7 +46,7 @@ type Product struct {
 	Labels []string `json:"labels,omitempty"`
 	// Available holds the value of the "available" field.
 	Available bool `json:"available,omitempty"`
-	// ImageUrls holds the value of the "image_urls" field.
+	// Absolute http(s) URLs.
 	ImageUrls []string `json:"image_urls,omitempty"`
 	// Published holds the value of the "published" field.
 	Published bool `json:"published,omitempty"`

@@ -135,7 +135,9 @@ func (_c *ProgrammeChangeCreate) Mutation() *ProgrammeChangeMutation {
 
 // Save creates the ProgrammeChange in the database.
 func (_c *ProgrammeChangeCreate) Save(ctx context.Context) (*ProgrammeChange, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -162,15 +164,22 @@ func (_c *ProgrammeChangeCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ProgrammeChangeCreate) defaults() {
+func (_c *ProgrammeChangeCreate) defaults() error {
 	if _, ok := _c.mutation.At(); !ok {
+		if programmechange.DefaultAt == nil {
+			return fmt.Errorf("ent: uninitialized programmechange.DefaultAt (forgotten import ent/runtime?)")
+		}
 		v := programmechange.DefaultAt()
 		_c.mutation.SetAt(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if programmechange.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized programmechange.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := programmechange.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

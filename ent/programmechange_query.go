@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maarid/ent/fair"
 	"maarid/ent/predicate"
@@ -401,6 +402,12 @@ func (_q *ProgrammeChangeQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if programmechange.Policy == nil {
+		return errors.New("ent: uninitialized programmechange.Policy (forgotten import ent/runtime?)")
+	}
+	if err := programmechange.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

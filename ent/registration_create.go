@@ -144,7 +144,9 @@ func (_c *RegistrationCreate) Mutation() *RegistrationMutation {
 
 // Save creates the Registration in the database.
 func (_c *RegistrationCreate) Save(ctx context.Context) (*Registration, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -171,19 +173,29 @@ func (_c *RegistrationCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *RegistrationCreate) defaults() {
+func (_c *RegistrationCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if registration.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized registration.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := registration.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if registration.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized registration.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := registration.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if registration.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized registration.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := registration.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maarid/ent/exhibitor"
 	"maarid/ent/predicate"
@@ -401,6 +402,12 @@ func (_q *RegistrationQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if registration.Policy == nil {
+		return errors.New("ent: uninitialized registration.Policy (forgotten import ent/runtime?)")
+	}
+	if err := registration.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"maarid/ent/fair"
 	"maarid/ent/predicate"
@@ -403,6 +404,12 @@ func (_q *SpaceQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if space.Policy == nil {
+		return errors.New("ent: uninitialized space.Policy (forgotten import ent/runtime?)")
+	}
+	if err := space.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

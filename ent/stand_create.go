@@ -122,7 +122,9 @@ func (_c *StandCreate) Mutation() *StandMutation {
 
 // Save creates the Stand in the database.
 func (_c *StandCreate) Save(ctx context.Context) (*Stand, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -149,19 +151,29 @@ func (_c *StandCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *StandCreate) defaults() {
+func (_c *StandCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if stand.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stand.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := stand.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if stand.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stand.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := stand.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if stand.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized stand.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := stand.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

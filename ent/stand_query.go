@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
@@ -401,6 +402,12 @@ func (_q *StandQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if stand.Policy == nil {
+		return errors.New("ent: uninitialized stand.Policy (forgotten import ent/runtime?)")
+	}
+	if err := stand.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

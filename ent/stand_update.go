@@ -122,7 +122,9 @@ func (_u *StandUpdate) ClearExhibitor() *StandUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *StandUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -149,11 +151,15 @@ func (_u *StandUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *StandUpdate) defaults() {
+func (_u *StandUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if stand.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stand.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := stand.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -367,7 +373,9 @@ func (_u *StandUpdateOne) Select(field string, fields ...string) *StandUpdateOne
 
 // Save executes the query and returns the updated Stand entity.
 func (_u *StandUpdateOne) Save(ctx context.Context) (*Stand, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -394,11 +402,15 @@ func (_u *StandUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *StandUpdateOne) defaults() {
+func (_u *StandUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if stand.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stand.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := stand.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

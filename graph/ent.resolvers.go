@@ -7,6 +7,8 @@ package graph
 
 import (
 	"context"
+	"maarid"
+	"maarid/auth"
 	"maarid/ent"
 	"maarid/i18n"
 
@@ -61,6 +63,14 @@ func (r *exhibitorResolver) Commune(ctx context.Context, obj *ent.Exhibitor, lan
 // CommuneTranslations is the resolver for the communeTranslations field.
 func (r *exhibitorResolver) CommuneTranslations(ctx context.Context, obj *ent.Exhibitor) ([]*i18n.Translation, error) {
 	return obj.Commune.Translations(), nil
+}
+
+// Contact is the resolver for the contact field.
+func (r *exhibitorResolver) Contact(ctx context.Context, obj *ent.Exhibitor) (*maarid.Contact, error) {
+	if !auth.FromContext(ctx).SeesContacts(obj.ID) {
+		return nil, errContactsForbidden
+	}
+	return obj.Contact, nil
 }
 
 // Name is the resolver for the name field.
@@ -286,6 +296,90 @@ func (r *speakerResolver) BioTranslations(ctx context.Context, obj *ent.Speaker)
 	return obj.Bio.Translations(), nil
 }
 
+// Name is the resolver for the name field.
+func (r *createExhibitorInputResolver) Name(ctx context.Context, obj *ent.CreateExhibitorInput, data []*i18n.Translation) error {
+	var err error
+	obj.Name, err = i18n.FromTranslations("name", data)
+	return err
+}
+
+// Description is the resolver for the description field.
+func (r *createExhibitorInputResolver) Description(ctx context.Context, obj *ent.CreateExhibitorInput, data []*i18n.Translation) error {
+	var err error
+	obj.Description, err = i18n.FromTranslations("description", data)
+	return err
+}
+
+// Commune is the resolver for the commune field.
+func (r *createExhibitorInputResolver) Commune(ctx context.Context, obj *ent.CreateExhibitorInput, data []*i18n.Translation) error {
+	var err error
+	obj.Commune, err = i18n.FromTranslations("commune", data)
+	return err
+}
+
+// Name is the resolver for the name field.
+func (r *createProductInputResolver) Name(ctx context.Context, obj *ent.CreateProductInput, data []*i18n.Translation) error {
+	var err error
+	obj.Name, err = i18n.FromTranslations("name", data)
+	return err
+}
+
+// Description is the resolver for the description field.
+func (r *createProductInputResolver) Description(ctx context.Context, obj *ent.CreateProductInput, data []*i18n.Translation) error {
+	var err error
+	obj.Description, err = i18n.FromTranslations("description", data)
+	return err
+}
+
+// Unit is the resolver for the unit field.
+func (r *createProductInputResolver) Unit(ctx context.Context, obj *ent.CreateProductInput, data []*i18n.Translation) error {
+	var err error
+	obj.Unit, err = i18n.FromTranslations("unit", data)
+	return err
+}
+
+// Name is the resolver for the name field.
+func (r *updateExhibitorInputResolver) Name(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error {
+	var err error
+	obj.Name, err = i18n.FromTranslations("name", data)
+	return err
+}
+
+// Description is the resolver for the description field.
+func (r *updateExhibitorInputResolver) Description(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error {
+	var err error
+	obj.Description, err = i18n.FromTranslations("description", data)
+	return err
+}
+
+// Commune is the resolver for the commune field.
+func (r *updateExhibitorInputResolver) Commune(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error {
+	var err error
+	obj.Commune, err = i18n.FromTranslations("commune", data)
+	return err
+}
+
+// Name is the resolver for the name field.
+func (r *updateProductInputResolver) Name(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error {
+	var err error
+	obj.Name, err = i18n.FromTranslations("name", data)
+	return err
+}
+
+// Description is the resolver for the description field.
+func (r *updateProductInputResolver) Description(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error {
+	var err error
+	obj.Description, err = i18n.FromTranslations("description", data)
+	return err
+}
+
+// Unit is the resolver for the unit field.
+func (r *updateProductInputResolver) Unit(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error {
+	var err error
+	obj.Unit, err = i18n.FromTranslations("unit", data)
+	return err
+}
+
 // Category returns CategoryResolver implementation.
 func (r *Resolver) Category() CategoryResolver { return &categoryResolver{r} }
 
@@ -310,13 +404,37 @@ func (r *Resolver) Space() SpaceResolver { return &spaceResolver{r} }
 // Speaker returns SpeakerResolver implementation.
 func (r *Resolver) Speaker() SpeakerResolver { return &speakerResolver{r} }
 
+// CreateExhibitorInput returns CreateExhibitorInputResolver implementation.
+func (r *Resolver) CreateExhibitorInput() CreateExhibitorInputResolver {
+	return &createExhibitorInputResolver{r}
+}
+
+// CreateProductInput returns CreateProductInputResolver implementation.
+func (r *Resolver) CreateProductInput() CreateProductInputResolver {
+	return &createProductInputResolver{r}
+}
+
+// UpdateExhibitorInput returns UpdateExhibitorInputResolver implementation.
+func (r *Resolver) UpdateExhibitorInput() UpdateExhibitorInputResolver {
+	return &updateExhibitorInputResolver{r}
+}
+
+// UpdateProductInput returns UpdateProductInputResolver implementation.
+func (r *Resolver) UpdateProductInput() UpdateProductInputResolver {
+	return &updateProductInputResolver{r}
+}
+
 type (
-	categoryResolver  struct{ *Resolver }
-	exhibitorResolver struct{ *Resolver }
-	fairResolver      struct{ *Resolver }
-	productResolver   struct{ *Resolver }
-	queryResolver     struct{ *Resolver }
-	sessionResolver   struct{ *Resolver }
-	spaceResolver     struct{ *Resolver }
-	speakerResolver   struct{ *Resolver }
+	categoryResolver             struct{ *Resolver }
+	exhibitorResolver            struct{ *Resolver }
+	fairResolver                 struct{ *Resolver }
+	productResolver              struct{ *Resolver }
+	queryResolver                struct{ *Resolver }
+	sessionResolver              struct{ *Resolver }
+	spaceResolver                struct{ *Resolver }
+	speakerResolver              struct{ *Resolver }
+	createExhibitorInputResolver struct{ *Resolver }
+	createProductInputResolver   struct{ *Resolver }
+	updateExhibitorInputResolver struct{ *Resolver }
+	updateProductInputResolver   struct{ *Resolver }
 )

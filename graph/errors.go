@@ -14,6 +14,7 @@ import (
 
 	"maarid"
 	"maarid/ent"
+	"maarid/ent/privacy"
 	"maarid/store"
 )
 
@@ -81,6 +82,12 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		if len(domain.IDs) > 0 {
 			out.Extensions["ids"] = domain.IDs
 		}
+	case errors.Is(err, privacy.Deny):
+		out.Message = "not allowed"
+		if reason, _, _ := strings.Cut(err.Error(), privacy.Deny.Error()); strings.TrimSuffix(reason, ": ") != "" {
+			out.Message += ": " + strings.TrimSuffix(reason, ": ")
+		}
+		out.Extensions["code"] = maarid.Forbidden
 	case errors.As(err, &validation):
 		field := lowerCamel(validation.Name)
 		out.Message = field + ": " + strings.TrimPrefix(validation.Error(), "ent: ")
@@ -124,3 +131,5 @@ func lowerCamel(name string) string {
 	}
 	return strings.Join(parts, "")
 }
+
+var errContactsForbidden = maarid.Errorf(maarid.Forbidden, "only partners, organisers and the exhibitor itself read an exhibitor's contact")

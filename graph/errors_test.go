@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"maarid"
+	"maarid/auth"
 	"maarid/ent"
 	"maarid/ent/exhibitor"
 	"maarid/i18n"
@@ -75,7 +76,7 @@ func invalidExhibitor(t *testing.T) error {
 		SetSector(exhibitor.SectorAGRI_FOOD).
 		SetProvince(exhibitor.ProvinceAZILAL).
 		SetMemberCount(-1).
-		Save(context.Background())
+		Save(auth.System(context.Background()))
 	if !ent.IsValidationError(err) {
 		t.Fatalf("creating an invalid exhibitor: %v, want a validation error", err)
 	}

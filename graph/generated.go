@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maarid"
+	"maarid/auth"
 	"maarid/calendar"
 	"maarid/ent"
 	"maarid/ent/exhibitor"
@@ -39,11 +41,17 @@ type ResolverRoot interface {
 	Category() CategoryResolver
 	Exhibitor() ExhibitorResolver
 	Fair() FairResolver
+	Mutation() MutationResolver
 	Product() ProductResolver
 	Query() QueryResolver
 	Session() SessionResolver
 	Space() SpaceResolver
 	Speaker() SpeakerResolver
+	Viewer() ViewerResolver
+	CreateExhibitorInput() CreateExhibitorInputResolver
+	CreateProductInput() CreateProductInputResolver
+	UpdateExhibitorInput() UpdateExhibitorInputResolver
+	UpdateProductInput() UpdateProductInputResolver
 }
 
 type DirectiveRoot struct {
@@ -80,6 +88,7 @@ type ComplexityRoot struct {
 	Exhibitor struct {
 		Commune                 func(childComplexity int, lang *i18n.Lang) int
 		CommuneTranslations     func(childComplexity int) int
+		Contact                 func(childComplexity int) int
 		CreatedAt               func(childComplexity int) int
 		Description             func(childComplexity int, lang *i18n.Lang) int
 		DescriptionTranslations func(childComplexity int) int
@@ -106,6 +115,12 @@ type ComplexityRoot struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	ExhibitorContact struct {
+		Email   func(childComplexity int) int
+		Phone   func(childComplexity int) int
+		Website func(childComplexity int) int
 	}
 
 	ExhibitorEdge struct {
@@ -159,6 +174,14 @@ type ComplexityRoot struct {
 		MinorUnits func(childComplexity int) int
 	}
 
+	Mutation struct {
+		CreateExhibitor func(childComplexity int, input ent.CreateExhibitorInput) int
+		CreateProduct   func(childComplexity int, input ent.CreateProductInput) int
+		DeleteProduct   func(childComplexity int, id string) int
+		UpdateExhibitor func(childComplexity int, id string, input ent.UpdateExhibitorInput) int
+		UpdateProduct   func(childComplexity int, id string, input ent.UpdateProductInput) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -208,6 +231,7 @@ type ComplexityRoot struct {
 		Sessions   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
 		Spaces     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) int
 		Speakers   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) int
+		Viewer     func(childComplexity int) int
 	}
 
 	Session struct {
@@ -326,6 +350,12 @@ type ComplexityRoot struct {
 		Lang  func(childComplexity int) int
 		Value func(childComplexity int) int
 	}
+
+	Viewer struct {
+		Exhibitor func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Role      func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -345,6 +375,8 @@ type ExhibitorResolver interface {
 	DescriptionTranslations(ctx context.Context, obj *ent.Exhibitor) ([]*i18n.Translation, error)
 	Commune(ctx context.Context, obj *ent.Exhibitor, lang *i18n.Lang) (*string, error)
 	CommuneTranslations(ctx context.Context, obj *ent.Exhibitor) ([]*i18n.Translation, error)
+
+	Contact(ctx context.Context, obj *ent.Exhibitor) (*maarid.Contact, error)
 }
 type FairResolver interface {
 	Name(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error)
@@ -359,6 +391,13 @@ type FairResolver interface {
 	VenueTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error)
 	Organizer(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error)
 	OrganizerTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error)
+}
+type MutationResolver interface {
+	CreateProduct(ctx context.Context, input ent.CreateProductInput) (*ent.Product, error)
+	UpdateProduct(ctx context.Context, id string, input ent.UpdateProductInput) (*ent.Product, error)
+	DeleteProduct(ctx context.Context, id string) (string, error)
+	CreateExhibitor(ctx context.Context, input ent.CreateExhibitorInput) (*ent.Exhibitor, error)
+	UpdateExhibitor(ctx context.Context, id string, input ent.UpdateExhibitorInput) (*ent.Exhibitor, error)
 }
 type ProductResolver interface {
 	Name(ctx context.Context, obj *ent.Product, lang *i18n.Lang) (*string, error)
@@ -378,6 +417,7 @@ type QueryResolver interface {
 	Sessions(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) (*ent.SessionConnection, error)
 	Spaces(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) (*ent.SpaceConnection, error)
 	Speakers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) (*ent.SpeakerConnection, error)
+	Viewer(ctx context.Context) (*auth.Viewer, error)
 }
 type SessionResolver interface {
 	Title(ctx context.Context, obj *ent.Session, lang *i18n.Lang) (*string, error)
@@ -396,6 +436,31 @@ type SpaceResolver interface {
 type SpeakerResolver interface {
 	Bio(ctx context.Context, obj *ent.Speaker, lang *i18n.Lang) (*string, error)
 	BioTranslations(ctx context.Context, obj *ent.Speaker) ([]*i18n.Translation, error)
+}
+type ViewerResolver interface {
+	Name(ctx context.Context, obj *auth.Viewer) (*string, error)
+	Exhibitor(ctx context.Context, obj *auth.Viewer) (*ent.Exhibitor, error)
+}
+
+type CreateExhibitorInputResolver interface {
+	Name(ctx context.Context, obj *ent.CreateExhibitorInput, data []*i18n.Translation) error
+	Description(ctx context.Context, obj *ent.CreateExhibitorInput, data []*i18n.Translation) error
+	Commune(ctx context.Context, obj *ent.CreateExhibitorInput, data []*i18n.Translation) error
+}
+type CreateProductInputResolver interface {
+	Name(ctx context.Context, obj *ent.CreateProductInput, data []*i18n.Translation) error
+	Description(ctx context.Context, obj *ent.CreateProductInput, data []*i18n.Translation) error
+	Unit(ctx context.Context, obj *ent.CreateProductInput, data []*i18n.Translation) error
+}
+type UpdateExhibitorInputResolver interface {
+	Name(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error
+	Description(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error
+	Commune(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error
+}
+type UpdateProductInputResolver interface {
+	Name(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error
+	Description(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error
+	Unit(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -559,6 +624,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Exhibitor.CommuneTranslations(childComplexity), true
+	case "Exhibitor.contact":
+		if e.ComplexityRoot.Exhibitor.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibitor.Contact(childComplexity), true
 	case "Exhibitor.createdAt":
 		if e.ComplexityRoot.Exhibitor.CreatedAt == nil {
 			break
@@ -713,6 +784,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExhibitorConnection.TotalCount(childComplexity), true
+
+	case "ExhibitorContact.email":
+		if e.ComplexityRoot.ExhibitorContact.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitorContact.Email(childComplexity), true
+	case "ExhibitorContact.phone":
+		if e.ComplexityRoot.ExhibitorContact.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitorContact.Phone(childComplexity), true
+	case "ExhibitorContact.website":
+		if e.ComplexityRoot.ExhibitorContact.Website == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExhibitorContact.Website(childComplexity), true
 
 	case "ExhibitorEdge.cursor":
 		if e.ComplexityRoot.ExhibitorEdge.Cursor == nil {
@@ -979,6 +1069,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Money.MinorUnits(childComplexity), true
+
+	case "Mutation.createExhibitor":
+		if e.ComplexityRoot.Mutation.CreateExhibitor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createExhibitor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateExhibitor(childComplexity, args["input"].(ent.CreateExhibitorInput)), true
+	case "Mutation.createProduct":
+		if e.ComplexityRoot.Mutation.CreateProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProduct(childComplexity, args["input"].(ent.CreateProductInput)), true
+	case "Mutation.deleteProduct":
+		if e.ComplexityRoot.Mutation.DeleteProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteProduct(childComplexity, args["id"].(string)), true
+	case "Mutation.updateExhibitor":
+		if e.ComplexityRoot.Mutation.UpdateExhibitor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateExhibitor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateExhibitor(childComplexity, args["id"].(string), args["input"].(ent.UpdateExhibitorInput)), true
+	case "Mutation.updateProduct":
+		if e.ComplexityRoot.Mutation.UpdateProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProduct(childComplexity, args["id"].(string), args["input"].(ent.UpdateProductInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1261,6 +1407,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Speakers(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.SpeakerOrder), args["where"].(*ent.SpeakerWhereInput)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "Session.audience":
 		if e.ComplexityRoot.Session.Audience == nil {
@@ -1778,6 +1930,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Translation.Value(childComplexity), true
 
+	case "Viewer.exhibitor":
+		if e.ComplexityRoot.Viewer.Exhibitor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Exhibitor(childComplexity), true
+	case "Viewer.name":
+		if e.ComplexityRoot.Viewer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Name(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1789,10 +1960,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CategoryOrder", ec.unmarshalInputCategoryOrder),
 			graphql.NewInputUnmarshaler("CategoryWhereInput", ec.unmarshalInputCategoryWhereInput),
+			graphql.NewInputUnmarshaler("CreateExhibitorInput", ec.unmarshalInputCreateExhibitorInput),
+			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
+			graphql.NewInputUnmarshaler("ExhibitorContactInput", ec.unmarshalInputExhibitorContactInput),
 			graphql.NewInputUnmarshaler("ExhibitorOrder", ec.unmarshalInputExhibitorOrder),
 			graphql.NewInputUnmarshaler("ExhibitorWhereInput", ec.unmarshalInputExhibitorWhereInput),
 			graphql.NewInputUnmarshaler("FairOrder", ec.unmarshalInputFairOrder),
 			graphql.NewInputUnmarshaler("FairWhereInput", ec.unmarshalInputFairWhereInput),
+			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("ProductOrder", ec.unmarshalInputProductOrder),
 			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
 			graphql.NewInputUnmarshaler("SessionOrder", ec.unmarshalInputSessionOrder),
@@ -1803,6 +1978,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SpeakerWhereInput", ec.unmarshalInputSpeakerWhereInput),
 			graphql.NewInputUnmarshaler("StandOrder", ec.unmarshalInputStandOrder),
 			graphql.NewInputUnmarshaler("StandWhereInput", ec.unmarshalInputStandWhereInput),
+			graphql.NewInputUnmarshaler("TranslationInput", ec.unmarshalInputTranslationInput),
+			graphql.NewInputUnmarshaler("UpdateExhibitorInput", ec.unmarshalInputUpdateExhibitorInput),
+			graphql.NewInputUnmarshaler("UpdateProductInput", ec.unmarshalInputUpdateProductInput),
 		)
 	}
 	first := true
@@ -1838,6 +2016,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1864,6 +2057,34 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/auth.graphql", Input: `"What a caller may do, from its API key (Authorization: Bearer <key>)."
+enum Role {
+  "No key: the published catalogue and programme, no personal data."
+  ANONYMOUS
+  "The catalogue with exhibitors' contacts, and larger pages."
+  PARTNER
+  "An exhibitor's own profile and products."
+  EXHIBITOR
+  "Everything."
+  ORGANISER
+}
+
+"The caller of the request."
+type Viewer {
+  role: Role!
+  "The API key's name; null for an anonymous caller."
+  name: String @goField(forceResolver: true)
+  "The exhibitor an EXHIBITOR key acts for."
+  exhibitor: Exhibitor
+}
+
+type Mutation
+
+extend type Query {
+  "Who is calling."
+  viewer: Viewer!
+}
+`, BuiltIn: false},
 	{Name: "../schema/catalogue.graphql", Input: `"An amount of money."
 type Money {
   "The amount in the currency's minor units: centimes for MAD."
@@ -1875,6 +2096,39 @@ type Money {
   are written in Morocco: 1 250 DH or 35,50 DH in French, 1.250 درهم or 35,50 درهم in Arabic.
   """
   formatted(lang: Language): String!
+}
+
+"A price to set: the amount in minor units and its currency."
+input MoneyInput {
+  minorUnits: Int!
+  currency: String! = "MAD"
+}
+
+"How to reach an exhibitor. Partners, organisers and the exhibitor itself read it."
+type ExhibitorContact {
+  email: String
+  phone: String
+  website: String
+}
+
+input ExhibitorContactInput {
+  email: String
+  phone: String
+  "An http(s) URL."
+  website: String
+}
+
+extend type Mutation {
+  "Adds a product; an exhibitor key adds to its own exhibitor only."
+  createProduct(input: CreateProductInput!): Product!
+  "Changes a product; an exhibitor key changes its own products only."
+  updateProduct(id: ID!, input: UpdateProductInput!): Product!
+  "Deletes a product and returns its ID; an exhibitor key deletes its own products only."
+  deleteProduct(id: ID!): ID!
+  "Adds an exhibitor (organisers)."
+  createExhibitor(input: CreateExhibitorInput!): Exhibitor!
+  "Changes an exhibitor's profile; an exhibitor key changes its own only."
+  updateExhibitor(id: ID!, input: UpdateExhibitorInput!): Exhibitor!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -2094,6 +2348,82 @@ input CategoryWhereInput {
   hasProductsWith: [ProductWhereInput!]
 }
 """
+CreateExhibitorInput is used for create Exhibitor object.
+Input was generated by ent.
+"""
+input CreateExhibitorInput {
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  name: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  description: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  commune: [TranslationInput!] @goField(forceResolver: true)
+  slug: String!
+  kind: ExhibitorKind!
+  """
+  The exhibitor's main sector.
+  """
+  sector: Sector!
+  """
+  Province of the region of Béni Mellal-Khénifra, or OTHER outside it.
+  """
+  province: Province!
+  foundedYear: Int
+  memberCount: Int
+  womenLed: Boolean
+  youthLed: Boolean
+  """
+  Protected: read by partners, organisers and the exhibitor itself; hidden from others by an interceptor.
+  """
+  contact: ExhibitorContactInput
+  logoURL: String
+  """
+  Quality labels and certifications, e.g. ONSSA, organic.
+  """
+  labels: [String!]
+  published: Boolean
+}
+"""
+CreateProductInput is used for create Product object.
+Input was generated by ent.
+"""
+input CreateProductInput {
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  name: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  description: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  unit: [TranslationInput!] @goField(forceResolver: true)
+  """
+  The price and its currency, stored as "3550 MAD".
+  """
+  price: MoneyInput!
+  """
+  Quality signs, e.g. IGP, AOP, BIO, LABEL_AGRICOLE.
+  """
+  labels: [String!]
+  available: Boolean
+  """
+  Absolute http(s) URLs.
+  """
+  imageUrls: [String!]
+  published: Boolean
+  exhibitorID: ID!
+  categoryID: ID
+}
+"""
 Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
@@ -2137,6 +2467,10 @@ type Exhibitor implements Node {
   memberCount: Int
   womenLed: Boolean!
   youthLed: Boolean!
+  """
+  Protected: read by partners, organisers and the exhibitor itself; hidden from others by an interceptor.
+  """
+  contact: ExhibitorContact @goField(forceResolver: true)
   logoURL: String
   """
   Quality labels and certifications, e.g. ONSSA, organic.
@@ -2799,6 +3133,9 @@ type Product implements Node {
   """
   labels: [String!]!
   available: Boolean!
+  """
+  Absolute http(s) URLs.
+  """
   imageUrls: [String!]!
   published: Boolean!
   exhibitor: Exhibitor!
@@ -4115,6 +4452,90 @@ input StandWhereInput {
 The builtin Time type
 """
 scalar Time
+"""
+UpdateExhibitorInput is used for update Exhibitor object.
+Input was generated by ent.
+"""
+input UpdateExhibitorInput {
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  name: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  description: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  commune: [TranslationInput!] @goField(forceResolver: true)
+  slug: String
+  kind: ExhibitorKind
+  """
+  The exhibitor's main sector.
+  """
+  sector: Sector
+  """
+  Province of the region of Béni Mellal-Khénifra, or OTHER outside it.
+  """
+  province: Province
+  foundedYear: Int
+  clearFoundedYear: Boolean
+  memberCount: Int
+  clearMemberCount: Boolean
+  womenLed: Boolean
+  youthLed: Boolean
+  """
+  Protected: read by partners, organisers and the exhibitor itself; hidden from others by an interceptor.
+  """
+  contact: ExhibitorContactInput
+  clearContact: Boolean
+  logoURL: String
+  clearLogoURL: Boolean
+  """
+  Quality labels and certifications, e.g. ONSSA, organic.
+  """
+  labels: [String!]
+  appendLabels: [String!]
+  published: Boolean
+}
+"""
+UpdateProductInput is used for update Product object.
+Input was generated by ent.
+"""
+input UpdateProductInput {
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  name: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  description: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  unit: [TranslationInput!] @goField(forceResolver: true)
+  """
+  The price and its currency, stored as "3550 MAD".
+  """
+  price: MoneyInput
+  """
+  Quality signs, e.g. IGP, AOP, BIO, LABEL_AGRICOLE.
+  """
+  labels: [String!]
+  appendLabels: [String!]
+  available: Boolean
+  """
+  Absolute http(s) URLs.
+  """
+  imageUrls: [String!]
+  appendImageUrls: [String!]
+  published: Boolean
+  exhibitorID: ID
+  categoryID: ID
+  clearCategory: Boolean
+}
 `, BuiltIn: false},
 	{Name: "../schema/fair.graphql", Input: `"A calendar date, such as 2018-07-25."
 scalar Date
@@ -4137,6 +4558,12 @@ enum Language {
 
 "One language's value of a translatable text, for editors."
 type Translation {
+  lang: Language!
+  value: String!
+}
+
+"One language's value of a translatable text, to set."
+input TranslationInput {
   lang: Language!
   value: String!
 }
@@ -4238,6 +4665,8 @@ func (ec *executionContext) childFields_Exhibitor(ctx context.Context, field gra
 		return ec.fieldContext_Exhibitor_womenLed(ctx, field)
 	case "youthLed":
 		return ec.fieldContext_Exhibitor_youthLed(ctx, field)
+	case "contact":
+		return ec.fieldContext_Exhibitor_contact(ctx, field)
 	case "logoURL":
 		return ec.fieldContext_Exhibitor_logoURL(ctx, field)
 	case "labels":
@@ -4262,6 +4691,18 @@ func (ec *executionContext) childFields_ExhibitorConnection(ctx context.Context,
 		return ec.fieldContext_ExhibitorConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExhibitorConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ExhibitorContact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_ExhibitorContact_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_ExhibitorContact_phone(ctx, field)
+	case "website":
+		return ec.fieldContext_ExhibitorContact_website(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExhibitorContact", field.Name)
 }
 
 func (ec *executionContext) childFields_ExhibitorEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4676,6 +5117,18 @@ func (ec *executionContext) childFields_Translation(ctx context.Context, field g
 		return ec.fieldContext_Translation_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Translation", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	case "name":
+		return ec.fieldContext_Viewer_name(ctx, field)
+	case "exhibitor":
+		return ec.fieldContext_Viewer_exhibitor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5175,6 +5628,92 @@ func (ec *executionContext) field_Money_formatted_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createExhibitor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateExhibitorInput, error) {
+			return ec.unmarshalNCreateExhibitorInput2maaridᚋentᚐCreateExhibitorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateProductInput, error) {
+			return ec.unmarshalNCreateProductInput2maaridᚋentᚐCreateProductInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateExhibitor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateExhibitorInput, error) {
+			return ec.unmarshalNUpdateExhibitorInput2maaridᚋentᚐUpdateExhibitorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateProductInput, error) {
+			return ec.unmarshalNUpdateProductInput2maaridᚋentᚐUpdateProductInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -6873,6 +7412,38 @@ func (ec *executionContext) fieldContext_Exhibitor_youthLed(_ context.Context, f
 	return graphql.NewScalarFieldContext("Exhibitor", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Exhibitor_contact(ctx context.Context, field graphql.CollectedField, obj *ent.Exhibitor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibitor_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Exhibitor().Contact(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *maarid.Contact) graphql.Marshaler {
+			return ec.marshalOExhibitorContact2ᚖmaaridᚐContact(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibitor_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Exhibitor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExhibitorContact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Exhibitor_logoURL(ctx context.Context, field graphql.CollectedField, obj *ent.Exhibitor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7103,6 +7674,75 @@ func (ec *executionContext) _ExhibitorConnection_totalCount(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_ExhibitorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExhibitorConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExhibitorContact_email(ctx context.Context, field graphql.CollectedField, obj *maarid.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExhibitorContact_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExhibitorContact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExhibitorContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExhibitorContact_phone(ctx context.Context, field graphql.CollectedField, obj *maarid.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExhibitorContact_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExhibitorContact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExhibitorContact", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExhibitorContact_website(ctx context.Context, field graphql.CollectedField, obj *maarid.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExhibitorContact_website(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Website, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExhibitorContact_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExhibitorContact", field, false, false, "String")
 }
 
 func (ec *executionContext) _ExhibitorEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExhibitorEdge) (ret graphql.Marshaler) {
@@ -8215,6 +8855,226 @@ func (ec *executionContext) fieldContext_Money_formatted(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Money_formatted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateProduct(ctx, fc.Args["input"].(ent.CreateProductInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖmaaridᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProduct(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateProductInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖmaaridᚋentᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteProduct(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createExhibitor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createExhibitor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateExhibitor(ctx, fc.Args["input"].(ent.CreateExhibitorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Exhibitor) graphql.Marshaler {
+			return ec.marshalNExhibitor2ᚖmaaridᚋentᚐExhibitor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createExhibitor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exhibitor(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createExhibitor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateExhibitor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateExhibitor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateExhibitor(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateExhibitorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Exhibitor) graphql.Marshaler {
+			return ec.marshalNExhibitor2ᚖmaaridᚋentᚐExhibitor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateExhibitor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exhibitor(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateExhibitor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9378,6 +10238,38 @@ func (ec *executionContext) fieldContext_Query_speakers(ctx context.Context, fie
 	if fc.Args, err = ec.field_Query_speakers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *auth.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖmaaridᚋauthᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -11624,6 +12516,84 @@ func (ec *executionContext) fieldContext_Translation_value(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Translation", field, false, false, "String")
 }
 
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *auth.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v auth.Role) graphql.Marshaler {
+			return ec.marshalNRole2maaridᚋauthᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *auth.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().Name(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, true, true, "String")
+}
+
+func (ec *executionContext) _Viewer_exhibitor(ctx context.Context, field graphql.CollectedField, obj *auth.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_exhibitor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().Exhibitor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Exhibitor) graphql.Marshaler {
+			return ec.marshalOExhibitor2ᚖmaaridᚋentᚐExhibitor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_exhibitor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exhibitor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13282,6 +14252,319 @@ func UnmarshalCategoryWhereInput(ctx context.Context, raw any) (ent.CategoryWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateExhibitorInput(ctx context.Context, obj any) (ent.CreateExhibitorInput, error) {
+	var it ent.CreateExhibitorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "commune", "slug", "kind", "sector", "province", "foundedYear", "memberCount", "womenLed", "youthLed", "contact", "logoURL", "labels", "published"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CreateExhibitorInput().Name(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CreateExhibitorInput().Description(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "commune":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commune"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CreateExhibitorInput().Commune(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNExhibitorKind2maaridᚋentᚋexhibitorᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalNSector2maaridᚋentᚋexhibitorᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "province":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("province"))
+			data, err := ec.unmarshalNProvince2maaridᚋentᚋexhibitorᚐProvince(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Province = data
+		case "foundedYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedYear = data
+		case "memberCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCount = data
+		case "womenLed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("womenLed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WomenLed = data
+		case "youthLed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("youthLed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YouthLed = data
+		case "contact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contact"))
+			data, err := ec.unmarshalOExhibitorContactInput2ᚖmaaridᚐContact(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contact = data
+		case "logoURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURL"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LogoURL = data
+		case "labels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Labels = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateExhibitorInput unmarshals raw into the CreateExhibitorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateExhibitorInput(ctx context.Context, raw any) (ent.CreateExhibitorInput, error) {
+	var out ent.CreateExhibitorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateExhibitorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context, obj any) (ent.CreateProductInput, error) {
+	var it ent.CreateProductInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "unit", "price", "labels", "available", "imageUrls", "published", "exhibitorID", "categoryID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CreateProductInput().Name(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CreateProductInput().Description(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CreateProductInput().Unit(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "price":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
+			data, err := ec.unmarshalNMoneyInput2maaridᚋmoneyᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Price = data
+		case "labels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Labels = data
+		case "available":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("available"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Available = data
+		case "imageUrls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageUrls"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageUrls = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "exhibitorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExhibitorID = data
+		case "categoryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateProductInput unmarshals raw into the CreateProductInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateProductInput(ctx context.Context, raw any) (ent.CreateProductInput, error) {
+	var out ent.CreateProductInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProductInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExhibitorContactInput(ctx context.Context, obj any) (maarid.Contact, error) {
+	var it maarid.Contact
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"email", "phone", "website"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExhibitorContactInput unmarshals raw into the ExhibitorContactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExhibitorContactInput(ctx context.Context, raw any) (maarid.Contact, error) {
+	var out maarid.Contact
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExhibitorContactInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputExhibitorOrder(ctx context.Context, obj any) (ent.ExhibitorOrder, error) {
 	var it ent.ExhibitorOrder
 	if obj == nil {
@@ -14855,6 +16138,59 @@ func (ec *executionContext) unmarshalInputFairWhereInput(ctx context.Context, ob
 func UnmarshalFairWhereInput(ctx context.Context, raw any) (ent.FairWhereInput, error) {
 	var out ent.FairWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FairWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoneyInput(ctx context.Context, obj any) (money.Money, error) {
+	var it money.Money
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["currency"]; !present {
+		asMap["currency"] = "MAD"
+	}
+
+	fieldsInOrder := [...]string{"minorUnits", "currency"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minorUnits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minorUnits"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinorUnits = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoneyInput unmarshals raw into the MoneyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoneyInput(ctx context.Context, raw any) (money.Money, error) {
+	var out money.Money
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoneyInput", raw, &out)
 	return out, err
 }
 
@@ -18287,6 +19623,368 @@ func UnmarshalStandWhereInput(ctx context.Context, raw any) (ent.StandWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTranslationInput(ctx context.Context, obj any) (i18n.Translation, error) {
+	var it i18n.Translation
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"lang", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "lang":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lang"))
+			data, err := ec.unmarshalNLanguage2maaridᚋi18nᚐLang(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lang = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTranslationInput unmarshals raw into the TranslationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTranslationInput(ctx context.Context, raw any) (i18n.Translation, error) {
+	var out i18n.Translation
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TranslationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateExhibitorInput(ctx context.Context, obj any) (ent.UpdateExhibitorInput, error) {
+	var it ent.UpdateExhibitorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "commune", "slug", "kind", "sector", "province", "foundedYear", "clearFoundedYear", "memberCount", "clearMemberCount", "womenLed", "youthLed", "contact", "clearContact", "logoURL", "clearLogoURL", "labels", "appendLabels", "published"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateExhibitorInput().Name(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateExhibitorInput().Description(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "commune":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commune"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateExhibitorInput().Commune(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOExhibitorKind2ᚖmaaridᚋentᚋexhibitorᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOSector2ᚖmaaridᚋentᚋexhibitorᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "province":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("province"))
+			data, err := ec.unmarshalOProvince2ᚖmaaridᚋentᚋexhibitorᚐProvince(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Province = data
+		case "foundedYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedYear = data
+		case "clearFoundedYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearFoundedYear"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearFoundedYear = data
+		case "memberCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("memberCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MemberCount = data
+		case "clearMemberCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMemberCount"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMemberCount = data
+		case "womenLed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("womenLed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WomenLed = data
+		case "youthLed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("youthLed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.YouthLed = data
+		case "contact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contact"))
+			data, err := ec.unmarshalOExhibitorContactInput2ᚖmaaridᚐContact(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contact = data
+		case "clearContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearContact"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearContact = data
+		case "logoURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURL"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LogoURL = data
+		case "clearLogoURL":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLogoURL"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearLogoURL = data
+		case "labels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Labels = data
+		case "appendLabels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendLabels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendLabels = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateExhibitorInput unmarshals raw into the UpdateExhibitorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateExhibitorInput(ctx context.Context, raw any) (ent.UpdateExhibitorInput, error) {
+	var out ent.UpdateExhibitorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateExhibitorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context, obj any) (ent.UpdateProductInput, error) {
+	var it ent.UpdateProductInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "description", "unit", "price", "labels", "appendLabels", "available", "imageUrls", "appendImageUrls", "published", "exhibitorID", "categoryID", "clearCategory"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateProductInput().Name(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateProductInput().Description(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateProductInput().Unit(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "price":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
+			data, err := ec.unmarshalOMoneyInput2ᚖmaaridᚋmoneyᚐMoney(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Price = data
+		case "labels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Labels = data
+		case "appendLabels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendLabels"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendLabels = data
+		case "available":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("available"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Available = data
+		case "imageUrls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("imageUrls"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImageUrls = data
+		case "appendImageUrls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendImageUrls"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendImageUrls = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "exhibitorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExhibitorID = data
+		case "categoryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryID = data
+		case "clearCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCategory"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCategory = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProductInput unmarshals raw into the UpdateProductInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProductInput(ctx context.Context, raw any) (ent.UpdateProductInput, error) {
+	var out ent.UpdateProductInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProductInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -18618,6 +20316,11 @@ func (ec *executionContext) _Exhibitor(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "contact":
+			out.Values[i] = ec._Exhibitor_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "logoURL":
 			out.Values[i] = ec._Exhibitor_logoURL(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -18684,6 +20387,49 @@ func (ec *executionContext) _ExhibitorConnection(ctx context.Context, sel ast.Se
 		case "totalCount":
 			out.Values[i] = ec._ExhibitorConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exhibitorContactImplementors = []string{"ExhibitorContact"}
+
+func (ec *executionContext) _ExhibitorContact(ctx context.Context, sel ast.SelectionSet, obj *maarid.Contact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exhibitorContactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExhibitorContact")
+		case "email":
+			out.Values[i] = ec._ExhibitorContact_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._ExhibitorContact_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "website":
+			out.Values[i] = ec._ExhibitorContact_website(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -19023,6 +20769,77 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createProduct":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createProduct(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateProduct":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProduct(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteProduct":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteProduct(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createExhibitor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createExhibitor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateExhibitor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateExhibitor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[string]) graphql.Marshaler {
@@ -19342,6 +21159,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_speakers(ctx, field)
+				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -20128,6 +21951,49 @@ func (ec *executionContext) _Translation(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *auth.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Viewer_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "exhibitor":
+			out.Values[i] = ec._Viewer_exhibitor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
@@ -20544,6 +22410,16 @@ func (ec *executionContext) unmarshalNCategoryWhereInput2ᚖmaaridᚋentᚐCateg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateExhibitorInput2maaridᚋentᚐCreateExhibitorInput(ctx context.Context, v any) (ent.CreateExhibitorInput, error) {
+	res, err := ec.unmarshalInputCreateExhibitorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateProductInput2maaridᚋentᚐCreateProductInput(ctx context.Context, v any) (ent.CreateProductInput, error) {
+	res, err := ec.unmarshalInputCreateProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[string], error) {
 	var res entgql.Cursor[string]
 	err := res.UnmarshalGQL(v)
@@ -20787,6 +22663,11 @@ func (ec *executionContext) marshalNMoney2maaridᚋmoneyᚐMoney(ctx context.Con
 	return ec._Money(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNMoneyInput2maaridᚋmoneyᚐMoney(ctx context.Context, v any) (money.Money, error) {
+	res, err := ec.unmarshalInputMoneyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNode2ᚕmaaridᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20809,6 +22690,14 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProduct2ᚖmaaridᚋentᚐProduct(ctx context.Context, sel ast.SelectionSet, v *ent.Product) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Product!")
+		return graphql.Null
+	}
+	return ec._Product(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProductConnection2ᚖmaaridᚋentᚐProductConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ProductConnection) graphql.Marshaler {
@@ -20850,6 +22739,16 @@ func (ec *executionContext) unmarshalNProvince2maaridᚋentᚋexhibitorᚐProvin
 }
 
 func (ec *executionContext) marshalNProvince2maaridᚋentᚋexhibitorᚐProvince(ctx context.Context, sel ast.SelectionSet, v exhibitor.Province) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRole2maaridᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
+	var res auth.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2maaridᚋauthᚐRole(ctx context.Context, sel ast.SelectionSet, v auth.Role) graphql.Marshaler {
 	return v
 }
 
@@ -21132,6 +23031,29 @@ func (ec *executionContext) marshalNTranslation2ᚖmaaridᚋi18nᚐTranslation(c
 		return graphql.Null
 	}
 	return ec._Translation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTranslationInput2ᚖmaaridᚋi18nᚐTranslation(ctx context.Context, v any) (*i18n.Translation, error) {
+	res, err := ec.unmarshalInputTranslationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateExhibitorInput2maaridᚋentᚐUpdateExhibitorInput(ctx context.Context, v any) (ent.UpdateExhibitorInput, error) {
+	res, err := ec.unmarshalInputUpdateExhibitorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProductInput2maaridᚋentᚐUpdateProductInput(ctx context.Context, v any) (ent.UpdateProductInput, error) {
+	res, err := ec.unmarshalInputUpdateProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNViewer2ᚖmaaridᚋauthᚐViewer(ctx context.Context, sel ast.SelectionSet, v *auth.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -21468,6 +23390,21 @@ func (ec *executionContext) marshalOExhibitor2ᚖmaaridᚋentᚐExhibitor(ctx co
 		return graphql.Null
 	}
 	return ec._Exhibitor(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOExhibitorContact2ᚖmaaridᚐContact(ctx context.Context, sel ast.SelectionSet, v *maarid.Contact) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExhibitorContact(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOExhibitorContactInput2ᚖmaaridᚐContact(ctx context.Context, v any) (*maarid.Contact, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputExhibitorContactInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOExhibitorEdge2ᚕᚖmaaridᚋentᚐExhibitorEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ExhibitorEdge) graphql.Marshaler {
@@ -21914,6 +23851,14 @@ func (ec *executionContext) marshalOLanguage2ᚖmaaridᚋi18nᚐLang(ctx context
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOMoneyInput2ᚖmaaridᚋmoneyᚐMoney(ctx context.Context, v any) (*money.Money, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMoneyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalONode2maaridᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
@@ -22720,6 +24665,23 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx context.Context, v any) ([]*i18n.Translation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*i18n.Translation, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTranslationInput2ᚖmaaridᚋi18nᚐTranslation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -5,10 +5,15 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"maarid"
 )
 
 // MaxTextLength bounds one translation, in characters.
 const MaxTextLength = 10000
+
+// MaxNameLength bounds one translation of a required text — a name, a title — in characters.
+const MaxNameLength = 300
 
 // Text is a translatable value: one string per language. It is stored as one JSON object
 // ({"ar": "…", "fr": "…"}) in a single column, the same on SQLite and PostgreSQL.
@@ -79,10 +84,16 @@ func (t Text) Validate() error {
 	return nil
 }
 
-// Required is Validate for a field that needs a value in at least one language.
+// Required is Validate for a name or a title: a value in at least one language, none longer
+// than MaxNameLength.
 func (t Text) Required() error {
 	if err := t.Validate(); err != nil {
 		return err
+	}
+	for l, v := range t {
+		if n := utf8.RuneCountInString(v); n > MaxNameLength {
+			return fmt.Errorf("the %s text has %d characters, more than %d", l.Enum(), n, MaxNameLength)
+		}
 	}
 	for _, v := range t {
 		if strings.TrimSpace(v) != "" {
@@ -90,4 +101,25 @@ func (t Text) Required() error {
 		}
 	}
 	return fmt.Errorf("a value is required in at least one language")
+}
+
+// FromTranslations makes a Text of translations as an editor sends them: each language once,
+// an empty value meaning no translation. field names the input field, for the error.
+func FromTranslations(field string, ts []*Translation) (Text, error) {
+	t := make(Text, len(ts))
+	for _, tr := range ts {
+		if _, twice := t[tr.Lang]; twice {
+			return nil, maarid.Invalid(field, "two %s translations", tr.Lang.Enum())
+		}
+		t[tr.Lang] = tr.Value
+	}
+	for l, v := range t {
+		if strings.TrimSpace(v) == "" {
+			delete(t, l)
+		}
+	}
+	if err := t.Validate(); err != nil {
+		return nil, maarid.Invalid(field, "%v", err)
+	}
+	return t, nil
 }

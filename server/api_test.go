@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"maarid/auth"
 	"maarid/demo"
 	"maarid/ent"
 	"maarid/i18n"
@@ -21,6 +22,7 @@ import (
 // api is the whole HTTP handler of a server on a database seeded with the demo fair.
 type api struct {
 	handler http.Handler
+	keys    *auth.Keys
 	client  *ent.Client
 	fair    *ent.Fair
 	counter *storetest.Counter
@@ -47,8 +49,23 @@ func newAPI(t testing.TB, kind string, flags ...string) *api {
 		t.Fatalf("seeding the demo fair: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a.handler = routes(a.client, testConfig(t, append([]string{"--response-cache-mb=0"}, flags...)...), log, a.fair.DefaultLanguage)
+	a.keys = auth.NewKeys(a.client, []byte(testPepper))
+	a.handler = routes(a.client, a.keys, testConfig(t, append([]string{"--response-cache-mb=0"}, flags...)...), log, a.fair.DefaultLanguage)
 	return a
+}
+
+// testPepper is the key pepper of the servers under test.
+const testPepper = "a pepper for tests, long enough to be accepted"
+
+// key makes an API key of role (acting for exhibitorID, for an exhibitor key) and returns the
+// Authorization header that sends it.
+func (a *api) key(t testing.TB, role auth.Role, exhibitorID string) http.Header {
+	t.Helper()
+	secret, _, err := a.keys.Create(context.Background(), role, "test "+string(role), exhibitorID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return http.Header{"Authorization": {"Bearer " + secret}}
 }
 
 // response is a GraphQL answer with its HTTP status.

@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"maarid/auth"
 	"maarid/ent"
 	"maarid/i18n"
 )
@@ -28,8 +29,8 @@ import (
 // PostgreSQL database must not use it.
 //
 // Only queries that succeeded without any error are kept, keyed by everything that can make
-// two answers differ: the request itself, the reader's language, the credentials and the
-// answer's media type.
+// two answers differ: the request itself, the reader's language, the caller's API key and
+// the answer's media type.
 type responseCache struct {
 	version  atomic.Uint64
 	maxBytes int
@@ -54,11 +55,12 @@ func newResponseCache(client *ent.Client, maxBytes int) *responseCache {
 }
 
 // watchWrites is the ent hook that moves the data version on after every write: when it
-// commits, for a write in a transaction.
+// commits, for a write in a transaction. API keys are no part of any answer (the caller is
+// authenticated before the cache is asked), and their last-used time changes all day.
 func (c *responseCache) watchWrites(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		v, err := next.Mutate(ctx, m)
-		if err != nil {
+		if err != nil || m.Type() == ent.TypeAPIKey {
 			return v, err
 		}
 		if txm, ok := m.(interface{ Tx() (*ent.Tx, error) }); ok {
@@ -122,7 +124,7 @@ func (c *responseCache) key(r *http.Request) (string, bool) {
 	b.WriteByte(0)
 	b.WriteString(string(i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))))
 	b.WriteByte(0)
-	b.WriteString(r.Header.Get("Authorization"))
+	b.WriteString(auth.FromContext(r.Context()).KeyID)
 	b.WriteByte(0)
 	b.WriteString(r.Header.Get("Accept"))
 	b.WriteByte(0)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"maarid/auth"
 	"maarid/ent"
 	"maarid/ent/product"
 	"maarid/i18n"
@@ -27,7 +28,7 @@ func productName(t *testing.T, res response) string {
 
 func TestResponseCache(t *testing.T) {
 	a := newAPI(t, "sqlite", "--response-cache-mb=8")
-	ctx := context.Background()
+	ctx := auth.System(context.Background())
 	cheapest, err := a.client.Product.Query().Order(product.ByPriceMinorUnits(), product.ByNameSort(), product.ByID()).First(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -51,9 +52,14 @@ func TestResponseCache(t *testing.T) {
 			t.Errorf("an Arabic reader got the French answer: %s", ar.Data)
 		}
 	})
-	t.Run("per credentials", func(t *testing.T) {
-		if res := ask(http.Header{"Accept-Language": {"fr"}, "Authorization": {"Bearer another"}}); hit(res) {
-			t.Error("an answer was shared between two callers")
+	t.Run("per caller", func(t *testing.T) {
+		partner := a.key(t, auth.Partner, "")
+		partner.Set("Accept-Language", "fr")
+		if res := ask(partner); hit(res) || len(res.Errors) > 0 {
+			t.Errorf("an answer was shared between two callers: hit %v, %v", hit(res), res.Errors)
+		}
+		if res := ask(partner); !hit(res) {
+			t.Error("the partner's own answer was not kept")
 		}
 	})
 	t.Run("asked not to", func(t *testing.T) {
@@ -88,6 +94,26 @@ func TestResponseCache(t *testing.T) {
 		}
 		if res := ask(acceptLanguage("fr")); hit(res) || !strings.Contains(productName(t, res), "Miel du col") {
 			t.Errorf("after the commit: hit %v, %s", hit(res), res.Data)
+		}
+	})
+	t.Run("mutations are not kept", func(t *testing.T) {
+		before, err := a.client.Product.Query().Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := operation(t, "AddProduct", map[string]any{"input": map[string]any{
+			"exhibitorID": cheapest.ExhibitorID,
+			"name":        []map[string]any{{"lang": "FR", "value": "Miel de lavande"}},
+			"price":       map[string]any{"minorUnits": 12000},
+		}})
+		r.header = a.key(t, auth.Organiser, "")
+		for range 2 {
+			if res := a.post(t, r); hit(res) || len(res.Errors) > 0 {
+				t.Fatalf("hit %v, %v", hit(res), res.Errors)
+			}
+		}
+		if after, _ := a.client.Product.Query().Count(ctx); after != before+2 {
+			t.Errorf("two mutations made %d products", after-before)
 		}
 	})
 	t.Run("errors are not kept", func(t *testing.T) {

@@ -21,6 +21,8 @@ type config struct {
 	logFormat       string
 	logLevel        slog.Level
 	maxPageSize     int
+	maxPartnerPage  int
+	keyPepper       string
 	cacheMiB        int
 	shutdownTimeout time.Duration
 }
@@ -48,6 +50,10 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	fs.IntVar(&c.maxPageSize, "max-page-size", 100, "largest first or last a connection accepts")
+	fs.IntVar(&c.maxPartnerPage, "max-partner-page-size", 1000, "largest first or last for partners and organisers")
+	fs.StringVar(&c.keyPepper, "key-pepper", "",
+		"secret that API keys are hashed with, at least 32 characters; by default kept in a file beside the SQLite "+
+			"database, and required on PostgreSQL")
 	fs.IntVar(&c.cacheMiB, "response-cache-mb", -1,
 		"memory for answers kept until the data changes, 0 for none; by default 64 on SQLite and none on PostgreSQL, "+
 			"where other instances' writes would go unseen")
@@ -82,6 +88,9 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		if store.IsPostgres(c.database) {
 			c.cacheMiB = 0
 		}
+	}
+	if c.maxPartnerPage < c.maxPageSize {
+		c.maxPartnerPage = c.maxPageSize
 	}
 	if c.maxPageSize < 1 {
 		return c, fmt.Errorf("max page size %d: must be at least 1", c.maxPageSize)

@@ -26,7 +26,7 @@ func newGraphQL(client *ent.Client, c config) *handler.Server {
 	srv.SetQueryCache(graph.NewQueryCache(1000))
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.Introspection{})
-	srv.Use(pageLimits{maxPageSize: c.maxPageSize})
+	srv.Use(pageLimits{maxPageSize: c.maxPageSize, maxPartnerPage: c.maxPartnerPage})
 	srv.Use(cacheableQueries{})
 	// Mutations run in one transaction each.
 	srv.Use(entgql.Transactioner{TxOpener: client})

@@ -19,18 +19,19 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"maarid"
+	"maarid/auth"
 	"maarid/ent"
 	"maarid/i18n"
 )
 
 // routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql, /healthz.
-func routes(client *ent.Client, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
+func routes(client *ent.Client, keys *auth.Keys, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
 	mux := http.NewServeMux()
 	var api http.Handler = admit(runtime.GOMAXPROCS(0)*2, newGraphQL(client, c))
 	if c.cacheMiB > 0 {
 		api = newResponseCache(client, c.cacheMiB<<20).serve(api)
 	}
-	mux.Handle("/graphql", cors(gate(api)))
+	mux.Handle("/graphql", cors(gate(authenticate(keys, api))))
 	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
 	mux.HandleFunc("GET /healthz", health(client))
 	return requestContext(log, fallback, mux)
@@ -116,16 +117,16 @@ func gate(next http.Handler) http.Handler {
 		case http.MethodPost:
 			mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if mediaType != "application/json" {
-				refuse(w, http.StatusUnsupportedMediaType, "send the request as application/json")
+				refuse(w, http.StatusUnsupportedMediaType, maarid.BadUserInput, "send the request as application/json")
 				return
 			}
 			body, err := io.ReadAll(r.Body)
 			if err != nil {
-				refuse(w, http.StatusBadRequest, "the request body could not be read")
+				refuse(w, http.StatusBadRequest, maarid.BadUserInput, "the request body could not be read")
 				return
 			}
 			if !isJSONObject(body) {
-				refuse(w, http.StatusBadRequest, "the request body is not a JSON object")
+				refuse(w, http.StatusBadRequest, maarid.BadUserInput, "the request body is not a JSON object")
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -136,19 +137,19 @@ func gate(next http.Handler) http.Handler {
 			q := r.URL.Query()
 			for _, name := range []string{"variables", "extensions"} {
 				if v := q.Get(name); v != "" && !isJSONObject([]byte(v)) {
-					refuse(w, http.StatusBadRequest, "the "+name+" parameter is not a JSON object")
+					refuse(w, http.StatusBadRequest, maarid.BadUserInput, "the "+name+" parameter is not a JSON object")
 					return
 				}
 			}
 			if isMutation(q.Get("query"), q.Get("operationName")) {
 				w.Header().Set("Allow", "POST")
-				refuse(w, http.StatusMethodNotAllowed, "send mutations with POST; GET is for queries")
+				refuse(w, http.StatusMethodNotAllowed, maarid.BadUserInput, "send mutations with POST; GET is for queries")
 				return
 			}
 		case http.MethodOptions:
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			refuse(w, http.StatusMethodNotAllowed, "use GET or POST")
+			refuse(w, http.StatusMethodNotAllowed, maarid.BadUserInput, "use GET or POST")
 			return
 		}
 		next.ServeHTTP(legacyJSONStatus{w}, r)
@@ -188,14 +189,14 @@ func isMutation(query, operationName string) bool {
 	return op != nil && op.Operation != ast.Query
 }
 
-// refuse answers with a GraphQL error response that has the BAD_USER_INPUT code.
-func refuse(w http.ResponseWriter, status int, message string) {
+// refuse answers with a GraphQL error response with code and message.
+func refuse(w http.ResponseWriter, status int, code, message string) {
 	w.Header().Set("Content-Type", "application/graphql-response+json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{
 			"message":    message,
-			"extensions": map[string]any{"code": maarid.BadUserInput},
+			"extensions": map[string]any{"code": code},
 		}},
 	})
 }

@@ -9,13 +9,15 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"maarid"
+	"maarid/auth"
 )
 
 // pageLimits checks the page arguments of every connection in an operation before any of it
-// runs: first and last not both, neither negative, neither above the page-size cap. A bad
-// page is the client's error, reported with HTTP 400 and BAD_USER_INPUT, and nothing runs.
+// runs: first and last not both, neither negative, neither above the page-size cap of the
+// caller (larger for partners and organisers, who sync the catalogue). A bad page is the
+// client's error, reported with HTTP 400 and BAD_USER_INPUT, and nothing runs.
 type pageLimits struct {
-	maxPageSize int
+	maxPageSize, maxPartnerPage int
 }
 
 var _ interface {
@@ -26,9 +28,12 @@ var _ interface {
 func (pageLimits) ExtensionName() string                   { return "PageLimits" }
 func (pageLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (l pageLimits) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (l pageLimits) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
+	}
+	if auth.FromContext(ctx).Is(auth.Partner, auth.Organiser) {
+		l.maxPageSize = l.maxPartnerPage
 	}
 	return l.check(oc, oc.Operation.SelectionSet, nil)
 }

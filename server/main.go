@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"maarid/auth"
 	"maarid/demo"
 	"maarid/ent"
 	"maarid/ent/fair"
@@ -50,6 +51,9 @@ func main() {
 // run serves until ctx is done, then lets the requests in flight finish. When ready is not
 // nil it receives the address the server listens on once it accepts connections.
 func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready chan<- string) error {
+	if len(args) > 0 && args[0] == "keys" {
+		return runKeys(ctx, args[1:], getenv, stderr)
+	}
 	c, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -62,7 +66,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	defer client.Close()
-	fallback, err := prepare(ctx, client, c, log)
+	pepper, err := auth.LoadPepper(c.keyPepper, pepperPath(c))
+	if err != nil {
+		return err
+	}
+	keys := auth.NewKeys(client, pepper)
+	defer keys.Wait()
+	fallback, err := prepare(ctx, client, keys, c, log, stderr)
 	if err != nil {
 		return err
 	}
@@ -72,7 +82,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 	srv := &http.Server{
-		Handler:           routes(client, c, log, fallback),
+		Handler:           routes(client, keys, c, log, fallback),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -105,9 +115,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	return nil
 }
 
-// prepare seeds the demo fair into an empty database when asked to, and returns the language
-// texts fall back to: the newest fair's default.
-func prepare(ctx context.Context, client *ent.Client, c config, log *slog.Logger) (i18n.Lang, error) {
+// prepare seeds the demo fair and a demo key per role into an empty database when asked to,
+// and returns the language texts fall back to: the newest fair's default. The demo keys are
+// written once, to out, not to the log.
+func prepare(ctx context.Context, client *ent.Client, keys *auth.Keys, c config, log *slog.Logger, out io.Writer) (i18n.Lang, error) {
 	seeded, err := client.Fair.Query().Exist(ctx)
 	if err != nil {
 		return "", fmt.Errorf("reading the fairs: %w", err)
@@ -119,6 +130,9 @@ func prepare(ctx context.Context, client *ent.Client, c config, log *slog.Logger
 			return "", fmt.Errorf("seeding the demo fair: %w", err)
 		}
 		log.Info("seeded the demo fair into the empty database", "fair", f.ID, "duration", time.Since(start).Round(time.Millisecond))
+		if err := demoKeys(ctx, client, keys, out); err != nil {
+			return "", err
+		}
 	}
 	newest, err := client.Fair.Query().Order(ent.Desc(fair.FieldStartsOn)).First(ctx)
 	switch {

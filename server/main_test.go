@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -55,6 +56,9 @@ func TestRun(t *testing.T) {
 			done := make(chan error, 1)
 			var logs bytes.Buffer
 			env := map[string]string{"MAARID_DATABASE_URL": dsn}
+			if kind == "postgres" {
+				env["MAARID_KEY_PEPPER"] = testPepper
+			}
 			go func() {
 				done <- run(ctx, []string{"--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &syncWriter{w: &logs}, ready)
 			}()
@@ -71,6 +75,24 @@ func TestRun(t *testing.T) {
 				t.Fatalf("/healthz: %v %v", res, err)
 			}
 			res.Body.Close()
+
+			// The demo keys are printed once, and work.
+			secrets := demoKeyPattern.FindAllString(logs.String(), -1)
+			if len(secrets) != 3 || !strings.Contains(logs.String(), "Demo API keys") {
+				t.Fatalf("want three demo keys printed, got %q", secrets)
+			}
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/graphql", strings.NewReader(`{"query": "{ viewer { role } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+secrets[0])
+			res, err = http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			viewer, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if !bytes.Contains(viewer, []byte(`"role":"ORGANISER"`)) {
+				t.Errorf("the first demo key: %s", viewer)
+			}
 
 			// A request in flight when the server is told to stop still gets its answer. The
 			// server says "100 Continue" once its handler reads the body: then it is in flight.
@@ -108,9 +130,14 @@ func TestRun(t *testing.T) {
 			if !strings.Contains(logs.String(), "seeded the demo fair") || !strings.Contains(logs.String(), "request_id=") {
 				t.Errorf("the logs do not tell of the seeding or the requests:\n%s", logs.String())
 			}
+			if strings.Count(logs.String(), secrets[0]) != 1 {
+				t.Error("a key was written to the log after it was shown")
+			}
 		})
 	}
 }
+
+var demoKeyPattern = regexp.MustCompile(`mrd_[A-Za-z0-9_-]{43}`)
 
 func quote(s string) string {
 	b, _ := json.Marshal(s)

@@ -100,6 +100,13 @@ var sqliteDefaults = [][2]string{
 	{"_txlock", "immediate"},
 }
 
+// SQLitePath returns the file of an SQLite DSN: its path without the file: scheme and the
+// parameters.
+func SQLitePath(dsn string) string {
+	path, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	return path
+}
+
 func openSQLite(ctx context.Context, dsn string) (dialect.Driver, error) {
 	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 	params, err := url.ParseQuery(query)

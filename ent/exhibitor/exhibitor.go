@@ -47,12 +47,8 @@ const (
 	FieldWomenLed = "women_led"
 	// FieldYouthLed holds the string denoting the youth_led field in the database.
 	FieldYouthLed = "youth_led"
-	// FieldContactEmail holds the string denoting the contact_email field in the database.
-	FieldContactEmail = "contact_email"
-	// FieldContactPhone holds the string denoting the contact_phone field in the database.
-	FieldContactPhone = "contact_phone"
-	// FieldContactWebsite holds the string denoting the contact_website field in the database.
-	FieldContactWebsite = "contact_website"
+	// FieldContact holds the string denoting the contact field in the database.
+	FieldContact = "contact"
 	// FieldLogoURL holds the string denoting the logo_url field in the database.
 	FieldLogoURL = "logo_url"
 	// FieldLabels holds the string denoting the labels field in the database.
@@ -116,9 +112,7 @@ var Columns = []string{
 	FieldMemberCount,
 	FieldWomenLed,
 	FieldYouthLed,
-	FieldContactEmail,
-	FieldContactPhone,
-	FieldContactWebsite,
+	FieldContact,
 	FieldLogoURL,
 	FieldLabels,
 	FieldPublished,
@@ -140,7 +134,9 @@ func ValidColumn(column string) bool {
 //
 //	import _ "maarid/ent/runtime"
 var (
-	Hooks [2]ent.Hook
+	Hooks        [4]ent.Hook
+	Interceptors [1]ent.Interceptor
+	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -165,12 +161,6 @@ var (
 	DefaultWomenLed bool
 	// DefaultYouthLed holds the default value on creation for the "youth_led" field.
 	DefaultYouthLed bool
-	// ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
-	ContactEmailValidator func(string) error
-	// ContactPhoneValidator is a validator for the "contact_phone" field. It is called by the builders before save.
-	ContactPhoneValidator func(string) error
-	// ContactWebsiteValidator is a validator for the "contact_website" field. It is called by the builders before save.
-	ContactWebsiteValidator func(string) error
 	// LogoURLValidator is a validator for the "logo_url" field. It is called by the builders before save.
 	LogoURLValidator func(string) error
 	// DefaultLabels holds the default value on creation for the "labels" field.
@@ -336,21 +326,6 @@ func ByWomenLed(opts ...sql.OrderTermOption) OrderOption {
 // ByYouthLed orders the results by the youth_led field.
 func ByYouthLed(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldYouthLed, opts...).ToFunc()
-}
-
-// ByContactEmail orders the results by the contact_email field.
-func ByContactEmail(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldContactEmail, opts...).ToFunc()
-}
-
-// ByContactPhone orders the results by the contact_phone field.
-func ByContactPhone(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldContactPhone, opts...).ToFunc()
-}
-
-// ByContactWebsite orders the results by the contact_website field.
-func ByContactWebsite(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldContactWebsite, opts...).ToFunc()
 }
 
 // ByLogoURL orders the results by the logo_url field.

@@ -96,10 +96,8 @@ var (
 		{Name: "member_count", Type: field.TypeInt, Nullable: true},
 		{Name: "women_led", Type: field.TypeBool, Default: false},
 		{Name: "youth_led", Type: field.TypeBool, Default: false},
-		{Name: "contact_email", Type: field.TypeString, Nullable: true, Size: 254},
-		{Name: "contact_phone", Type: field.TypeString, Nullable: true, Size: 40},
-		{Name: "contact_website", Type: field.TypeString, Nullable: true, Size: 500},
-		{Name: "logo_url", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "contact", Type: field.TypeJSON, Nullable: true},
+		{Name: "logo_url", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "labels", Type: field.TypeJSON},
 		{Name: "published", Type: field.TypeBool, Default: true},
 	}

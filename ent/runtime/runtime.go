@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"context"
 	"maarid/ent/apikey"
 	"maarid/ent/category"
 	"maarid/ent/exhibitor"
@@ -17,6 +18,9 @@ import (
 	"maarid/ent/stand"
 	"maarid/i18n"
 	"time"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
 )
 
 // The init function reads all schema descriptors with runtime code
@@ -24,6 +28,15 @@ import (
 // to their package variables.
 func init() {
 	apikeyMixin := schema.APIKey{}.Mixin()
+	apikey.Policy = privacy.NewPolicies(schema.APIKey{})
+	apikey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apikey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	apikeyMixinFields0 := apikeyMixin[0].Fields()
 	_ = apikeyMixinFields0
 	apikeyMixinFields1 := apikeyMixin[1].Fields()
@@ -65,10 +78,21 @@ func init() {
 	// apikey.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	apikey.IDValidator = apikeyDescID.Validators[0].(func(string) error)
 	categoryMixin := schema.Category{}.Mixin()
+	category.Policy = privacy.NewPolicies(schema.Category{})
+	category.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := category.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	categoryMixinHooks2 := categoryMixin[2].Hooks()
 	categoryMixinHooks3 := categoryMixin[3].Hooks()
-	category.Hooks[0] = categoryMixinHooks2[0]
-	category.Hooks[1] = categoryMixinHooks3[0]
+
+	category.Hooks[1] = categoryMixinHooks2[0]
+
+	category.Hooks[2] = categoryMixinHooks3[0]
 	categoryMixinFields0 := categoryMixin[0].Fields()
 	_ = categoryMixinFields0
 	categoryMixinFields1 := categoryMixin[1].Fields()
@@ -129,10 +153,26 @@ func init() {
 	// category.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	category.IDValidator = categoryDescID.Validators[0].(func(string) error)
 	exhibitorMixin := schema.Exhibitor{}.Mixin()
+	exhibitor.Policy = privacy.NewPolicies(schema.Exhibitor{})
+	exhibitor.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := exhibitor.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	exhibitorMixinHooks2 := exhibitorMixin[2].Hooks()
 	exhibitorMixinHooks3 := exhibitorMixin[3].Hooks()
-	exhibitor.Hooks[0] = exhibitorMixinHooks2[0]
-	exhibitor.Hooks[1] = exhibitorMixinHooks3[0]
+	exhibitorHooks := schema.Exhibitor{}.Hooks()
+
+	exhibitor.Hooks[1] = exhibitorMixinHooks2[0]
+
+	exhibitor.Hooks[2] = exhibitorMixinHooks3[0]
+
+	exhibitor.Hooks[3] = exhibitorHooks[0]
+	exhibitorInters := schema.Exhibitor{}.Interceptors()
+	exhibitor.Interceptors[0] = exhibitorInters[0]
 	exhibitorMixinFields0 := exhibitorMixin[0].Fields()
 	_ = exhibitorMixinFields0
 	exhibitorMixinFields1 := exhibitorMixin[1].Fields()
@@ -202,28 +242,30 @@ func init() {
 	exhibitorDescYouthLed := exhibitorFields[10].Descriptor()
 	// exhibitor.DefaultYouthLed holds the default value on creation for the youth_led field.
 	exhibitor.DefaultYouthLed = exhibitorDescYouthLed.Default.(bool)
-	// exhibitorDescContactEmail is the schema descriptor for contact_email field.
-	exhibitorDescContactEmail := exhibitorFields[11].Descriptor()
-	// exhibitor.ContactEmailValidator is a validator for the "contact_email" field. It is called by the builders before save.
-	exhibitor.ContactEmailValidator = exhibitorDescContactEmail.Validators[0].(func(string) error)
-	// exhibitorDescContactPhone is the schema descriptor for contact_phone field.
-	exhibitorDescContactPhone := exhibitorFields[12].Descriptor()
-	// exhibitor.ContactPhoneValidator is a validator for the "contact_phone" field. It is called by the builders before save.
-	exhibitor.ContactPhoneValidator = exhibitorDescContactPhone.Validators[0].(func(string) error)
-	// exhibitorDescContactWebsite is the schema descriptor for contact_website field.
-	exhibitorDescContactWebsite := exhibitorFields[13].Descriptor()
-	// exhibitor.ContactWebsiteValidator is a validator for the "contact_website" field. It is called by the builders before save.
-	exhibitor.ContactWebsiteValidator = exhibitorDescContactWebsite.Validators[0].(func(string) error)
 	// exhibitorDescLogoURL is the schema descriptor for logo_url field.
-	exhibitorDescLogoURL := exhibitorFields[14].Descriptor()
+	exhibitorDescLogoURL := exhibitorFields[12].Descriptor()
 	// exhibitor.LogoURLValidator is a validator for the "logo_url" field. It is called by the builders before save.
-	exhibitor.LogoURLValidator = exhibitorDescLogoURL.Validators[0].(func(string) error)
+	exhibitor.LogoURLValidator = func() func(string) error {
+		validators := exhibitorDescLogoURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(logo_url string) error {
+			for _, fn := range fns {
+				if err := fn(logo_url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// exhibitorDescLabels is the schema descriptor for labels field.
-	exhibitorDescLabels := exhibitorFields[15].Descriptor()
+	exhibitorDescLabels := exhibitorFields[13].Descriptor()
 	// exhibitor.DefaultLabels holds the default value on creation for the labels field.
 	exhibitor.DefaultLabels = exhibitorDescLabels.Default.([]string)
 	// exhibitorDescPublished is the schema descriptor for published field.
-	exhibitorDescPublished := exhibitorFields[16].Descriptor()
+	exhibitorDescPublished := exhibitorFields[14].Descriptor()
 	// exhibitor.DefaultPublished holds the default value on creation for the published field.
 	exhibitor.DefaultPublished = exhibitorDescPublished.Default.(bool)
 	// exhibitorDescID is the schema descriptor for id field.
@@ -233,8 +275,18 @@ func init() {
 	// exhibitor.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	exhibitor.IDValidator = exhibitorDescID.Validators[0].(func(string) error)
 	fairMixin := schema.Fair{}.Mixin()
+	fair.Policy = privacy.NewPolicies(schema.Fair{})
+	fair.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := fair.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	fairMixinHooks2 := fairMixin[2].Hooks()
-	fair.Hooks[0] = fairMixinHooks2[0]
+
+	fair.Hooks[1] = fairMixinHooks2[0]
 	fairMixinFields0 := fairMixin[0].Fields()
 	_ = fairMixinFields0
 	fairMixinFields1 := fairMixin[1].Fields()
@@ -321,12 +373,26 @@ func init() {
 	// fair.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	fair.IDValidator = fairDescID.Validators[0].(func(string) error)
 	productMixin := schema.Product{}.Mixin()
+	product.Policy = privacy.NewPolicies(schema.Product{})
+	product.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := product.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	productMixinHooks2 := productMixin[2].Hooks()
 	productMixinHooks3 := productMixin[3].Hooks()
 	productHooks := schema.Product{}.Hooks()
-	product.Hooks[0] = productMixinHooks2[0]
-	product.Hooks[1] = productMixinHooks3[0]
-	product.Hooks[2] = productHooks[0]
+
+	product.Hooks[1] = productMixinHooks2[0]
+
+	product.Hooks[2] = productMixinHooks3[0]
+
+	product.Hooks[3] = productHooks[0]
+
+	product.Hooks[4] = productHooks[1]
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0
 	productMixinFields1 := productMixin[1].Fields()
@@ -388,6 +454,15 @@ func init() {
 	// product.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	product.IDValidator = productDescID.Validators[0].(func(string) error)
 	programmechangeMixin := schema.ProgrammeChange{}.Mixin()
+	programmechange.Policy = privacy.NewPolicies(schema.ProgrammeChange{})
+	programmechange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := programmechange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	programmechangeMixinFields0 := programmechangeMixin[0].Fields()
 	_ = programmechangeMixinFields0
 	programmechangeFields := schema.ProgrammeChange{}.Fields()
@@ -411,6 +486,15 @@ func init() {
 	// programmechange.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	programmechange.IDValidator = programmechangeDescID.Validators[0].(func(string) error)
 	registrationMixin := schema.Registration{}.Mixin()
+	registration.Policy = privacy.NewPolicies(schema.Registration{})
+	registration.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := registration.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	registrationMixinFields0 := registrationMixin[0].Fields()
 	_ = registrationMixinFields0
 	registrationMixinFields1 := registrationMixin[1].Fields()
@@ -460,10 +544,21 @@ func init() {
 	// registration.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	registration.IDValidator = registrationDescID.Validators[0].(func(string) error)
 	sessionMixin := schema.Session{}.Mixin()
+	session.Policy = privacy.NewPolicies(schema.Session{})
+	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := session.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	sessionMixinHooks2 := sessionMixin[2].Hooks()
 	sessionHooks := schema.Session{}.Hooks()
-	session.Hooks[0] = sessionMixinHooks2[0]
-	session.Hooks[1] = sessionHooks[0]
+
+	session.Hooks[1] = sessionMixinHooks2[0]
+
+	session.Hooks[2] = sessionHooks[0]
 	sessionMixinFields0 := sessionMixin[0].Fields()
 	_ = sessionMixinFields0
 	sessionMixinFields1 := sessionMixin[1].Fields()
@@ -523,10 +618,21 @@ func init() {
 	// session.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	session.IDValidator = sessionDescID.Validators[0].(func(string) error)
 	spaceMixin := schema.Space{}.Mixin()
+	space.Policy = privacy.NewPolicies(schema.Space{})
+	space.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := space.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	spaceMixinHooks2 := spaceMixin[2].Hooks()
 	spaceMixinHooks3 := spaceMixin[3].Hooks()
-	space.Hooks[0] = spaceMixinHooks2[0]
-	space.Hooks[1] = spaceMixinHooks3[0]
+
+	space.Hooks[1] = spaceMixinHooks2[0]
+
+	space.Hooks[2] = spaceMixinHooks3[0]
 	spaceMixinFields0 := spaceMixin[0].Fields()
 	_ = spaceMixinFields0
 	spaceMixinFields1 := spaceMixin[1].Fields()
@@ -572,8 +678,18 @@ func init() {
 	// space.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	space.IDValidator = spaceDescID.Validators[0].(func(string) error)
 	speakerMixin := schema.Speaker{}.Mixin()
+	speaker.Policy = privacy.NewPolicies(schema.Speaker{})
+	speaker.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := speaker.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	speakerMixinHooks2 := speakerMixin[2].Hooks()
-	speaker.Hooks[0] = speakerMixinHooks2[0]
+
+	speaker.Hooks[1] = speakerMixinHooks2[0]
 	speakerMixinFields0 := speakerMixin[0].Fields()
 	_ = speakerMixinFields0
 	speakerMixinFields1 := speakerMixin[1].Fields()
@@ -627,6 +743,15 @@ func init() {
 	// speaker.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	speaker.IDValidator = speakerDescID.Validators[0].(func(string) error)
 	standMixin := schema.Stand{}.Mixin()
+	stand.Policy = privacy.NewPolicies(schema.Stand{})
+	stand.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := stand.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	standMixinFields0 := standMixin[0].Fields()
 	_ = standMixinFields0
 	standMixinFields1 := standMixin[1].Fields()

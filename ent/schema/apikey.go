@@ -24,7 +24,8 @@ func (APIKey) Fields() []ent.Field {
 			NotEmpty().
 			MaxLen(200),
 		field.Enum("role").
-			Values("PARTNER", "EXHIBITOR", "ORGANISER"),
+			Values("PARTNER", "EXHIBITOR", "ORGANISER").
+			Comment("The auth.Role the key carries."),
 		field.String("exhibitor_id").
 			Optional().
 			Nillable().
@@ -55,3 +56,5 @@ func (APIKey) Edges() []ent.Edge {
 func (APIKey) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip()}
 }
+
+func (APIKey) Policy() ent.Policy { return organiserPolicy() }

@@ -61,3 +61,5 @@ func (Category) Indexes() []ent.Index {
 func (Category) Annotations() []schema.Annotation {
 	return relay()
 }
+
+func (Category) Policy() ent.Policy { return publicPolicy() }

@@ -10,6 +10,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"maarid"
+	"maarid/ent/privacy"
 	"maarid/gid"
 )
 
@@ -61,21 +63,18 @@ func (Exhibitor) Fields() []ent.Field {
 			Default(false),
 		field.Bool("youth_led").
 			Default(false),
-		field.String("contact_email").
+		field.JSON("contact", &maarid.Contact{}).
 			Optional().
-			MaxLen(254).
-			Annotations(entgql.Skip()),
-		field.String("contact_phone").
-			Optional().
-			MaxLen(40).
-			Annotations(entgql.Skip()),
-		field.String("contact_website").
-			Optional().
-			MaxLen(500).
-			Annotations(entgql.Skip()),
+			Comment("Protected: read by partners, organisers and the exhibitor itself; hidden from others by an interceptor.").
+			Annotations(
+				entgql.Type("ExhibitorContact"),
+				entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
+				entgql.Directives(forceResolver()),
+			),
 		field.String("logo_url").
 			Optional().
-			MaxLen(500),
+			MaxLen(2000).
+			Validate(maarid.CheckWebURL),
 		field.Strings("labels").
 			Default([]string{}).
 			Comment("Quality labels and certifications, e.g. ONSSA, organic."),
@@ -86,9 +85,11 @@ func (Exhibitor) Fields() []ent.Field {
 
 func (Exhibitor) Edges() []ent.Edge {
 	return []ent.Edge{
+		// Products and stands are changed from their own side, where their rules are.
 		edge.To("products", Product.Type).
-			Annotations(entgql.RelayConnection()),
-		edge.To("stands", Stand.Type),
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("stands", Stand.Type).
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("registrations", Registration.Type).
 			Annotations(entgql.Skip()),
 		edge.To("api_keys", APIKey.Type).
@@ -105,5 +106,20 @@ func (Exhibitor) Indexes() []ent.Index {
 }
 
 func (Exhibitor) Annotations() []schema.Annotation {
-	return relay()
+	return relay(entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()))
+}
+
+func (Exhibitor) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{publishedExhibitors},
+		Mutation: privacy.MutationPolicy{allowOrganiser, ownExhibitor},
+	}
+}
+
+func (Exhibitor) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{ent.InterceptFunc(redactContacts)}
+}
+
+func (Exhibitor) Hooks() []ent.Hook {
+	return []ent.Hook{check("contact", func(c *maarid.Contact) error { return c.Validate() })}
 }

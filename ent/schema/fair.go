@@ -79,3 +79,5 @@ func (Fair) Indexes() []ent.Index {
 func (Fair) Annotations() []schema.Annotation {
 	return relay()
 }
+
+func (Fair) Policy() ent.Policy { return publicPolicy() }

@@ -67,7 +67,7 @@ func localized(name string) ent.Field {
 		Annotations(
 			entgql.Type("String"),
 			entgql.MapsTo(name, name+"Translations"),
-			entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+			entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
 		)
 }
 
@@ -127,24 +127,49 @@ var deriveNameSort = derive("name", "name_sort", func(name i18n.Text) (ent.Value
 // derive returns a hook that keeps the column to in step with the field from on every create
 // and update: compute reads the new value of from, and may refuse it.
 func derive[T any](from, to string, compute func(T) (ent.Value, error)) ent.Hook {
+	return onField(from, func(m ent.Mutation, v T) error {
+		derived, err := compute(v)
+		if err != nil {
+			return err
+		}
+		return m.SetField(to, derived)
+	})
+}
+
+// check returns a hook that validates the new value of field on every create and update.
+func check[T any](field string, validate func(T) error) ent.Hook {
+	return onField(field, func(_ ent.Mutation, v T) error { return validate(v) })
+}
+
+// onField returns a hook that calls f with the new value of field, when a write sets it.
+func onField[T any](field string, f func(ent.Mutation, T) error) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			if v, ok := m.Field(from); ok {
+			if v, ok := m.Field(field); ok {
 				typed, ok := v.(T)
 				if !ok {
-					return nil, fmt.Errorf("%s of %s is %T, not %T", from, m.Type(), v, typed)
+					return nil, fmt.Errorf("%s of %s is %T, not %T", field, m.Type(), v, typed)
 				}
-				derived, err := compute(typed)
-				if err != nil {
-					return nil, err
-				}
-				if err := m.SetField(to, derived); err != nil {
+				if err := f(m, typed); err != nil {
 					return nil, err
 				}
 			}
 			return next.Mutate(ctx, m)
 		})
 	}
+}
+
+// webURLs checks a list of image or page addresses.
+func webURLs(urls []string) error {
+	if len(urls) > 20 {
+		return maarid.Invalid("imageUrls", "at most 20 images, not %d", len(urls))
+	}
+	for _, u := range urls {
+		if err := maarid.CheckWebURL(u); err != nil {
+			return maarid.Invalid("imageUrls", "%v", err)
+		}
+	}
+	return nil
 }
 
 // relay annotates a type queried from the root as a Relay connection with ordering and

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -10,6 +12,9 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"maarid"
+	gen "maarid/ent"
+	"maarid/ent/hook"
+	"maarid/ent/privacy"
 	"maarid/gid"
 	"maarid/money"
 )
@@ -40,7 +45,7 @@ func (Product) Fields() []ent.Field {
 			Comment("The price and its currency, stored as \"3550 MAD\".").
 			Annotations(
 				entgql.Type("Money"),
-				entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+				entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField),
 			),
 		field.Int64("price_minor_units").
 			NonNegative().
@@ -55,7 +60,8 @@ func (Product) Fields() []ent.Field {
 		field.Bool("available").
 			Default(true),
 		field.Strings("image_urls").
-			Default([]string{}),
+			Default([]string{}).
+			Comment("Absolute http(s) URLs."),
 		field.Bool("published").
 			Default(true),
 	}
@@ -85,11 +91,11 @@ func (Product) Indexes() []ent.Index {
 }
 
 func (Product) Annotations() []schema.Annotation {
-	return relay()
+	return relay(entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()))
 }
 
 func (Product) Hooks() []ent.Hook {
-	return []ent.Hook{derivePrice}
+	return []ent.Hook{derivePrice, checkImages}
 }
 
 // derivePrice validates the price on every write and keeps price_minor_units in step with it.
@@ -99,3 +105,22 @@ var derivePrice = derive("price", "price_minor_units", func(price money.Money) (
 	}
 	return price.MinorUnits, nil
 })
+
+func (Product) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{publishedProducts},
+		Mutation: privacy.MutationPolicy{allowOrganiser, ownProducts},
+	}
+}
+
+// checkImages validates the image URLs a write sets or appends.
+func checkImages(next ent.Mutator) ent.Mutator {
+	return hook.ProductFunc(func(ctx context.Context, m *gen.ProductMutation) (ent.Value, error) {
+		urls, _ := m.ImageUrls()
+		appended, _ := m.AppendedImageUrls()
+		if err := webURLs(append(urls, appended...)); err != nil {
+			return nil, err
+		}
+		return next.Mutate(ctx, m)
+	})
+}

@@ -82,3 +82,5 @@ func (ProgrammeChange) Indexes() []ent.Index {
 func (ProgrammeChange) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip()}
 }
+
+func (ProgrammeChange) Policy() ent.Policy { return publicPolicy() }

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"maarid/ent/privacy"
 	"maarid/gid"
 )
 
@@ -68,4 +69,17 @@ func (Registration) Indexes() []ent.Index {
 // Annotations keep registrations out of the public schema until access control guards them.
 func (Registration) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip()}
+}
+
+// Policy lets anyone ask for a place and only organisers read or change registrations: they
+// hold personal data.
+func (Registration) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{allowOrganiser, privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{
+			allowOrganiser,
+			privacy.OnMutationOperation(privacy.AlwaysAllowRule(), ent.OpCreate),
+			privacy.AlwaysDenyRule(),
+		},
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"maarid"
+	"maarid/auth"
 	"maarid/ent"
 	"maarid/ent/exhibitor"
 	"maarid/ent/session"
@@ -19,7 +20,7 @@ import (
 func TestHooks(t *testing.T) {
 	for _, kind := range storetest.Kinds() {
 		t.Run(kind, func(t *testing.T) {
-			ctx := context.Background()
+			ctx := auth.System(context.Background())
 			client := storetest.Open(t, kind)
 			ex, err := newExhibitor(client, i18n.Text{i18n.AR: "تعاونية الأمل", i18n.FR: "Coopérative Al Amal"}).Save(ctx)
 			if err != nil {

@@ -120,3 +120,5 @@ func (Session) Indexes() []ent.Index {
 func (Session) Annotations() []schema.Annotation {
 	return relay()
 }
+
+func (Session) Policy() ent.Policy { return publicPolicy() }

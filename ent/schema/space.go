@@ -62,3 +62,5 @@ func (Space) Indexes() []ent.Index {
 func (Space) Annotations() []schema.Annotation {
 	return relay()
 }
+
+func (Space) Policy() ent.Policy { return publicPolicy() }

@@ -49,3 +49,5 @@ func (Speaker) Indexes() []ent.Index {
 func (Speaker) Annotations() []schema.Annotation {
 	return relay()
 }
+
+func (Speaker) Policy() ent.Policy { return publicPolicy() }

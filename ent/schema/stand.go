@@ -64,3 +64,5 @@ func (Stand) Indexes() []ent.Index {
 func (Stand) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection(), entgql.MultiOrder()}
 }
+
+func (Stand) Policy() ent.Policy { return publicPolicy() }
