@@ -152,6 +152,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldAvailable:       {Type: field.TypeBool, Column: product.FieldAvailable},
 			product.FieldImageUrls:       {Type: field.TypeJSON, Column: product.FieldImageUrls},
 			product.FieldPublished:       {Type: field.TypeBool, Column: product.FieldPublished},
+			product.FieldListed:          {Type: field.TypeBool, Column: product.FieldListed},
 		},
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
@@ -1319,6 +1320,11 @@ func (f *ProductFilter) WhereImageUrls(p entql.BytesP) {
 // WherePublished applies the entql bool predicate on the published field.
 func (f *ProductFilter) WherePublished(p entql.BoolP) {
 	f.Where(p.Field(product.FieldPublished))
+}
+
+// WhereListed applies the entql bool predicate on the listed field.
+func (f *ProductFilter) WhereListed(p entql.BoolP) {
+	f.Where(p.Field(product.FieldListed))
 }
 
 // WhereHasExhibitor applies a predicate to check if query has an edge exhibitor.

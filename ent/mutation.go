@@ -5219,6 +5219,7 @@ type ProductMutation struct {
 	image_urls           *[]string
 	appendimage_urls     []string
 	published            *bool
+	listed               *bool
 	clearedFields        map[string]struct{}
 	exhibitor            *string
 	clearedexhibitor     bool
@@ -5900,6 +5901,42 @@ func (m *ProductMutation) ResetPublished() {
 	m.published = nil
 }
 
+// SetListed sets the "listed" field.
+func (m *ProductMutation) SetListed(b bool) {
+	m.listed = &b
+}
+
+// Listed returns the value of the "listed" field in the mutation.
+func (m *ProductMutation) Listed() (r bool, exists bool) {
+	v := m.listed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldListed returns the old "listed" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldListed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldListed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldListed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldListed: %w", err)
+	}
+	return oldValue.Listed, nil
+}
+
+// ResetListed resets all changes to the "listed" field.
+func (m *ProductMutation) ResetListed() {
+	m.listed = nil
+}
+
 // ClearExhibitor clears the "exhibitor" edge to the Exhibitor entity.
 func (m *ProductMutation) ClearExhibitor() {
 	m.clearedexhibitor = true
@@ -5988,7 +6025,7 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
@@ -6031,6 +6068,9 @@ func (m *ProductMutation) Fields() []string {
 	if m.published != nil {
 		fields = append(fields, product.FieldPublished)
 	}
+	if m.listed != nil {
+		fields = append(fields, product.FieldListed)
+	}
 	return fields
 }
 
@@ -6067,6 +6107,8 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.ImageUrls()
 	case product.FieldPublished:
 		return m.Published()
+	case product.FieldListed:
+		return m.Listed()
 	}
 	return nil, false
 }
@@ -6104,6 +6146,8 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldImageUrls(ctx)
 	case product.FieldPublished:
 		return m.OldPublished(ctx)
+	case product.FieldListed:
+		return m.OldListed(ctx)
 	}
 	return nil, fmt.Errorf("unknown Product field %s", name)
 }
@@ -6210,6 +6254,13 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPublished(v)
+		return nil
+	case product.FieldListed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetListed(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Product field %s", name)
@@ -6325,6 +6376,9 @@ func (m *ProductMutation) ResetField(name string) error {
 		return nil
 	case product.FieldPublished:
 		m.ResetPublished()
+		return nil
+	case product.FieldListed:
+		m.ResetListed()
 		return nil
 	}
 	return fmt.Errorf("unknown Product field %s", name)

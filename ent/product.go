@@ -50,6 +50,8 @@ type Product struct {
 	ImageUrls []string `json:"image_urls,omitempty"`
 	// Published holds the value of the "published" field.
 	Published bool `json:"published,omitempty"`
+	// Published, and its exhibitor too: what visitors and partners see, kept by hooks so that reading the catalogue costs no join.
+	Listed bool `json:"listed,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ProductQuery when eager-loading is set.
 	Edges        ProductEdges `json:"edges"`
@@ -102,7 +104,7 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 			values[i] = new(i18n.Text)
 		case product.FieldPrice:
 			values[i] = new(money.Money)
-		case product.FieldAvailable, product.FieldPublished:
+		case product.FieldAvailable, product.FieldPublished, product.FieldListed:
 			values[i] = new(sql.NullBool)
 		case product.FieldPriceMinorUnits:
 			values[i] = new(sql.NullInt64)
@@ -220,6 +222,12 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Published = value.Bool
 			}
+		case product.FieldListed:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field listed", values[i])
+			} else if value.Valid {
+				_m.Listed = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -309,6 +317,9 @@ func (_m *Product) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("published=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Published))
+	builder.WriteString(", ")
+	builder.WriteString("listed=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Listed))
 	builder.WriteByte(')')
 	return builder.String()
 }

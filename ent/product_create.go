@@ -159,6 +159,20 @@ func (_c *ProductCreate) SetNillablePublished(v *bool) *ProductCreate {
 	return _c
 }
 
+// SetListed sets the "listed" field.
+func (_c *ProductCreate) SetListed(v bool) *ProductCreate {
+	_c.mutation.SetListed(v)
+	return _c
+}
+
+// SetNillableListed sets the "listed" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableListed(v *bool) *ProductCreate {
+	if v != nil {
+		_c.SetListed(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ProductCreate) SetID(v string) *ProductCreate {
 	_c.mutation.SetID(v)
@@ -266,6 +280,10 @@ func (_c *ProductCreate) defaults() error {
 		v := product.DefaultPublished
 		_c.mutation.SetPublished(v)
 	}
+	if _, ok := _c.mutation.Listed(); !ok {
+		v := product.DefaultListed
+		_c.mutation.SetListed(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if product.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized product.DefaultID (forgotten import ent/runtime?)")
@@ -341,6 +359,9 @@ func (_c *ProductCreate) check() error {
 	}
 	if _, ok := _c.mutation.Published(); !ok {
 		return &ValidationError{Name: "published", err: errors.New(`ent: missing required field "Product.published"`)}
+	}
+	if _, ok := _c.mutation.Listed(); !ok {
+		return &ValidationError{Name: "listed", err: errors.New(`ent: missing required field "Product.listed"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := product.IDValidator(v); err != nil {
@@ -433,6 +454,10 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Published(); ok {
 		_spec.SetField(product.FieldPublished, field.TypeBool, value)
 		_node.Published = value
+	}
+	if value, ok := _c.mutation.Listed(); ok {
+		_spec.SetField(product.FieldListed, field.TypeBool, value)
+		_node.Listed = value
 	}
 	if nodes := _c.mutation.ExhibitorIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -688,6 +713,18 @@ func (u *ProductUpsert) UpdatePublished() *ProductUpsert {
 	return u
 }
 
+// SetListed sets the "listed" field.
+func (u *ProductUpsert) SetListed(v bool) *ProductUpsert {
+	u.Set(product.FieldListed, v)
+	return u
+}
+
+// UpdateListed sets the "listed" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateListed() *ProductUpsert {
+	u.SetExcluded(product.FieldListed)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -932,6 +969,20 @@ func (u *ProductUpsertOne) SetPublished(v bool) *ProductUpsertOne {
 func (u *ProductUpsertOne) UpdatePublished() *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePublished()
+	})
+}
+
+// SetListed sets the "listed" field.
+func (u *ProductUpsertOne) SetListed(v bool) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetListed(v)
+	})
+}
+
+// UpdateListed sets the "listed" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateListed() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateListed()
 	})
 }
 
@@ -1346,6 +1397,20 @@ func (u *ProductUpsertBulk) SetPublished(v bool) *ProductUpsertBulk {
 func (u *ProductUpsertBulk) UpdatePublished() *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePublished()
+	})
+}
+
+// SetListed sets the "listed" field.
+func (u *ProductUpsertBulk) SetListed(v bool) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetListed(v)
+	})
+}
+
+// UpdateListed sets the "listed" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateListed() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateListed()
 	})
 }
 

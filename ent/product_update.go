@@ -192,6 +192,20 @@ func (_u *ProductUpdate) SetNillablePublished(v *bool) *ProductUpdate {
 	return _u
 }
 
+// SetListed sets the "listed" field.
+func (_u *ProductUpdate) SetListed(v bool) *ProductUpdate {
+	_u.mutation.SetListed(v)
+	return _u
+}
+
+// SetNillableListed sets the "listed" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableListed(v *bool) *ProductUpdate {
+	if v != nil {
+		_u.SetListed(*v)
+	}
+	return _u
+}
+
 // SetExhibitor sets the "exhibitor" edge to the Exhibitor entity.
 func (_u *ProductUpdate) SetExhibitor(v *Exhibitor) *ProductUpdate {
 	return _u.SetExhibitorID(v.ID)
@@ -351,6 +365,9 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(product.FieldPublished, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Listed(); ok {
+		_spec.SetField(product.FieldListed, field.TypeBool, value)
 	}
 	if _u.mutation.ExhibitorCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -589,6 +606,20 @@ func (_u *ProductUpdateOne) SetNillablePublished(v *bool) *ProductUpdateOne {
 	return _u
 }
 
+// SetListed sets the "listed" field.
+func (_u *ProductUpdateOne) SetListed(v bool) *ProductUpdateOne {
+	_u.mutation.SetListed(v)
+	return _u
+}
+
+// SetNillableListed sets the "listed" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableListed(v *bool) *ProductUpdateOne {
+	if v != nil {
+		_u.SetListed(*v)
+	}
+	return _u
+}
+
 // SetExhibitor sets the "exhibitor" edge to the Exhibitor entity.
 func (_u *ProductUpdateOne) SetExhibitor(v *Exhibitor) *ProductUpdateOne {
 	return _u.SetExhibitorID(v.ID)
@@ -778,6 +809,9 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 	}
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(product.FieldPublished, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Listed(); ok {
+		_spec.SetField(product.FieldListed, field.TypeBool, value)
 	}
 	if _u.mutation.ExhibitorCleared() {
 		edge := &sqlgraph.EdgeSpec{

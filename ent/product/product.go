@@ -44,6 +44,8 @@ const (
 	FieldImageUrls = "image_urls"
 	// FieldPublished holds the string denoting the published field in the database.
 	FieldPublished = "published"
+	// FieldListed holds the string denoting the listed field in the database.
+	FieldListed = "listed"
 	// EdgeExhibitor holds the string denoting the exhibitor edge name in mutations.
 	EdgeExhibitor = "exhibitor"
 	// EdgeCategory holds the string denoting the category edge name in mutations.
@@ -83,6 +85,7 @@ var Columns = []string{
 	FieldAvailable,
 	FieldImageUrls,
 	FieldPublished,
+	FieldListed,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -101,7 +104,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "maarid/ent/runtime"
 var (
-	Hooks  [5]ent.Hook
+	Hooks  [6]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -127,6 +130,8 @@ var (
 	DefaultImageUrls []string
 	// DefaultPublished holds the default value on creation for the "published" field.
 	DefaultPublished bool
+	// DefaultListed holds the default value on creation for the "listed" field.
+	DefaultListed bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -199,6 +204,11 @@ func ByAvailable(opts ...sql.OrderTermOption) OrderOption {
 // ByPublished orders the results by the published field.
 func ByPublished(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPublished, opts...).ToFunc()
+}
+
+// ByListed orders the results by the listed field.
+func ByListed(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldListed, opts...).ToFunc()
 }
 
 // ByExhibitorField orders the results by exhibitor field.

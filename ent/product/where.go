@@ -127,6 +127,11 @@ func Published(v bool) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldPublished, v))
 }
 
+// Listed applies equality check predicate on the "listed" field. It's identical to ListedEQ.
+func Listed(v bool) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldListed, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldCreatedAt, v))
@@ -630,6 +635,16 @@ func PublishedEQ(v bool) predicate.Product {
 // PublishedNEQ applies the NEQ predicate on the "published" field.
 func PublishedNEQ(v bool) predicate.Product {
 	return predicate.Product(sql.FieldNEQ(FieldPublished, v))
+}
+
+// ListedEQ applies the EQ predicate on the "listed" field.
+func ListedEQ(v bool) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldListed, v))
+}
+
+// ListedNEQ applies the NEQ predicate on the "listed" field.
+func ListedNEQ(v bool) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldListed, v))
 }
 
 // HasExhibitor applies the HasEdge predicate on the "exhibitor" edge.

@@ -171,6 +171,8 @@ func init() {
 	exhibitor.Hooks[2] = exhibitorMixinHooks3[0]
 
 	exhibitor.Hooks[3] = exhibitorHooks[0]
+
+	exhibitor.Hooks[4] = exhibitorHooks[1]
 	exhibitorInters := schema.Exhibitor{}.Interceptors()
 	exhibitor.Interceptors[0] = exhibitorInters[0]
 	exhibitorMixinFields0 := exhibitorMixin[0].Fields()
@@ -393,6 +395,8 @@ func init() {
 	product.Hooks[3] = productHooks[0]
 
 	product.Hooks[4] = productHooks[1]
+
+	product.Hooks[5] = productHooks[2]
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0
 	productMixinFields1 := productMixin[1].Fields()
@@ -447,6 +451,10 @@ func init() {
 	productDescPublished := productFields[10].Descriptor()
 	// product.DefaultPublished holds the default value on creation for the published field.
 	product.DefaultPublished = productDescPublished.Default.(bool)
+	// productDescListed is the schema descriptor for listed field.
+	productDescListed := productFields[11].Descriptor()
+	// product.DefaultListed holds the default value on creation for the listed field.
+	product.DefaultListed = productDescListed.Default.(bool)
 	// productDescID is the schema descriptor for id field.
 	productDescID := productMixinFields0[0].Descriptor()
 	// product.DefaultID holds the default value on creation for the id field.

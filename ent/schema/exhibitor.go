@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"context"
 	"regexp"
 
 	"entgo.io/contrib/entgql"
@@ -11,7 +12,10 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"maarid"
+	gen "maarid/ent"
+	"maarid/ent/hook"
 	"maarid/ent/privacy"
+	"maarid/ent/product"
 	"maarid/gid"
 )
 
@@ -121,5 +125,32 @@ func (Exhibitor) Interceptors() []ent.Interceptor {
 }
 
 func (Exhibitor) Hooks() []ent.Hook {
-	return []ent.Hook{check("contact", func(c *maarid.Contact) error { return c.Validate() })}
+	return []ent.Hook{check("contact", func(c *maarid.Contact) error { return c.Validate() }), listProducts}
+}
+
+// listProducts lists or unlists an exhibitor's products with it when it is published or
+// unpublished.
+func listProducts(next ent.Mutator) ent.Mutator {
+	return hook.ExhibitorFunc(func(ctx context.Context, m *gen.ExhibitorMutation) (ent.Value, error) {
+		published, set := m.Published()
+		if !set || m.Op().Is(ent.OpCreate) {
+			return next.Mutate(ctx, m)
+		}
+		ids, err := m.IDs(privacy.DecisionContext(ctx, privacy.Allow))
+		if err != nil {
+			return nil, err
+		}
+		v, err := next.Mutate(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		update := m.Client().Product.Update().Where(product.ExhibitorIDIn(ids...)).SetListed(published)
+		if published {
+			update.Where(product.Published(true))
+		}
+		if err := update.Exec(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
+			return nil, err
+		}
+		return v, nil
+	})
 }

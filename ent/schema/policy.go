@@ -66,7 +66,7 @@ var publishedProducts = privacy.FilterFunc(func(ctx context.Context, f privacy.F
 	if v.SeesUnpublished() {
 		return privacy.Skip
 	}
-	visible := entql.And(entql.FieldEQ("published", true), entql.HasEdgeWith("exhibitor", entql.FieldEQ("published", true)))
+	visible := entql.FieldEQ("listed", true)
 	if v.Role == auth.Exhibitor {
 		visible = entql.Or(visible, entql.FieldEQ("exhibitor_id", v.ExhibitorID))
 	}

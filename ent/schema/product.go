@@ -2,6 +2,7 @@ package schema
 
 import (
 	"context"
+	"errors"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -13,6 +14,7 @@ import (
 
 	"maarid"
 	gen "maarid/ent"
+	"maarid/ent/exhibitor"
 	"maarid/ent/hook"
 	"maarid/ent/privacy"
 	"maarid/gid"
@@ -64,6 +66,11 @@ func (Product) Fields() []ent.Field {
 			Comment("Absolute http(s) URLs."),
 		field.Bool("published").
 			Default(true),
+		field.Bool("listed").
+			Default(true).
+			Comment("Published, and its exhibitor too: what visitors and partners see, kept by hooks so that " +
+				"reading the catalogue costs no join.").
+			Annotations(entgql.Skip()),
 	}
 }
 
@@ -95,7 +102,7 @@ func (Product) Annotations() []schema.Annotation {
 }
 
 func (Product) Hooks() []ent.Hook {
-	return []ent.Hook{derivePrice, checkImages}
+	return []ent.Hook{derivePrice, checkImages, listProduct}
 }
 
 // derivePrice validates the price on every write and keeps price_minor_units in step with it.
@@ -121,6 +128,43 @@ func checkImages(next ent.Mutator) ent.Mutator {
 		if err := webURLs(append(urls, appended...)); err != nil {
 			return nil, err
 		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// listProduct keeps listed in step when a product is made, published, unpublished or moved.
+func listProduct(next ent.Mutator) ent.Mutator {
+	return hook.ProductFunc(func(ctx context.Context, m *gen.ProductMutation) (ent.Value, error) {
+		published, setPublished := m.Published()
+		exhibitorID, setExhibitor := m.ExhibitorID()
+		if !setPublished && !setExhibitor {
+			return next.Mutate(ctx, m)
+		}
+		if m.Op().Is(ent.OpUpdate) {
+			return nil, errors.New("change the publication of products one at a time")
+		}
+		system := privacy.DecisionContext(ctx, privacy.Allow)
+		var err error
+		if !setPublished && m.Op().Is(ent.OpUpdateOne) {
+			if published, err = m.OldPublished(system); err != nil {
+				return nil, err
+			}
+		}
+		if !setExhibitor && m.Op().Is(ent.OpUpdateOne) {
+			if exhibitorID, err = m.OldExhibitorID(system); err != nil {
+				return nil, err
+			}
+		}
+		exhibitorListed := false
+		if exhibitorID != "" {
+			exhibitorListed, err = m.Client().Exhibitor.Query().
+				Where(exhibitor.ID(exhibitorID), exhibitor.Published(true)).
+				Exist(system)
+			if err != nil {
+				return nil, err
+			}
+		}
+		m.SetListed(published && exhibitorListed)
 		return next.Mutate(ctx, m)
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"maarid/auth"
 	"maarid/ent"
 	"maarid/ent/exhibitor"
+	"maarid/ent/product"
 	"maarid/ent/session"
 	"maarid/i18n"
 	"maarid/money"
@@ -73,6 +74,33 @@ func TestHooks(t *testing.T) {
 			}
 			if p, err := client.Product.Get(ctx, p.ID); err != nil || p.PriceMinorUnits != 25000 || p.Price.Currency != "MAD" {
 				t.Errorf("a refused write changed the product: %+v, %v", p, err)
+			}
+
+			// A product is listed while it and its exhibitor are published.
+			hidden, err := client.Product.Create().SetExhibitor(ex).SetName(i18n.Text{i18n.FR: "Amlou"}).
+				SetPrice(money.Money{MinorUnits: 9000, Currency: "MAD"}).SetPublished(false).Save(ctx)
+			if err != nil || hidden.Listed {
+				t.Fatalf("an unpublished product is listed: %v", err)
+			}
+			listed := func() (n int) {
+				t.Helper()
+				n, err := client.Product.Query().Where(product.ExhibitorID(ex.ID), product.Listed(true)).Count(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			if n := listed(); n != 1 {
+				t.Errorf("%d products listed, want the published one", n)
+			}
+			if err := ex.Update().SetPublished(false).Exec(ctx); err != nil || listed() != 0 {
+				t.Errorf("the products of an unpublished exhibitor are listed (%v)", err)
+			}
+			if err := ex.Update().SetPublished(true).Exec(ctx); err != nil || listed() != 1 {
+				t.Errorf("publishing the exhibitor again lists %d products, want 1 (%v)", listed(), err)
+			}
+			if err := hidden.Update().SetPublished(true).Exec(ctx); err != nil || listed() != 2 {
+				t.Errorf("publishing the product lists %d, want 2 (%v)", listed(), err)
 			}
 
 			f, err := client.Fair.Create().SetName(i18n.Text{i18n.FR: "Salon"}).SetSlug("salon").
