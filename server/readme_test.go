@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"strings"
 	"testing"
+
+	"maarid/demo"
+	"maarid/ent/exhibitor"
 )
 
 // TestReadmeQuery runs the first query of the README on the demo fair.
@@ -38,5 +42,9 @@ func TestReadmeQuery(t *testing.T) {
 	}
 	if p := got.Products.Edges[0].Node; !strings.Contains(p.Price.Formatted, "درهم") || len(p.Exhibitor.Stands) == 0 {
 		t.Errorf("first honey: %+v", p)
+	}
+	showcase, err := a.client.Exhibitor.Query().Where(exhibitor.Slug(demo.ShowcaseExhibitorSlug)).OnlyID(context.Background())
+	if err != nil || !strings.Contains(string(readme), "--exhibitor "+showcase) {
+		t.Errorf("the README's exhibitor key is not for the demo exhibitor %s (%v)", showcase, err)
 	}
 }
