@@ -15,7 +15,6 @@ import (
 	"maarid/ent"
 	"maarid/ent/exhibitor"
 	"maarid/i18n"
-	"maarid/store"
 )
 
 const keysUsage = `Usage:
@@ -51,16 +50,11 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, out
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	client, err := store.Open(ctx, c.database)
+	client, keys, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	pepper, err := auth.LoadPepper(c.keyPepper, pepperPath(c))
-	if err != nil {
-		return err
-	}
-	keys := auth.NewKeys(client, pepper)
 
 	switch command {
 	case "create":

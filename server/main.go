@@ -61,16 +61,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	log := newLogger(stderr, c)
 	slog.SetDefault(log)
 
-	client, err := store.Open(ctx, c.database)
+	client, keys, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer client.Close()
-	pepper, err := auth.LoadPepper(c.keyPepper, pepperPath(c))
-	if err != nil {
-		return err
-	}
-	keys := auth.NewKeys(client, pepper)
 	defer keys.Wait()
 	fallback, err := prepare(ctx, client, keys, c, log, stderr)
 	if err != nil {
@@ -113,6 +108,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// openStore opens the database of c and the API keys kept in it.
+func openStore(ctx context.Context, c config) (*ent.Client, *auth.Keys, error) {
+	pepper, err := auth.LoadPepper(c.keyPepper, pepperPath(c))
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := store.Open(ctx, c.database)
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, auth.NewKeys(client, pepper), nil
 }
 
 // prepare seeds the demo fair and a demo key per role into an empty database when asked to,

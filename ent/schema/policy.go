@@ -46,33 +46,28 @@ func organiserPolicy() ent.Policy {
 
 // publishedExhibitors hides the exhibitors that are not published, but from organisers and
 // from the exhibitor itself.
-var publishedExhibitors = privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
-	v := auth.FromContext(ctx)
-	if v.SeesUnpublished() {
-		return privacy.Skip
-	}
-	visible := entql.FieldEQ("published", true)
-	if v.Role == auth.Exhibitor {
-		visible = entql.Or(visible, entql.FieldEQ("id", v.ExhibitorID))
-	}
-	f.Where(visible)
-	return privacy.Skip
-})
+var publishedExhibitors = visibleWhen("published", "id")
 
-// publishedProducts hides the products that are not published or whose exhibitor is not, but
-// from organisers and from the exhibitor that sells them.
-var publishedProducts = privacy.FilterFunc(func(ctx context.Context, f privacy.Filter) error {
-	v := auth.FromContext(ctx)
-	if v.SeesUnpublished() {
+// publishedProducts hides the products that are not listed — not published, or sold by an
+// exhibitor that is not — but from organisers and from the exhibitor that sells them.
+var publishedProducts = visibleWhen("listed", "exhibitor_id")
+
+// visibleWhen filters rows to those whose boolean column shown is true, and, for an exhibitor
+// key, those whose column owner is its exhibitor; organisers see every row.
+func visibleWhen(shown, owner string) privacy.FilterFunc {
+	return func(ctx context.Context, f privacy.Filter) error {
+		v := auth.FromContext(ctx)
+		if v.SeesUnpublished() {
+			return privacy.Skip
+		}
+		visible := entql.FieldEQ(shown, true)
+		if v.Role == auth.Exhibitor {
+			visible = entql.Or(visible, entql.FieldEQ(owner, v.ExhibitorID))
+		}
+		f.Where(visible)
 		return privacy.Skip
 	}
-	visible := entql.FieldEQ("listed", true)
-	if v.Role == auth.Exhibitor {
-		visible = entql.Or(visible, entql.FieldEQ("exhibitor_id", v.ExhibitorID))
-	}
-	f.Where(visible)
-	return privacy.Skip
-})
+}
 
 // ownExhibitor lets an exhibitor key change its own exhibitor, and nothing else of it.
 var ownExhibitor = privacy.ExhibitorMutationRuleFunc(func(ctx context.Context, m *gen.ExhibitorMutation) error {
