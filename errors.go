@@ -18,6 +18,9 @@ const (
 	RateLimited     = "RATE_LIMITED"
 	QueryTooComplex = "QUERY_TOO_COMPLEX"
 	Internal        = "INTERNAL"
+	// FellBehind ends a subscription whose client did not read fast enough; it subscribes
+	// again from the cursor in extensions.cursor and misses nothing.
+	FellBehind = "FELL_BEHIND"
 )
 
 // Error is an error meant for the client: a code from the documented set, a message a person
@@ -29,6 +32,8 @@ type Error struct {
 	Field string
 	// IDs lists the entities a CONFLICT is with.
 	IDs []string
+	// Cursor is where a FELL_BEHIND subscriber resumes.
+	Cursor string
 }
 
 func (e *Error) Error() string {

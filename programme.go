@@ -10,4 +10,6 @@ type SessionState struct {
 	SpaceID  *string   `json:"spaceID,omitempty"`
 	Status   string    `json:"status"`
 	Version  int       `json:"version"`
+	// Hidden is set while the session is unpublished: only organisers see it.
+	Hidden bool `json:"hidden,omitempty"`
 }

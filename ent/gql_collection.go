@@ -10,6 +10,7 @@ import (
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
 	"maarid/ent/product"
+	"maarid/ent/registration"
 	"maarid/ent/session"
 	"maarid/ent/space"
 	"maarid/ent/speaker"
@@ -1076,6 +1077,142 @@ func newProductPaginateArgs(rv map[string]any) *productPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ProductWhereInput); ok {
 		args.opts = append(args.opts, WithProductFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *RegistrationQuery) CollectFields(ctx context.Context, satisfies ...string) (*RegistrationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *RegistrationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(registration.Columns))
+		selectedFields = []string{registration.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "session":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SessionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, sessionImplementors)...); err != nil {
+				return err
+			}
+			_q.withSession = query
+			if _, ok := fieldSeen[registration.FieldSessionID]; !ok {
+				selectedFields = append(selectedFields, registration.FieldSessionID)
+				fieldSeen[registration.FieldSessionID] = struct{}{}
+			}
+
+		case "exhibitor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ExhibitorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, exhibitorImplementors)...); err != nil {
+				return err
+			}
+			_q.withExhibitor = query
+			if _, ok := fieldSeen[registration.FieldExhibitorID]; !ok {
+				selectedFields = append(selectedFields, registration.FieldExhibitorID)
+				fieldSeen[registration.FieldExhibitorID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[registration.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, registration.FieldCreatedAt)
+				fieldSeen[registration.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[registration.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, registration.FieldUpdatedAt)
+				fieldSeen[registration.FieldUpdatedAt] = struct{}{}
+			}
+		case "sessionID":
+			if _, ok := fieldSeen[registration.FieldSessionID]; !ok {
+				selectedFields = append(selectedFields, registration.FieldSessionID)
+				fieldSeen[registration.FieldSessionID] = struct{}{}
+			}
+		case "exhibitorID":
+			if _, ok := fieldSeen[registration.FieldExhibitorID]; !ok {
+				selectedFields = append(selectedFields, registration.FieldExhibitorID)
+				fieldSeen[registration.FieldExhibitorID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[registration.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, registration.FieldStatus)
+				fieldSeen[registration.FieldStatus] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type registrationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []RegistrationPaginateOption
+}
+
+func newRegistrationPaginateArgs(rv map[string]any) *registrationPaginateArgs {
+	args := &registrationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &RegistrationOrder{Field: &RegistrationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithRegistrationOrder(order))
+			}
+		case *RegistrationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithRegistrationOrder(v))
+			}
+		}
 	}
 	return args
 }

@@ -152,6 +152,22 @@ func (_m *Product) Category(ctx context.Context) (*Category, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Registration) Session(ctx context.Context) (*Session, error) {
+	result, err := _m.Edges.SessionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySession().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Registration) Exhibitor(ctx context.Context) (*Exhibitor, error) {
+	result, err := _m.Edges.ExhibitorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryExhibitor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Session) Fair(ctx context.Context) (*Fair, error) {
 	result, err := _m.Edges.FairOrErr()
 	if IsNotLoaded(err) {

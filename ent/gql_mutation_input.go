@@ -5,8 +5,10 @@ package ent
 import (
 	"maarid"
 	"maarid/ent/exhibitor"
+	"maarid/ent/session"
 	"maarid/i18n"
 	"maarid/money"
+	"time"
 )
 
 // CreateExhibitorInput represents a mutation input for creating exhibitors.
@@ -293,6 +295,140 @@ func (c *ProductUpdate) SetInput(i UpdateProductInput) *ProductUpdate {
 
 // SetInput applies the change-set in the UpdateProductInput on the ProductUpdateOne builder.
 func (c *ProductUpdateOne) SetInput(i UpdateProductInput) *ProductUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateSessionInput represents a mutation input for creating sessions.
+type CreateSessionInput struct {
+	Title       i18n.Text
+	Description i18n.Text
+	Audience    i18n.Text
+	Kind        session.Kind
+	Topics      []string
+	Languages   []i18n.Lang
+	StartsAt    time.Time
+	EndsAt      time.Time
+	Capacity    *int
+	Published   *bool
+	FairID      string
+	SpaceID     *string
+	SpeakerIDs  []string
+}
+
+// Mutate applies the CreateSessionInput on the SessionMutation builder.
+func (i *CreateSessionInput) Mutate(m *SessionMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(v)
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(v)
+	}
+	if v := i.Audience; v != nil {
+		m.SetAudience(v)
+	}
+	m.SetKind(i.Kind)
+	if v := i.Topics; v != nil {
+		m.SetTopics(v)
+	}
+	if v := i.Languages; v != nil {
+		m.SetLanguages(v)
+	}
+	m.SetStartsAt(i.StartsAt)
+	m.SetEndsAt(i.EndsAt)
+	if v := i.Capacity; v != nil {
+		m.SetCapacity(*v)
+	}
+	if v := i.Published; v != nil {
+		m.SetPublished(*v)
+	}
+	m.SetFairID(i.FairID)
+	if v := i.SpaceID; v != nil {
+		m.SetSpaceID(*v)
+	}
+	if v := i.SpeakerIDs; len(v) > 0 {
+		m.AddSpeakerIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateSessionInput on the SessionCreate builder.
+func (c *SessionCreate) SetInput(i CreateSessionInput) *SessionCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateSessionInput represents a mutation input for updating sessions.
+type UpdateSessionInput struct {
+	Title            i18n.Text
+	Description      i18n.Text
+	Audience         i18n.Text
+	Kind             *session.Kind
+	Topics           []string
+	AppendTopics     []string
+	Languages        []i18n.Lang
+	AppendLanguages  []i18n.Lang
+	ClearCapacity    bool
+	Capacity         *int
+	Published        *bool
+	ClearSpeakers    bool
+	AddSpeakerIDs    []string
+	RemoveSpeakerIDs []string
+}
+
+// Mutate applies the UpdateSessionInput on the SessionMutation builder.
+func (i *UpdateSessionInput) Mutate(m *SessionMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(v)
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(v)
+	}
+	if v := i.Audience; v != nil {
+		m.SetAudience(v)
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if v := i.Topics; v != nil {
+		m.SetTopics(v)
+	}
+	if i.AppendTopics != nil {
+		m.AppendTopics(i.Topics)
+	}
+	if v := i.Languages; v != nil {
+		m.SetLanguages(v)
+	}
+	if i.AppendLanguages != nil {
+		m.AppendLanguages(i.Languages)
+	}
+	if i.ClearCapacity {
+		m.ClearCapacity()
+	}
+	if v := i.Capacity; v != nil {
+		m.SetCapacity(*v)
+	}
+	if v := i.Published; v != nil {
+		m.SetPublished(*v)
+	}
+	if i.ClearSpeakers {
+		m.ClearSpeakers()
+	}
+	if v := i.AddSpeakerIDs; len(v) > 0 {
+		m.AddSpeakerIDs(v...)
+	}
+	if v := i.RemoveSpeakerIDs; len(v) > 0 {
+		m.RemoveSpeakerIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateSessionInput on the SessionUpdate builder.
+func (c *SessionUpdate) SetInput(i UpdateSessionInput) *SessionUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateSessionInput on the SessionUpdateOne builder.
+func (c *SessionUpdateOne) SetInput(i UpdateSessionInput) *SessionUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -9,6 +9,7 @@ import (
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
 	"maarid/ent/product"
+	"maarid/ent/registration"
 	"maarid/ent/session"
 	"maarid/ent/space"
 	"maarid/ent/speaker"
@@ -43,6 +44,11 @@ var productImplementors = []string{"Product", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Product) IsNode() {}
+
+var registrationImplementors = []string{"Registration", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Registration) IsNode() {}
 
 var sessionImplementors = []string{"Session", "Node"}
 
@@ -154,6 +160,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(product.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, productImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case registration.Table:
+		query := c.Registration.Query().
+			Where(registration.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, registrationImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -319,6 +334,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Product.Query().
 			Where(product.IDIn(ids...))
 		query, err := query.CollectFields(ctx, productImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case registration.Table:
+		query := c.Registration.Query().
+			Where(registration.IDIn(ids...))
+		query, err := query.CollectFields(ctx, registrationImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
 	"maarid/ent/product"
+	"maarid/ent/registration"
 	"maarid/ent/session"
 	"maarid/ent/space"
 	"maarid/ent/speaker"
@@ -1626,6 +1627,320 @@ func (_m *Product) ToEdge(order *ProductOrder) *ProductEdge {
 		order = DefaultProductOrder
 	}
 	return &ProductEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// RegistrationEdge is the edge representation of Registration.
+type RegistrationEdge struct {
+	Node   *Registration `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// RegistrationConnection is the connection containing edges to Registration.
+type RegistrationConnection struct {
+	Edges      []*RegistrationEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *RegistrationConnection) build(nodes []*Registration, pager *registrationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Registration
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Registration {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Registration {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*RegistrationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &RegistrationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// RegistrationPaginateOption enables pagination customization.
+type RegistrationPaginateOption func(*registrationPager) error
+
+// WithRegistrationOrder configures pagination ordering.
+func WithRegistrationOrder(order *RegistrationOrder) RegistrationPaginateOption {
+	if order == nil {
+		order = DefaultRegistrationOrder
+	}
+	o := *order
+	return func(pager *registrationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultRegistrationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithRegistrationFilter configures pagination filter.
+func WithRegistrationFilter(filter func(*RegistrationQuery) (*RegistrationQuery, error)) RegistrationPaginateOption {
+	return func(pager *registrationPager) error {
+		if filter == nil {
+			return errors.New("RegistrationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type registrationPager struct {
+	reverse bool
+	order   *RegistrationOrder
+	filter  func(*RegistrationQuery) (*RegistrationQuery, error)
+}
+
+func newRegistrationPager(opts []RegistrationPaginateOption, reverse bool) (*registrationPager, error) {
+	pager := &registrationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultRegistrationOrder
+	}
+	return pager, nil
+}
+
+func (p *registrationPager) applyFilter(query *RegistrationQuery) (*RegistrationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *registrationPager) toCursor(_m *Registration) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *registrationPager) applyCursors(query *RegistrationQuery, after, before *Cursor) (*RegistrationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultRegistrationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *registrationPager) applyOrder(query *RegistrationQuery) *RegistrationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultRegistrationOrder.Field {
+		query = query.Order(DefaultRegistrationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *registrationPager) orderExpr(query *RegistrationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultRegistrationOrder.Field {
+			b.Comma().Ident(DefaultRegistrationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Registration.
+func (_m *RegistrationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...RegistrationPaginateOption,
+) (*RegistrationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newRegistrationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &RegistrationConnection{Edges: []*RegistrationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// RegistrationOrderFieldCreatedAt orders Registration by created_at.
+	RegistrationOrderFieldCreatedAt = &RegistrationOrderField{
+		Value: func(_m *Registration) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: registration.FieldCreatedAt,
+		toTerm: registration.ByCreatedAt,
+		toCursor: func(_m *Registration) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// RegistrationOrderFieldUpdatedAt orders Registration by updated_at.
+	RegistrationOrderFieldUpdatedAt = &RegistrationOrderField{
+		Value: func(_m *Registration) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: registration.FieldUpdatedAt,
+		toTerm: registration.ByUpdatedAt,
+		toCursor: func(_m *Registration) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f RegistrationOrderField) String() string {
+	var str string
+	switch f.column {
+	case RegistrationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case RegistrationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f RegistrationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *RegistrationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("RegistrationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *RegistrationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *RegistrationOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid RegistrationOrderField", str)
+	}
+	return nil
+}
+
+// RegistrationOrderField defines the ordering field of Registration.
+type RegistrationOrderField struct {
+	// Value extracts the ordering value from the given Registration.
+	Value    func(*Registration) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) registration.OrderOption
+	toCursor func(*Registration) Cursor
+}
+
+// RegistrationOrder defines the ordering of Registration.
+type RegistrationOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *RegistrationOrderField `json:"field"`
+}
+
+// DefaultRegistrationOrder is the default ordering of Registration.
+var DefaultRegistrationOrder = &RegistrationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &RegistrationOrderField{
+		Value: func(_m *Registration) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: registration.FieldID,
+		toTerm: registration.ByID,
+		toCursor: func(_m *Registration) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Registration into RegistrationEdge.
+func (_m *Registration) ToEdge(order *RegistrationOrder) *RegistrationEdge {
+	if order == nil {
+		order = DefaultRegistrationOrder
+	}
+	return &RegistrationEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

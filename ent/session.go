@@ -47,7 +47,7 @@ type Session struct {
 	EndsAt time.Time `json:"ends_at,omitempty"`
 	// Seats that can be booked; none means open entry.
 	Capacity *int `json:"capacity,omitempty"`
-	// Status holds the value of the "status" field.
+	// Changed by cancelSession and restoreSession, which log the change.
 	Status session.Status `json:"status,omitempty"`
 	// Raised by every change, for optimistic concurrency.
 	Version int `json:"version,omitempty"`

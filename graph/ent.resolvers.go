@@ -338,6 +338,27 @@ func (r *createProductInputResolver) Unit(ctx context.Context, obj *ent.CreatePr
 	return err
 }
 
+// Title is the resolver for the title field.
+func (r *createSessionInputResolver) Title(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error {
+	var err error
+	obj.Title, err = i18n.FromTranslations("title", data)
+	return err
+}
+
+// Description is the resolver for the description field.
+func (r *createSessionInputResolver) Description(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error {
+	var err error
+	obj.Description, err = i18n.FromTranslations("description", data)
+	return err
+}
+
+// Audience is the resolver for the audience field.
+func (r *createSessionInputResolver) Audience(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error {
+	var err error
+	obj.Audience, err = i18n.FromTranslations("audience", data)
+	return err
+}
+
 // Name is the resolver for the name field.
 func (r *updateExhibitorInputResolver) Name(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error {
 	var err error
@@ -380,6 +401,27 @@ func (r *updateProductInputResolver) Unit(ctx context.Context, obj *ent.UpdatePr
 	return err
 }
 
+// Title is the resolver for the title field.
+func (r *updateSessionInputResolver) Title(ctx context.Context, obj *ent.UpdateSessionInput, data []*i18n.Translation) error {
+	var err error
+	obj.Title, err = i18n.FromTranslations("title", data)
+	return err
+}
+
+// Description is the resolver for the description field.
+func (r *updateSessionInputResolver) Description(ctx context.Context, obj *ent.UpdateSessionInput, data []*i18n.Translation) error {
+	var err error
+	obj.Description, err = i18n.FromTranslations("description", data)
+	return err
+}
+
+// Audience is the resolver for the audience field.
+func (r *updateSessionInputResolver) Audience(ctx context.Context, obj *ent.UpdateSessionInput, data []*i18n.Translation) error {
+	var err error
+	obj.Audience, err = i18n.FromTranslations("audience", data)
+	return err
+}
+
 // Category returns CategoryResolver implementation.
 func (r *Resolver) Category() CategoryResolver { return &categoryResolver{r} }
 
@@ -414,6 +456,11 @@ func (r *Resolver) CreateProductInput() CreateProductInputResolver {
 	return &createProductInputResolver{r}
 }
 
+// CreateSessionInput returns CreateSessionInputResolver implementation.
+func (r *Resolver) CreateSessionInput() CreateSessionInputResolver {
+	return &createSessionInputResolver{r}
+}
+
 // UpdateExhibitorInput returns UpdateExhibitorInputResolver implementation.
 func (r *Resolver) UpdateExhibitorInput() UpdateExhibitorInputResolver {
 	return &updateExhibitorInputResolver{r}
@@ -422,6 +469,11 @@ func (r *Resolver) UpdateExhibitorInput() UpdateExhibitorInputResolver {
 // UpdateProductInput returns UpdateProductInputResolver implementation.
 func (r *Resolver) UpdateProductInput() UpdateProductInputResolver {
 	return &updateProductInputResolver{r}
+}
+
+// UpdateSessionInput returns UpdateSessionInputResolver implementation.
+func (r *Resolver) UpdateSessionInput() UpdateSessionInputResolver {
+	return &updateSessionInputResolver{r}
 }
 
 type (
@@ -435,6 +487,8 @@ type (
 	speakerResolver              struct{ *Resolver }
 	createExhibitorInputResolver struct{ *Resolver }
 	createProductInputResolver   struct{ *Resolver }
+	createSessionInputResolver   struct{ *Resolver }
 	updateExhibitorInputResolver struct{ *Resolver }
 	updateProductInputResolver   struct{ *Resolver }
+	updateSessionInputResolver   struct{ *Resolver }
 )

@@ -53,6 +53,10 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	if store.IsError(err) && !ent.IsConstraintError(err) {
 		err = &internalError{err: err}
 	}
+	if graphql.GetFieldContext(ctx) != nil && !known(err) {
+		// A resolver failed in a way no client can act on.
+		err = &internalError{err: err}
+	}
 	var (
 		internal   *internalError
 		domain     *maarid.Error
@@ -81,6 +85,9 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 		if len(domain.IDs) > 0 {
 			out.Extensions["ids"] = domain.IDs
+		}
+		if domain.Cursor != "" {
+			out.Extensions["cursor"] = domain.Cursor
 		}
 	case errors.Is(err, privacy.Deny):
 		out.Message = "not allowed"
@@ -115,6 +122,19 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		out.Extensions["code"] = maarid.BadUserInput
 	}
 	return out
+}
+
+// known reports whether err is one of the errors PresentError tells clients about.
+func known(err error) bool {
+	var (
+		internal   *internalError
+		domain     *maarid.Error
+		validation *ent.ValidationError
+		notFound   *ent.NotFoundError
+		gqlErr     *gqlerror.Error
+	)
+	return errors.As(err, &internal) || errors.As(err, &domain) || errors.Is(err, privacy.Deny) ||
+		errors.As(err, &validation) || errors.As(err, &notFound) || ent.IsConstraintError(err) || errors.As(err, &gqlErr)
 }
 
 // lowerCamel turns ent's snake_case field names into the GraphQL names clients know.

@@ -82,3 +82,17 @@ func invalidExhibitor(t *testing.T) error {
 	}
 	return err
 }
+
+// TestPresentResolverFailure checks that an unexpected error of a resolver is INTERNAL, not
+// the client's fault, and that a FELL_BEHIND feed says where to resume.
+func TestPresentResolverFailure(t *testing.T) {
+	ctx := graphql.WithResponseContext(maarid.WithRequestID(context.Background(), "req-7"), graphql.DefaultErrorPresenter, nil)
+	inField := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: graphql.CollectedField{}})
+	if got := PresentError(inField, errors.New("time zone: unknown")); got.Extensions["code"] != maarid.Internal || strings.Contains(got.Message, "zone") {
+		t.Errorf("a resolver's failure: %v %q", got.Extensions["code"], got.Message)
+	}
+	behind := &maarid.Error{Code: maarid.FellBehind, Message: "subscribe again", Cursor: "17"}
+	if got := PresentError(ctx, behind); got.Extensions["code"] != maarid.FellBehind || got.Extensions["cursor"] != "17" {
+		t.Errorf("fell behind: %v", got.Extensions)
+	}
+}

@@ -12,10 +12,13 @@ import (
 	"maarid/calendar"
 	"maarid/ent"
 	"maarid/ent/exhibitor"
+	"maarid/ent/programmechange"
+	"maarid/ent/registration"
 	"maarid/ent/session"
 	"maarid/ent/space"
 	"maarid/i18n"
 	"maarid/money"
+	"maarid/programme"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -45,13 +48,17 @@ type ResolverRoot interface {
 	Product() ProductResolver
 	Query() QueryResolver
 	Session() SessionResolver
+	SessionState() SessionStateResolver
 	Space() SpaceResolver
 	Speaker() SpeakerResolver
+	Subscription() SubscriptionResolver
 	Viewer() ViewerResolver
 	CreateExhibitorInput() CreateExhibitorInputResolver
 	CreateProductInput() CreateProductInputResolver
+	CreateSessionInput() CreateSessionInputResolver
 	UpdateExhibitorInput() UpdateExhibitorInputResolver
 	UpdateProductInput() UpdateProductInputResolver
+	UpdateSessionInput() UpdateSessionInputResolver
 }
 
 type DirectiveRoot struct {
@@ -175,11 +182,24 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateExhibitor func(childComplexity int, input ent.CreateExhibitorInput) int
-		CreateProduct   func(childComplexity int, input ent.CreateProductInput) int
-		DeleteProduct   func(childComplexity int, id string) int
-		UpdateExhibitor func(childComplexity int, id string, input ent.UpdateExhibitorInput) int
-		UpdateProduct   func(childComplexity int, id string, input ent.UpdateProductInput) int
+		CancelRegistration func(childComplexity int, id string) int
+		CancelSession      func(childComplexity int, id string, input *CancelSessionInput) int
+		CreateExhibitor    func(childComplexity int, input ent.CreateExhibitorInput) int
+		CreateProduct      func(childComplexity int, input ent.CreateProductInput) int
+		CreateSession      func(childComplexity int, input ent.CreateSessionInput, reason *string) int
+		DeleteProduct      func(childComplexity int, id string) int
+		RegisterForSession func(childComplexity int, sessionID string, input programme.RegistrationInput) int
+		RescheduleSession  func(childComplexity int, id string, input programme.Reschedule) int
+		RestoreSession     func(childComplexity int, id string, expectedVersion *int, reason *string) int
+		UpdateExhibitor    func(childComplexity int, id string, input ent.UpdateExhibitorInput) int
+		UpdateProduct      func(childComplexity int, id string, input ent.UpdateProductInput) int
+		UpdateSession      func(childComplexity int, id string, input ent.UpdateSessionInput, expectedVersion *int, reason *string) int
+	}
+
+	NowAndNext struct {
+		Next  func(childComplexity int) int
+		Now   func(childComplexity int) int
+		Space func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -221,17 +241,43 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProgrammeChange struct {
+		At       func(childComplexity int) int
+		Current  func(childComplexity int) int
+		Cursor   func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Previous func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Session  func(childComplexity int) int
+	}
+
 	Query struct {
-		Categories func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CategoryOrder, where *ent.CategoryWhereInput) int
-		Exhibitors func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ExhibitorOrder, where *ent.ExhibitorWhereInput) int
-		Fairs      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.FairOrder, where *ent.FairWhereInput) int
-		Node       func(childComplexity int, id string) int
-		Nodes      func(childComplexity int, ids []string) int
-		Products   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
-		Sessions   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Spaces     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) int
-		Speakers   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) int
-		Viewer     func(childComplexity int) int
+		Categories      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CategoryOrder, where *ent.CategoryWhereInput) int
+		Exhibitors      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ExhibitorOrder, where *ent.ExhibitorWhereInput) int
+		Fairs           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.FairOrder, where *ent.FairWhereInput) int
+		Node            func(childComplexity int, id string) int
+		Nodes           func(childComplexity int, ids []string) int
+		NowAndNext      func(childComplexity int, spaceID string, at *time.Time, first *int) int
+		Products        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
+		ProgrammeCursor func(childComplexity int) int
+		Sessions        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		Spaces          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) int
+		Speakers        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) int
+		Viewer          func(childComplexity int) int
+	}
+
+	Registration struct {
+		CreatedAt   func(childComplexity int) int
+		Email       func(childComplexity int) int
+		Exhibitor   func(childComplexity int) int
+		ExhibitorID func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Phone       func(childComplexity int) int
+		Session     func(childComplexity int) int
+		SessionID   func(childComplexity int) int
+		Status      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	Session struct {
@@ -248,6 +294,7 @@ type ComplexityRoot struct {
 		Kind                    func(childComplexity int) int
 		Languages               func(childComplexity int) int
 		Published               func(childComplexity int) int
+		Registrations           func(childComplexity int) int
 		SeatsLeft               func(childComplexity int) int
 		Space                   func(childComplexity int) int
 		SpaceID                 func(childComplexity int) int
@@ -270,6 +317,14 @@ type ComplexityRoot struct {
 	SessionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SessionState struct {
+		EndsAt   func(childComplexity int) int
+		SpaceID  func(childComplexity int) int
+		StartsAt func(childComplexity int) int
+		Status   func(childComplexity int) int
+		Version  func(childComplexity int) int
 	}
 
 	Space struct {
@@ -346,6 +401,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Subscription struct {
+		ProgrammeChanged func(childComplexity int, fairID *string, since *string, spaceIDs []string) int
+	}
+
 	Translation struct {
 		Lang  func(childComplexity int) int
 		Value func(childComplexity int) int
@@ -398,6 +457,13 @@ type MutationResolver interface {
 	DeleteProduct(ctx context.Context, id string) (string, error)
 	CreateExhibitor(ctx context.Context, input ent.CreateExhibitorInput) (*ent.Exhibitor, error)
 	UpdateExhibitor(ctx context.Context, id string, input ent.UpdateExhibitorInput) (*ent.Exhibitor, error)
+	CreateSession(ctx context.Context, input ent.CreateSessionInput, reason *string) (*ent.Session, error)
+	UpdateSession(ctx context.Context, id string, input ent.UpdateSessionInput, expectedVersion *int, reason *string) (*ent.Session, error)
+	RescheduleSession(ctx context.Context, id string, input programme.Reschedule) (*ent.Session, error)
+	CancelSession(ctx context.Context, id string, input *CancelSessionInput) (*ent.Session, error)
+	RestoreSession(ctx context.Context, id string, expectedVersion *int, reason *string) (*ent.Session, error)
+	RegisterForSession(ctx context.Context, sessionID string, input programme.RegistrationInput) (*ent.Registration, error)
+	CancelRegistration(ctx context.Context, id string) (*ent.Registration, error)
 }
 type ProductResolver interface {
 	Name(ctx context.Context, obj *ent.Product, lang *i18n.Lang) (*string, error)
@@ -418,6 +484,8 @@ type QueryResolver interface {
 	Spaces(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) (*ent.SpaceConnection, error)
 	Speakers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) (*ent.SpeakerConnection, error)
 	Viewer(ctx context.Context) (*auth.Viewer, error)
+	ProgrammeCursor(ctx context.Context) (string, error)
+	NowAndNext(ctx context.Context, spaceID string, at *time.Time, first *int) (*programme.NowAndNext, error)
 }
 type SessionResolver interface {
 	Title(ctx context.Context, obj *ent.Session, lang *i18n.Lang) (*string, error)
@@ -426,6 +494,11 @@ type SessionResolver interface {
 	DescriptionTranslations(ctx context.Context, obj *ent.Session) ([]*i18n.Translation, error)
 	Audience(ctx context.Context, obj *ent.Session, lang *i18n.Lang) (*string, error)
 	AudienceTranslations(ctx context.Context, obj *ent.Session) ([]*i18n.Translation, error)
+
+	Registrations(ctx context.Context, obj *ent.Session) ([]*ent.Registration, error)
+}
+type SessionStateResolver interface {
+	Status(ctx context.Context, obj *maarid.SessionState) (session.Status, error)
 }
 type SpaceResolver interface {
 	Name(ctx context.Context, obj *ent.Space, lang *i18n.Lang) (*string, error)
@@ -436,6 +509,9 @@ type SpaceResolver interface {
 type SpeakerResolver interface {
 	Bio(ctx context.Context, obj *ent.Speaker, lang *i18n.Lang) (*string, error)
 	BioTranslations(ctx context.Context, obj *ent.Speaker) ([]*i18n.Translation, error)
+}
+type SubscriptionResolver interface {
+	ProgrammeChanged(ctx context.Context, fairID *string, since *string, spaceIDs []string) (<-chan *programme.Change, error)
 }
 type ViewerResolver interface {
 	Name(ctx context.Context, obj *auth.Viewer) (*string, error)
@@ -452,6 +528,11 @@ type CreateProductInputResolver interface {
 	Description(ctx context.Context, obj *ent.CreateProductInput, data []*i18n.Translation) error
 	Unit(ctx context.Context, obj *ent.CreateProductInput, data []*i18n.Translation) error
 }
+type CreateSessionInputResolver interface {
+	Title(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error
+	Description(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error
+	Audience(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error
+}
 type UpdateExhibitorInputResolver interface {
 	Name(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error
 	Description(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error
@@ -461,6 +542,11 @@ type UpdateProductInputResolver interface {
 	Name(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error
 	Description(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error
 	Unit(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error
+}
+type UpdateSessionInputResolver interface {
+	Title(ctx context.Context, obj *ent.UpdateSessionInput, data []*i18n.Translation) error
+	Description(ctx context.Context, obj *ent.UpdateSessionInput, data []*i18n.Translation) error
+	Audience(ctx context.Context, obj *ent.UpdateSessionInput, data []*i18n.Translation) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1070,6 +1156,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.MinorUnits(childComplexity), true
 
+	case "Mutation.cancelRegistration":
+		if e.ComplexityRoot.Mutation.CancelRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelRegistration(childComplexity, args["id"].(string)), true
+	case "Mutation.cancelSession":
+		if e.ComplexityRoot.Mutation.CancelSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelSession(childComplexity, args["id"].(string), args["input"].(*CancelSessionInput)), true
 	case "Mutation.createExhibitor":
 		if e.ComplexityRoot.Mutation.CreateExhibitor == nil {
 			break
@@ -1092,6 +1200,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateProduct(childComplexity, args["input"].(ent.CreateProductInput)), true
+	case "Mutation.createSession":
+		if e.ComplexityRoot.Mutation.CreateSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSession(childComplexity, args["input"].(ent.CreateSessionInput), args["reason"].(*string)), true
 	case "Mutation.deleteProduct":
 		if e.ComplexityRoot.Mutation.DeleteProduct == nil {
 			break
@@ -1103,6 +1222,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteProduct(childComplexity, args["id"].(string)), true
+	case "Mutation.registerForSession":
+		if e.ComplexityRoot.Mutation.RegisterForSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerForSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterForSession(childComplexity, args["sessionID"].(string), args["input"].(programme.RegistrationInput)), true
+	case "Mutation.rescheduleSession":
+		if e.ComplexityRoot.Mutation.RescheduleSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rescheduleSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RescheduleSession(childComplexity, args["id"].(string), args["input"].(programme.Reschedule)), true
+	case "Mutation.restoreSession":
+		if e.ComplexityRoot.Mutation.RestoreSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreSession(childComplexity, args["id"].(string), args["expectedVersion"].(*int), args["reason"].(*string)), true
 	case "Mutation.updateExhibitor":
 		if e.ComplexityRoot.Mutation.UpdateExhibitor == nil {
 			break
@@ -1125,6 +1277,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProduct(childComplexity, args["id"].(string), args["input"].(ent.UpdateProductInput)), true
+	case "Mutation.updateSession":
+		if e.ComplexityRoot.Mutation.UpdateSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSession(childComplexity, args["id"].(string), args["input"].(ent.UpdateSessionInput), args["expectedVersion"].(*int), args["reason"].(*string)), true
+
+	case "NowAndNext.next":
+		if e.ComplexityRoot.NowAndNext.Next == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NowAndNext.Next(childComplexity), true
+	case "NowAndNext.now":
+		if e.ComplexityRoot.NowAndNext.Now == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NowAndNext.Now(childComplexity), true
+	case "NowAndNext.space":
+		if e.ComplexityRoot.NowAndNext.Space == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NowAndNext.Space(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1307,6 +1489,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductEdge.Node(childComplexity), true
 
+	case "ProgrammeChange.at":
+		if e.ComplexityRoot.ProgrammeChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeChange.At(childComplexity), true
+	case "ProgrammeChange.current":
+		if e.ComplexityRoot.ProgrammeChange.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeChange.Current(childComplexity), true
+	case "ProgrammeChange.cursor":
+		if e.ComplexityRoot.ProgrammeChange.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeChange.Cursor(childComplexity), true
+	case "ProgrammeChange.kind":
+		if e.ComplexityRoot.ProgrammeChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeChange.Kind(childComplexity), true
+	case "ProgrammeChange.previous":
+		if e.ComplexityRoot.ProgrammeChange.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeChange.Previous(childComplexity), true
+	case "ProgrammeChange.reason":
+		if e.ComplexityRoot.ProgrammeChange.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeChange.Reason(childComplexity), true
+	case "ProgrammeChange.session":
+		if e.ComplexityRoot.ProgrammeChange.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgrammeChange.Session(childComplexity), true
+
 	case "Query.categories":
 		if e.ComplexityRoot.Query.Categories == nil {
 			break
@@ -1363,6 +1588,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.nowAndNext":
+		if e.ComplexityRoot.Query.NowAndNext == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nowAndNext_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NowAndNext(childComplexity, args["spaceID"].(string), args["at"].(*time.Time), args["first"].(*int)), true
 	case "Query.products":
 		if e.ComplexityRoot.Query.Products == nil {
 			break
@@ -1374,6 +1610,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Products(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.ProductOrder), args["where"].(*ent.ProductWhereInput)), true
+	case "Query.programmeCursor":
+		if e.ComplexityRoot.Query.ProgrammeCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ProgrammeCursor(childComplexity), true
 	case "Query.sessions":
 		if e.ComplexityRoot.Query.Sessions == nil {
 			break
@@ -1413,6 +1655,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "Registration.createdAt":
+		if e.ComplexityRoot.Registration.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.CreatedAt(childComplexity), true
+	case "Registration.email":
+		if e.ComplexityRoot.Registration.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.Email(childComplexity), true
+	case "Registration.exhibitor":
+		if e.ComplexityRoot.Registration.Exhibitor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.Exhibitor(childComplexity), true
+	case "Registration.exhibitorID":
+		if e.ComplexityRoot.Registration.ExhibitorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.ExhibitorID(childComplexity), true
+	case "Registration.id":
+		if e.ComplexityRoot.Registration.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.ID(childComplexity), true
+	case "Registration.name":
+		if e.ComplexityRoot.Registration.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.Name(childComplexity), true
+	case "Registration.phone":
+		if e.ComplexityRoot.Registration.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.Phone(childComplexity), true
+	case "Registration.session":
+		if e.ComplexityRoot.Registration.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.Session(childComplexity), true
+	case "Registration.sessionID":
+		if e.ComplexityRoot.Registration.SessionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.SessionID(childComplexity), true
+	case "Registration.status":
+		if e.ComplexityRoot.Registration.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.Status(childComplexity), true
+	case "Registration.updatedAt":
+		if e.ComplexityRoot.Registration.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.UpdatedAt(childComplexity), true
 
 	case "Session.audience":
 		if e.ComplexityRoot.Session.Audience == nil {
@@ -1502,6 +1811,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Session.Published(childComplexity), true
+	case "Session.registrations":
+		if e.ComplexityRoot.Session.Registrations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Session.Registrations(childComplexity), true
 	case "Session.seatsLeft":
 		if e.ComplexityRoot.Session.SeatsLeft == nil {
 			break
@@ -1605,6 +1920,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SessionEdge.Node(childComplexity), true
+
+	case "SessionState.endsAt":
+		if e.ComplexityRoot.SessionState.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SessionState.EndsAt(childComplexity), true
+	case "SessionState.spaceID":
+		if e.ComplexityRoot.SessionState.SpaceID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SessionState.SpaceID(childComplexity), true
+	case "SessionState.startsAt":
+		if e.ComplexityRoot.SessionState.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SessionState.StartsAt(childComplexity), true
+	case "SessionState.status":
+		if e.ComplexityRoot.SessionState.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SessionState.Status(childComplexity), true
+	case "SessionState.version":
+		if e.ComplexityRoot.SessionState.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SessionState.Version(childComplexity), true
 
 	case "Space.capacity":
 		if e.ComplexityRoot.Space.Capacity == nil {
@@ -1917,6 +2263,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StandEdge.Node(childComplexity), true
 
+	case "Subscription.programmeChanged":
+		if e.ComplexityRoot.Subscription.ProgrammeChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_programmeChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ProgrammeChanged(childComplexity, args["fairID"].(*string), args["since"].(*string), args["spaceIDs"].([]string)), true
+
 	case "Translation.lang":
 		if e.ComplexityRoot.Translation.Lang == nil {
 			break
@@ -1958,10 +2316,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CancelSessionInput", ec.unmarshalInputCancelSessionInput),
 			graphql.NewInputUnmarshaler("CategoryOrder", ec.unmarshalInputCategoryOrder),
 			graphql.NewInputUnmarshaler("CategoryWhereInput", ec.unmarshalInputCategoryWhereInput),
 			graphql.NewInputUnmarshaler("CreateExhibitorInput", ec.unmarshalInputCreateExhibitorInput),
 			graphql.NewInputUnmarshaler("CreateProductInput", ec.unmarshalInputCreateProductInput),
+			graphql.NewInputUnmarshaler("CreateSessionInput", ec.unmarshalInputCreateSessionInput),
 			graphql.NewInputUnmarshaler("ExhibitorContactInput", ec.unmarshalInputExhibitorContactInput),
 			graphql.NewInputUnmarshaler("ExhibitorOrder", ec.unmarshalInputExhibitorOrder),
 			graphql.NewInputUnmarshaler("ExhibitorWhereInput", ec.unmarshalInputExhibitorWhereInput),
@@ -1970,6 +2330,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MoneyInput", ec.unmarshalInputMoneyInput),
 			graphql.NewInputUnmarshaler("ProductOrder", ec.unmarshalInputProductOrder),
 			graphql.NewInputUnmarshaler("ProductWhereInput", ec.unmarshalInputProductWhereInput),
+			graphql.NewInputUnmarshaler("RegistrationInput", ec.unmarshalInputRegistrationInput),
+			graphql.NewInputUnmarshaler("RescheduleSessionInput", ec.unmarshalInputRescheduleSessionInput),
 			graphql.NewInputUnmarshaler("SessionOrder", ec.unmarshalInputSessionOrder),
 			graphql.NewInputUnmarshaler("SessionWhereInput", ec.unmarshalInputSessionWhereInput),
 			graphql.NewInputUnmarshaler("SpaceOrder", ec.unmarshalInputSpaceOrder),
@@ -1981,6 +2343,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TranslationInput", ec.unmarshalInputTranslationInput),
 			graphql.NewInputUnmarshaler("UpdateExhibitorInput", ec.unmarshalInputUpdateExhibitorInput),
 			graphql.NewInputUnmarshaler("UpdateProductInput", ec.unmarshalInputUpdateProductInput),
+			graphql.NewInputUnmarshaler("UpdateSessionInput", ec.unmarshalInputUpdateSessionInput),
 		)
 	}
 	first := true
@@ -2025,6 +2388,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -2422,6 +2802,43 @@ input CreateProductInput {
   published: Boolean
   exhibitorID: ID!
   categoryID: ID
+}
+"""
+CreateSessionInput is used for create Session object.
+Input was generated by ent.
+"""
+input CreateSessionInput {
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  title: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  description: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  audience: [TranslationInput!] @goField(forceResolver: true)
+  kind: SessionKind!
+  """
+  Topic codes, e.g. COMMERCIAL_STRATEGY, FINANCIAL_MANAGEMENT.
+  """
+  topics: [String!]
+  """
+  Languages the session is held in.
+  """
+  languages: [Language!]
+  startsAt: Time!
+  endsAt: Time!
+  """
+  Seats that can be booked; none means open entry.
+  """
+  capacity: Int
+  published: Boolean
+  fairID: ID!
+  spaceID: ID
+  speakerIDs: [ID!]
 }
 """
 Define a Relay Cursor type:
@@ -3550,6 +3967,24 @@ type Query {
     where: SpeakerWhereInput
   ): SpeakerConnection!
 }
+type Registration implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  sessionID: ID!
+  exhibitorID: ID
+  status: RegistrationStatus!
+  session: Session!
+  exhibitor: Exhibitor
+}
+"""
+RegistrationStatus is enum for the field status
+"""
+enum RegistrationStatus @goModel(model: "maarid/ent/registration.Status") {
+  CONFIRMED
+  WAITLISTED
+  CANCELLED
+}
 """
 Sector is enum for the field sector
 """
@@ -3600,6 +4035,9 @@ type Session implements Node {
   Seats that can be booked; none means open entry.
   """
   capacity: Int
+  """
+  Changed by cancelSession and restoreSession, which log the change.
+  """
   status: SessionStatus!
   """
   Raised by every change, for optimistic concurrency.
@@ -4536,6 +4974,44 @@ input UpdateProductInput {
   categoryID: ID
   clearCategory: Boolean
 }
+"""
+UpdateSessionInput is used for update Session object.
+Input was generated by ent.
+"""
+input UpdateSessionInput {
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  title: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  description: [TranslationInput!] @goField(forceResolver: true)
+  """
+  Every translation to keep; a language left out has none after the change.
+  """
+  audience: [TranslationInput!] @goField(forceResolver: true)
+  kind: SessionKind
+  """
+  Topic codes, e.g. COMMERCIAL_STRATEGY, FINANCIAL_MANAGEMENT.
+  """
+  topics: [String!]
+  appendTopics: [String!]
+  """
+  Languages the session is held in.
+  """
+  languages: [Language!]
+  appendLanguages: [Language!]
+  """
+  Seats that can be booked; none means open entry.
+  """
+  capacity: Int
+  clearCapacity: Boolean
+  published: Boolean
+  addSpeakerIDs: [ID!]
+  removeSpeakerIDs: [ID!]
+  clearSpeakers: Boolean
+}
 `, BuiltIn: false},
 	{Name: "../schema/fair.graphql", Input: `"A calendar date, such as 2018-07-25."
 scalar Date
@@ -4566,6 +5042,128 @@ type Translation {
 input TranslationInput {
   lang: Language!
   value: String!
+}
+`, BuiltIn: false},
+	{Name: "../schema/programme.graphql", Input: `"What a programme change did to a session."
+enum ProgrammeChangeKind {
+  "The session was added to the programme."
+  ADDED
+  "The session moved in time, in its space."
+  RESCHEDULED
+  "The session moved to another space, and maybe in time."
+  MOVED
+  "The session's title, description, speakers, capacity or other details changed."
+  UPDATED
+  "The session was cancelled; its space is free."
+  CANCELLED
+  "A cancelled session is back in the programme."
+  RESTORED
+}
+
+"Where and when a session is, as a programme change saw it."
+type SessionState {
+  startsAt: Time!
+  endsAt: Time!
+  spaceID: ID
+  status: SessionStatus! @goField(forceResolver: true)
+  version: Int!
+}
+
+"""
+An entry of the programme's change log. Its cursor orders the log: a feed started from a
+cursor receives every change after it.
+"""
+type ProgrammeChange {
+  cursor: String!
+  kind: ProgrammeChangeKind!
+  at: Time!
+  reason: String
+  "The session as the change left it."
+  session: Session!
+  "Where and when the session was before the change; null for ADDED."
+  previous: SessionState
+  "Where and when the change put the session."
+  current: SessionState!
+}
+
+"What is on in a space at a moment, and what comes after."
+type NowAndNext {
+  space: Space!
+  "The session in progress, if any."
+  now: Session
+  "The sessions that start later, in order; cancelled ones are included and marked so."
+  next: [Session!]!
+}
+
+input RescheduleSessionInput {
+  startsAt: Time!
+  endsAt: Time!
+  "The space to move the session to; it stays where it is when left out."
+  spaceID: ID
+  "The version the change was decided on; the change is refused with CONFLICT if the session has changed since."
+  expectedVersion: Int
+  "Why, for the change log and the screens (1,000 characters at most)."
+  reason: String
+}
+
+input CancelSessionInput {
+  reason: String
+  expectedVersion: Int
+}
+
+input RegistrationInput {
+  "The attendee's name (200 characters at most)."
+  name: String!
+  email: String
+  phone: String
+  "The exhibitor the attendee represents; an exhibitor key registers for its own exhibitor only."
+  exhibitorID: ID
+}
+
+extend type Registration {
+  "The attendee's name. Registrations are read by organisers only."
+  name: String!
+  email: String
+  phone: String
+}
+
+extend type Session {
+  "Places asked for, in the order they were asked (organisers)."
+  registrations: [Registration!]! @goField(forceResolver: true)
+}
+
+extend type Query {
+  "The head of the programme's change log: the cursor to start the programmeChanged feed from after loading the programme."
+  programmeCursor: String!
+  "What is on in a space at ` + "`" + `at` + "`" + ` (now when left out), and the next ` + "`" + `first` + "`" + ` sessions there."
+  nowAndNext(spaceID: ID!, at: Time, first: Int = 3): NowAndNext!
+}
+
+extend type Mutation {
+  "Adds a session to the programme (organisers)."
+  createSession(input: CreateSessionInput!, reason: String): Session!
+  "Changes a session's details; its time and space change through rescheduleSession (organisers)."
+  updateSession(id: ID!, input: UpdateSessionInput!, expectedVersion: Int, reason: String): Session!
+  "Moves a session in time or to another space (organisers)."
+  rescheduleSession(id: ID!, input: RescheduleSessionInput!): Session!
+  "Cancels a session and frees its space (organisers)."
+  cancelSession(id: ID!, input: CancelSessionInput): Session!
+  "Puts a cancelled session back in the programme, if its space and speakers are still free (organisers)."
+  restoreSession(id: ID!, expectedVersion: Int, reason: String): Session!
+  "Asks for a place in a session: confirmed while seats are left, waitlisted after."
+  registerForSession(sessionID: ID!, input: RegistrationInput!): Registration!
+  "Cancels a registration; a confirmed place goes to the first one waitlisted (organisers)."
+  cancelRegistration(id: ID!): Registration!
+}
+
+type Subscription {
+  """
+  Every programme change after ` + "`" + `since` + "`" + ` (from the start of the log when it is null), then the
+  live ones, in order, with no gap and no duplicate; narrowed to a fair and to some spaces when
+  asked. When a subscriber falls too far behind, the feed ends with an error: subscribe again
+  from the last cursor received.
+  """
+  programmeChanged(fairID: ID, since: String, spaceIDs: [ID!]): ProgrammeChange!
 }
 `, BuiltIn: false},
 }
@@ -4807,6 +5405,18 @@ func (ec *executionContext) childFields_Money(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Money", field.Name)
 }
 
+func (ec *executionContext) childFields_NowAndNext(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "space":
+		return ec.fieldContext_NowAndNext_space(ctx, field)
+	case "now":
+		return ec.fieldContext_NowAndNext_now(ctx, field)
+	case "next":
+		return ec.fieldContext_NowAndNext_next(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NowAndNext", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -4885,6 +5495,54 @@ func (ec *executionContext) childFields_ProductEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ProductEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ProgrammeChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ProgrammeChange_cursor(ctx, field)
+	case "kind":
+		return ec.fieldContext_ProgrammeChange_kind(ctx, field)
+	case "at":
+		return ec.fieldContext_ProgrammeChange_at(ctx, field)
+	case "reason":
+		return ec.fieldContext_ProgrammeChange_reason(ctx, field)
+	case "session":
+		return ec.fieldContext_ProgrammeChange_session(ctx, field)
+	case "previous":
+		return ec.fieldContext_ProgrammeChange_previous(ctx, field)
+	case "current":
+		return ec.fieldContext_ProgrammeChange_current(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgrammeChange", field.Name)
+}
+
+func (ec *executionContext) childFields_Registration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Registration_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Registration_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Registration_updatedAt(ctx, field)
+	case "sessionID":
+		return ec.fieldContext_Registration_sessionID(ctx, field)
+	case "exhibitorID":
+		return ec.fieldContext_Registration_exhibitorID(ctx, field)
+	case "status":
+		return ec.fieldContext_Registration_status(ctx, field)
+	case "session":
+		return ec.fieldContext_Registration_session(ctx, field)
+	case "exhibitor":
+		return ec.fieldContext_Registration_exhibitor(ctx, field)
+	case "name":
+		return ec.fieldContext_Registration_name(ctx, field)
+	case "email":
+		return ec.fieldContext_Registration_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_Registration_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Registration", field.Name)
+}
+
 func (ec *executionContext) childFields_Session(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4935,6 +5593,8 @@ func (ec *executionContext) childFields_Session(ctx context.Context, field graph
 		return ec.fieldContext_Session_space(ctx, field)
 	case "speakers":
 		return ec.fieldContext_Session_speakers(ctx, field)
+	case "registrations":
+		return ec.fieldContext_Session_registrations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Session", field.Name)
 }
@@ -4959,6 +5619,22 @@ func (ec *executionContext) childFields_SessionEdge(ctx context.Context, field g
 		return ec.fieldContext_SessionEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SessionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SessionState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "startsAt":
+		return ec.fieldContext_SessionState_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_SessionState_endsAt(ctx, field)
+	case "spaceID":
+		return ec.fieldContext_SessionState_spaceID(ctx, field)
+	case "status":
+		return ec.fieldContext_SessionState_status(ctx, field)
+	case "version":
+		return ec.fieldContext_SessionState_version(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SessionState", field.Name)
 }
 
 func (ec *executionContext) childFields_Space(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5631,6 +6307,42 @@ func (ec *executionContext) field_Money_formatted_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (*CancelSessionInput, error) {
+			return ec.unmarshalOCancelSessionInput2ᚖmaaridᚋgraphᚐCancelSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createExhibitor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5659,6 +6371,28 @@ func (ec *executionContext) field_Mutation_createProduct_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateSessionInput, error) {
+			return ec.unmarshalNCreateSessionInput2maaridᚋentᚐCreateSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5670,6 +6404,80 @@ func (ec *executionContext) field_Mutation_deleteProduct_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerForSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "sessionID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sessionID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (programme.RegistrationInput, error) {
+			return ec.unmarshalNRegistrationInput2maaridᚋprogrammeᚐRegistrationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rescheduleSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (programme.Reschedule, error) {
+			return ec.unmarshalNRescheduleSessionInput2maaridᚋprogrammeᚐReschedule(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -5714,6 +6522,44 @@ func (ec *executionContext) field_Mutation_updateProduct_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateSessionInput, error) {
+			return ec.unmarshalNUpdateSessionInput2maaridᚋentᚐUpdateSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "expectedVersion",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedVersion"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg3
 	return args, nil
 }
 
@@ -5960,6 +6806,36 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nowAndNext_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "spaceID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["spaceID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -6314,6 +7190,36 @@ func (ec *executionContext) field_Speaker_bio_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_programmeChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "fairID",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fairID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "spaceIDs",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["spaceIDs"] = arg2
 	return args, nil
 }
 
@@ -9081,6 +9987,410 @@ func (ec *executionContext) fieldContext_Mutation_updateExhibitor(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSession(ctx, fc.Args["input"].(ent.CreateSessionInput), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚖmaaridᚋentᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSession(ctx, fc.Args["id"].(string), fc.Args["input"].(ent.UpdateSessionInput), fc.Args["expectedVersion"].(*int), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚖmaaridᚋentᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rescheduleSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rescheduleSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RescheduleSession(ctx, fc.Args["id"].(string), fc.Args["input"].(programme.Reschedule))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚖmaaridᚋentᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rescheduleSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rescheduleSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelSession(ctx, fc.Args["id"].(string), fc.Args["input"].(*CancelSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚖmaaridᚋentᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreSession(ctx, fc.Args["id"].(string), fc.Args["expectedVersion"].(*int), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚖmaaridᚋentᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerForSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerForSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterForSession(ctx, fc.Args["sessionID"].(string), fc.Args["input"].(programme.RegistrationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalNRegistration2ᚖmaaridᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerForSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerForSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelRegistration(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalNRegistration2ᚖmaaridᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NowAndNext_space(ctx context.Context, field graphql.CollectedField, obj *programme.NowAndNext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NowAndNext_space(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Space, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Space) graphql.Marshaler {
+			return ec.marshalNSpace2ᚖmaaridᚋentᚐSpace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NowAndNext_space(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NowAndNext",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Space(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NowAndNext_now(ctx context.Context, field graphql.CollectedField, obj *programme.NowAndNext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NowAndNext_now(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Now, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Session) graphql.Marshaler {
+			return ec.marshalOSession2ᚖmaaridᚋentᚐSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NowAndNext_now(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NowAndNext",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NowAndNext_next(ctx context.Context, field graphql.CollectedField, obj *programme.NowAndNext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NowAndNext_next(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Next, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚕᚖmaaridᚋentᚐSessionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NowAndNext_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NowAndNext",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[string]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9846,6 +11156,194 @@ func (ec *executionContext) fieldContext_ProductEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("ProductEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ProgrammeChange_cursor(ctx context.Context, field graphql.CollectedField, obj *programme.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeChange_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeChange_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeChange", field, true, false, "String")
+}
+
+func (ec *executionContext) _ProgrammeChange_kind(ctx context.Context, field graphql.CollectedField, obj *programme.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v programmechange.Kind) graphql.Marshaler {
+			return ec.marshalNProgrammeChangeKind2maaridᚋentᚋprogrammechangeᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeChange", field, false, false, "ProgrammeChangeKind")
+}
+
+func (ec *executionContext) _ProgrammeChange_at(ctx context.Context, field graphql.CollectedField, obj *programme.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ProgrammeChange_reason(ctx context.Context, field graphql.CollectedField, obj *programme.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeChange_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeChange_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgrammeChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgrammeChange_session(ctx context.Context, field graphql.CollectedField, obj *programme.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeChange_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚖmaaridᚋentᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeChange_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeChange_previous(ctx context.Context, field graphql.CollectedField, obj *programme.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeChange_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Previous, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *maarid.SessionState) graphql.Marshaler {
+			return ec.marshalOSessionState2ᚖmaaridᚐSessionState(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeChange_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SessionState(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgrammeChange_current(ctx context.Context, field graphql.CollectedField, obj *programme.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgrammeChange_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v maarid.SessionState) graphql.Marshaler {
+			return ec.marshalNSessionState2maaridᚐSessionState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgrammeChange_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgrammeChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SessionState(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10274,6 +11772,73 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_programmeCursor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_programmeCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ProgrammeCursor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_programmeCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
+func (ec *executionContext) _Query_nowAndNext(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nowAndNext(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NowAndNext(ctx, fc.Args["spaceID"].(string), fc.Args["at"].(*time.Time), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *programme.NowAndNext) graphql.Marshaler {
+			return ec.marshalNNowAndNext2ᚖmaaridᚋprogrammeᚐNowAndNext(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nowAndNext(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NowAndNext(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nowAndNext_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10348,6 +11913,277 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Registration_id(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Registration_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Registration_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Registration_sessionID(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_sessionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SessionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_sessionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Registration_exhibitorID(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_exhibitorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExhibitorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_exhibitorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Registration_status(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v registration.Status) graphql.Marshaler {
+			return ec.marshalNRegistrationStatus2maaridᚋentᚋregistrationᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "RegistrationStatus")
+}
+
+func (ec *executionContext) _Registration_session(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Session) graphql.Marshaler {
+			return ec.marshalNSession2ᚖmaaridᚋentᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Session(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Registration_exhibitor(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_exhibitor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exhibitor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Exhibitor) graphql.Marshaler {
+			return ec.marshalOExhibitor2ᚖmaaridᚋentᚐExhibitor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_exhibitor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Registration",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exhibitor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Registration_name(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Registration_email(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Registration_phone(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_phone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, false, false, "String")
 }
 
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
@@ -11019,6 +12855,38 @@ func (ec *executionContext) fieldContext_Session_speakers(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Session_registrations(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Session_registrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Session().Registrations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Registration) graphql.Marshaler {
+			return ec.marshalNRegistration2ᚕᚖmaaridᚋentᚐRegistrationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Session_registrations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Session",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SessionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11159,6 +13027,121 @@ func (ec *executionContext) _SessionEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_SessionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SessionEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SessionState_startsAt(ctx context.Context, field graphql.CollectedField, obj *maarid.SessionState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionState_startsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SessionState_startsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SessionState", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SessionState_endsAt(ctx context.Context, field graphql.CollectedField, obj *maarid.SessionState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionState_endsAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndsAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SessionState_endsAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SessionState", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SessionState_spaceID(ctx context.Context, field graphql.CollectedField, obj *maarid.SessionState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionState_spaceID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpaceID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SessionState_spaceID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SessionState", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SessionState_status(ctx context.Context, field graphql.CollectedField, obj *maarid.SessionState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionState_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SessionState().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v session.Status) graphql.Marshaler {
+			return ec.marshalNSessionStatus2maaridᚋentᚋsessionᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SessionState_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SessionState", field, true, true, "SessionStatus")
+}
+
+func (ec *executionContext) _SessionState_version(ctx context.Context, field graphql.CollectedField, obj *maarid.SessionState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SessionState_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SessionState_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SessionState", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Space_id(ctx context.Context, field graphql.CollectedField, obj *ent.Space) (ret graphql.Marshaler) {
@@ -12470,6 +14453,50 @@ func (ec *executionContext) fieldContext_StandEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("StandEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Subscription_programmeChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_programmeChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ProgrammeChanged(ctx, fc.Args["fairID"].(*string), fc.Args["since"].(*string), fc.Args["spaceIDs"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *programme.Change) graphql.Marshaler {
+			return ec.marshalNProgrammeChange2ᚖmaaridᚋprogrammeᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_programmeChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgrammeChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_programmeChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Translation_lang(ctx context.Context, field graphql.CollectedField, obj *i18n.Translation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13667,6 +15694,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCancelSessionInput(ctx context.Context, obj any) (CancelSessionInput, error) {
+	var it CancelSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"reason", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelSessionInput unmarshals raw into the CancelSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelSessionInput(ctx context.Context, raw any) (CancelSessionInput, error) {
+	var out CancelSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelSessionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCategoryOrder(ctx context.Context, obj any) (ent.CategoryOrder, error) {
 	var it ent.CategoryOrder
 	if obj == nil {
@@ -14506,6 +16582,138 @@ func (ec *executionContext) unmarshalInputCreateProductInput(ctx context.Context
 func UnmarshalCreateProductInput(ctx context.Context, raw any) (ent.CreateProductInput, error) {
 	var out ent.CreateProductInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProductInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSessionInput(ctx context.Context, obj any) (ent.CreateSessionInput, error) {
+	var it ent.CreateSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "audience", "kind", "topics", "languages", "startsAt", "endsAt", "capacity", "published", "fairID", "spaceID", "speakerIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CreateSessionInput().Title(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CreateSessionInput().Description(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CreateSessionInput().Audience(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNSessionKind2maaridᚋentᚋsessionᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "topics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topics"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Topics = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOLanguage2ᚕmaaridᚋi18nᚐLangᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "fairID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FairID = data
+		case "spaceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpaceID = data
+		case "speakerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("speakerIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpeakerIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSessionInput unmarshals raw into the CreateSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSessionInput(ctx context.Context, raw any) (ent.CreateSessionInput, error) {
+	var out ent.CreateSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSessionInput", raw, &out)
 	return out, err
 }
 
@@ -16790,6 +18998,139 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 func UnmarshalProductWhereInput(ctx context.Context, raw any) (ent.ProductWhereInput, error) {
 	var out ent.ProductWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProductWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegistrationInput(ctx context.Context, obj any) (programme.RegistrationInput, error) {
+	var it programme.RegistrationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "email", "phone", "exhibitorID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "exhibitorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExhibitorID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegistrationInput unmarshals raw into the RegistrationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegistrationInput(ctx context.Context, raw any) (programme.RegistrationInput, error) {
+	var out programme.RegistrationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegistrationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRescheduleSessionInput(ctx context.Context, obj any) (programme.Reschedule, error) {
+	var it programme.Reschedule
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startsAt", "endsAt", "spaceID", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "spaceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpaceID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRescheduleSessionInput unmarshals raw into the RescheduleSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRescheduleSessionInput(ctx context.Context, raw any) (programme.Reschedule, error) {
+	var out programme.Reschedule
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RescheduleSessionInput", raw, &out)
 	return out, err
 }
 
@@ -19985,6 +22326,145 @@ func UnmarshalUpdateProductInput(ctx context.Context, raw any) (ent.UpdateProduc
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context, obj any) (ent.UpdateSessionInput, error) {
+	var it ent.UpdateSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "description", "audience", "kind", "topics", "appendTopics", "languages", "appendLanguages", "capacity", "clearCapacity", "published", "addSpeakerIDs", "removeSpeakerIDs", "clearSpeakers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateSessionInput().Title(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateSessionInput().Description(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "audience":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("audience"))
+			data, err := ec.unmarshalOTranslationInput2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.UpdateSessionInput().Audience(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOSessionKind2ᚖmaaridᚋentᚋsessionᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "topics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topics"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Topics = data
+		case "appendTopics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendTopics"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendTopics = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOLanguage2ᚕmaaridᚋi18nᚐLangᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "appendLanguages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendLanguages"))
+			data, err := ec.unmarshalOLanguage2ᚕmaaridᚋi18nᚐLangᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AppendLanguages = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "clearCapacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearCapacity"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearCapacity = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "addSpeakerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSpeakerIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddSpeakerIDs = data
+		case "removeSpeakerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSpeakerIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveSpeakerIDs = data
+		case "clearSpeakers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSpeakers"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSpeakers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSessionInput unmarshals raw into the UpdateSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSessionInput(ctx context.Context, raw any) (ent.UpdateSessionInput, error) {
+	var out ent.UpdateSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSessionInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -20013,6 +22493,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Session(ctx, sel, obj)
+	case *ent.Registration:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Registration(ctx, sel, obj)
 	case *ent.Product:
 		if obj == nil {
 			return graphql.Null
@@ -20823,6 +23308,98 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rescheduleSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rescheduleSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registerForSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerForSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nowAndNextImplementors = []string{"NowAndNext"}
+
+func (ec *executionContext) _NowAndNext(ctx context.Context, sel ast.SelectionSet, obj *programme.NowAndNext) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nowAndNextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NowAndNext")
+		case "space":
+			out.Values[i] = ec._NowAndNext_space(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "now":
+			out.Values[i] = ec._NowAndNext_now(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "next":
+			out.Values[i] = ec._NowAndNext_next(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21087,6 +23664,69 @@ func (ec *executionContext) _ProductEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var programmeChangeImplementors = []string{"ProgrammeChange"}
+
+func (ec *executionContext) _ProgrammeChange(ctx context.Context, sel ast.SelectionSet, obj *programme.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programmeChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgrammeChange")
+		case "cursor":
+			out.Values[i] = ec._ProgrammeChange_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ProgrammeChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._ProgrammeChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ProgrammeChange_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "session":
+			out.Values[i] = ec._ProgrammeChange_session(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previous":
+			out.Values[i] = ec._ProgrammeChange_previous(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "current":
+			out.Values[i] = ec._ProgrammeChange_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -21166,6 +23806,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
 				})
+		case "programmeCursor":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_programmeCursor(ctx, field)
+				})
+		case "nowAndNext":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nowAndNext(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -21179,6 +23831,89 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var registrationImplementors = []string{"Registration", "Node"}
+
+func (ec *executionContext) _Registration(ctx context.Context, sel ast.SelectionSet, obj *ent.Registration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registrationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Registration")
+		case "id":
+			out.Values[i] = ec._Registration_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Registration_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Registration_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sessionID":
+			out.Values[i] = ec._Registration_sessionID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exhibitorID":
+			out.Values[i] = ec._Registration_exhibitorID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Registration_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "session":
+			out.Values[i] = ec._Registration_session(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exhibitor":
+			out.Values[i] = ec._Registration_exhibitor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Registration_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._Registration_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "phone":
+			out.Values[i] = ec._Registration_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21328,6 +24063,11 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "registrations":
+			out.Values[i] = ec._Session_registrations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21406,6 +24146,59 @@ func (ec *executionContext) _SessionEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._SessionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sessionStateImplementors = []string{"SessionState"}
+
+func (ec *executionContext) _SessionState(ctx context.Context, sel ast.SelectionSet, obj *maarid.SessionState) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sessionStateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SessionState")
+		case "startsAt":
+			out.Values[i] = ec._SessionState_startsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endsAt":
+			out.Values[i] = ec._SessionState_endsAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spaceID":
+			out.Values[i] = ec._SessionState_spaceID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._SessionState_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._SessionState_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21911,6 +24704,26 @@ func (ec *executionContext) _StandEdge(ctx context.Context, sel ast.SelectionSet
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "programmeChanged":
+		return ec._Subscription_programmeChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var translationImplementors = []string{"Translation"}
@@ -22420,6 +25233,11 @@ func (ec *executionContext) unmarshalNCreateProductInput2maaridᚋentᚐCreatePr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateSessionInput2maaridᚋentᚐCreateSessionInput(ctx context.Context, v any) (ent.CreateSessionInput, error) {
+	res, err := ec.unmarshalInputCreateSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[string], error) {
 	var res entgql.Cursor[string]
 	err := res.UnmarshalGQL(v)
@@ -22678,6 +25496,14 @@ func (ec *executionContext) marshalNNode2ᚕmaaridᚋentᚐNoder(ctx context.Con
 	return ret
 }
 
+func (ec *executionContext) marshalNNowAndNext2ᚖmaaridᚋprogrammeᚐNowAndNext(ctx context.Context, sel ast.SelectionSet, v *programme.NowAndNext) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NowAndNext!")
+		return graphql.Null
+	}
+	return ec._NowAndNext(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
 	var res entgql.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -22732,6 +25558,24 @@ func (ec *executionContext) unmarshalNProductWhereInput2ᚖmaaridᚋentᚐProduc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNProgrammeChange2ᚖmaaridᚋprogrammeᚐChange(ctx context.Context, sel ast.SelectionSet, v *programme.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgrammeChange!")
+		return graphql.Null
+	}
+	return ec._ProgrammeChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProgrammeChangeKind2maaridᚋentᚋprogrammechangeᚐKind(ctx context.Context, v any) (programmechange.Kind, error) {
+	var res programmechange.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProgrammeChangeKind2maaridᚋentᚋprogrammechangeᚐKind(ctx context.Context, sel ast.SelectionSet, v programmechange.Kind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNProvince2maaridᚋentᚋexhibitorᚐProvince(ctx context.Context, v any) (exhibitor.Province, error) {
 	var res exhibitor.Province
 	err := res.UnmarshalGQL(v)
@@ -22740,6 +25584,50 @@ func (ec *executionContext) unmarshalNProvince2maaridᚋentᚋexhibitorᚐProvin
 
 func (ec *executionContext) marshalNProvince2maaridᚋentᚋexhibitorᚐProvince(ctx context.Context, sel ast.SelectionSet, v exhibitor.Province) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRegistration2ᚕᚖmaaridᚋentᚐRegistrationᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Registration) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRegistration2ᚖmaaridᚋentᚐRegistration(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRegistration2ᚖmaaridᚋentᚐRegistration(ctx context.Context, sel ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Registration!")
+		return graphql.Null
+	}
+	return ec._Registration(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRegistrationInput2maaridᚋprogrammeᚐRegistrationInput(ctx context.Context, v any) (programme.RegistrationInput, error) {
+	res, err := ec.unmarshalInputRegistrationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRegistrationStatus2maaridᚋentᚋregistrationᚐStatus(ctx context.Context, v any) (registration.Status, error) {
+	var res registration.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegistrationStatus2maaridᚋentᚋregistrationᚐStatus(ctx context.Context, sel ast.SelectionSet, v registration.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRescheduleSessionInput2maaridᚋprogrammeᚐReschedule(ctx context.Context, v any) (programme.Reschedule, error) {
+	res, err := ec.unmarshalInputRescheduleSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNRole2maaridᚋauthᚐRole(ctx context.Context, v any) (auth.Role, error) {
@@ -22760,6 +25648,22 @@ func (ec *executionContext) unmarshalNSector2maaridᚋentᚋexhibitorᚐSector(c
 
 func (ec *executionContext) marshalNSector2maaridᚋentᚋexhibitorᚐSector(ctx context.Context, sel ast.SelectionSet, v exhibitor.Sector) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNSession2ᚕᚖmaaridᚋentᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Session) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSession2ᚖmaaridᚋentᚐSession(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSession2ᚖmaaridᚋentᚐSession(ctx context.Context, sel ast.SelectionSet, v *ent.Session) graphql.Marshaler {
@@ -22805,6 +25709,10 @@ func (ec *executionContext) marshalNSessionOrderField2ᚖmaaridᚋentᚐSessionO
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNSessionState2maaridᚐSessionState(ctx context.Context, sel ast.SelectionSet, v maarid.SessionState) graphql.Marshaler {
+	return ec._SessionState(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNSessionStatus2maaridᚋentᚋsessionᚐStatus(ctx context.Context, v any) (session.Status, error) {
@@ -23048,6 +25956,11 @@ func (ec *executionContext) unmarshalNUpdateProductInput2maaridᚋentᚐUpdatePr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateSessionInput2maaridᚋentᚐUpdateSessionInput(ctx context.Context, v any) (ent.UpdateSessionInput, error) {
+	res, err := ec.unmarshalInputUpdateSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNViewer2ᚖmaaridᚋauthᚐViewer(ctx context.Context, sel ast.SelectionSet, v *auth.Viewer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
@@ -23226,6 +26139,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCancelSessionInput2ᚖmaaridᚋgraphᚐCancelSessionInput(ctx context.Context, v any) (*CancelSessionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCancelSessionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCategory2ᚕᚖmaaridᚋentᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Category) graphql.Marshaler {
@@ -24154,6 +27075,13 @@ func (ec *executionContext) unmarshalOSessionOrder2ᚕᚖmaaridᚋentᚐSessionO
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOSessionState2ᚖmaaridᚐSessionState(ctx context.Context, sel ast.SelectionSet, v *maarid.SessionState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SessionState(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSessionStatus2ᚕmaaridᚋentᚋsessionᚐStatusᚄ(ctx context.Context, v any) ([]session.Status, error) {

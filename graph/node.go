@@ -8,6 +8,7 @@ import (
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
 	"maarid/ent/product"
+	"maarid/ent/registration"
 	"maarid/ent/session"
 	"maarid/ent/space"
 	"maarid/ent/speaker"
@@ -25,6 +26,8 @@ var nodeTables = map[string]string{
 	gid.Space:     space.Table,
 	gid.Session:   session.Table,
 	gid.Speaker:   speaker.Table,
+	// Registrations are nodes for organisers only: their policy refuses everyone else.
+	gid.Registration: registration.Table,
 }
 
 // nodeType resolves the table of a node from its ID's prefix, without a query.

@@ -6,14 +6,22 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"maarid/ent"
+	"maarid/programme"
 )
 
 // Resolver is the root of the resolvers; it holds what they share.
 type Resolver struct {
-	client *ent.Client
+	client  *ent.Client
+	feed    *programme.Feed
+	planner *programme.Planner
 }
 
-// NewSchema returns the executable GraphQL schema over client.
-func NewSchema(client *ent.Client) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: &Resolver{client: client}})
+// NewSchema returns the executable GraphQL schema over client, whose programme changes feed
+// announces and delivers.
+func NewSchema(client *ent.Client, feed *programme.Feed) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: &Resolver{
+		client:  client,
+		feed:    feed,
+		planner: programme.NewPlanner(client, feed),
+	}})
 }

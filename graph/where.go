@@ -93,3 +93,11 @@ func checkIDValues(field, entity, prefix string, value reflect.Value) error {
 func isWhereInput(t reflect.Type) bool {
 	return t.Kind() == reflect.Struct && strings.HasSuffix(t.Name(), "WhereInput")
 }
+
+// expectIDOf checks that id, given in field, is a Maarid ID of type prefix.
+func expectIDOf(id, prefix, field string) error {
+	if t, ok := gid.Type(id); !ok || t != prefix {
+		return maarid.Invalid(field, "%q is not an ID of the right type", id)
+	}
+	return nil
+}

@@ -14,6 +14,7 @@ import (
 	"maarid/demo"
 	"maarid/ent"
 	"maarid/i18n"
+	"maarid/programme"
 	"maarid/schema/contract"
 	"maarid/store"
 	"maarid/store/storetest"
@@ -24,6 +25,7 @@ type api struct {
 	handler http.Handler
 	keys    *auth.Keys
 	client  *ent.Client
+	feed    *programme.Feed
 	fair    *ent.Fair
 	counter *storetest.Counter
 }
@@ -43,15 +45,32 @@ func testConfig(t testing.TB, flags ...string) config {
 func newAPI(t testing.TB, kind string, flags ...string) *api {
 	t.Helper()
 	a := &api{counter: &storetest.Counter{}}
-	a.client = storetest.Open(t, kind, store.WithDriver(a.counter.Count))
+	dsn := storetest.URL(t, kind)
+	a.client = storetest.OpenURL(t, dsn, store.WithDriver(a.counter.Count))
 	var err error
 	if a.fair, err = demo.Seed(context.Background(), a.client); err != nil {
 		t.Fatalf("seeding the demo fair: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a.keys = auth.NewKeys(a.client, []byte(testPepper))
-	a.handler = routes(a.client, a.keys, testConfig(t, append([]string{"--response-cache-mb=0"}, flags...)...), log, a.fair.DefaultLanguage)
+	a.feed = runFeed(t, a.client, dsn, log)
+	a.handler = routes(a.client, a.keys, a.feed, testConfig(t, append([]string{"--response-cache-mb=0"}, flags...)...), log, a.fair.DefaultLanguage)
 	return a
+}
+
+// runFeed runs the programme feed of the database at dsn until t ends.
+func runFeed(t testing.TB, client *ent.Client, dsn string, log *slog.Logger) *programme.Feed {
+	feed := programme.NewFeed(client, dsn, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- feed.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("programme feed: %v", err)
+		}
+	})
+	return feed
 }
 
 // testPepper is the key pepper of the servers under test.

@@ -15,6 +15,7 @@ import (
 
 	"maarid/auth"
 	"maarid/ent"
+	"maarid/graph"
 	"maarid/i18n"
 )
 
@@ -107,7 +108,7 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 		}
 		var cacheable atomic.Bool
 		rec := &keeper{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), cacheableKey{}, &cacheable)))
+		next.ServeHTTP(rec, r.WithContext(graph.WithVolatility(context.WithValue(r.Context(), cacheableKey{}, &cacheable))))
 		if cacheable.Load() && rec.status == http.StatusOK {
 			c.put(&cachedResponse{key: key, version: version, contentType: w.Header().Get("Content-Type"), body: rec.body.Bytes()})
 		}
@@ -201,7 +202,8 @@ func (k *keeper) Write(b []byte) (int, error) {
 func (k *keeper) Unwrap() http.ResponseWriter { return k.ResponseWriter }
 
 // cacheableQueries is the gqlgen extension that marks an answer as one to keep: a query
-// (never a mutation or a subscription) answered without any error.
+// (never a mutation or a subscription) answered without any error, and not depending on the
+// clock.
 type cacheableQueries struct{}
 
 var _ interface {
@@ -215,7 +217,7 @@ func (cacheableQueries) Validate(graphql.ExecutableSchema) error { return nil }
 func (cacheableQueries) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	flag, _ := ctx.Value(cacheableKey{}).(*atomic.Bool)
-	if flag != nil && resp != nil && len(resp.Errors) == 0 &&
+	if flag != nil && resp != nil && len(resp.Errors) == 0 && !graph.IsVolatile(ctx) &&
 		graphql.HasOperationContext(ctx) && graphql.GetOperationContext(ctx).Operation.Operation == ast.Query {
 		flag.Store(true)
 	}

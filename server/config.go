@@ -25,6 +25,7 @@ type config struct {
 	keyPepper       string
 	cacheMiB        int
 	shutdownTimeout time.Duration
+	allowedOrigins  []string
 }
 
 // envPrefix starts the name of every setting's environment variable: --max-page-size is
@@ -59,6 +60,13 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 			"where other instances' writes would go unseen")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second,
 		"how long requests in flight may take to finish on shutdown")
+	fs.Func("allowed-origins",
+		"origins (scheme://host[:port], comma-separated) of other sites whose pages may open websockets to "+
+			"/graphql, or * for any; by default only the server's own pages and clients that are not browsers",
+		func(v string) (err error) {
+			c.allowedOrigins, err = parseOrigins(v)
+			return err
+		})
 
 	// Each variable is read as its flag would be, then the command line has its say.
 	var err error

@@ -24,10 +24,12 @@ import (
 var implemented = []string{
 	"ExhibitorDirectory", "ExhibitorPage", "ProductCatalogue", "FairOverview", "Programme",
 	"PartnerSync", "ExhibitorContacts", "Viewer", "AddProduct", "EditProduct", "RemoveProduct", "EditProfile",
+	"Register", "CreateSession", "RescheduleSession", "CancelSession", "RestoreSession", "Registrations",
+	"ScreenCursor", "ScreenNowNext", "ScreenFeed",
 }
 
 func TestContractValidates(t *testing.T) {
-	schema := graph.NewSchema(nil).Schema()
+	schema := graph.NewSchema(nil, nil).Schema()
 	for _, name := range implemented {
 		t.Run(name, func(t *testing.T) {
 			doc, err := parser.ParseQuery(&ast.Source{Input: operation(t, name, nil).query})

@@ -1,24 +1,37 @@
 package main
 
 import (
+	"context"
+
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"maarid"
+
+	"maarid/auth"
 	"maarid/ent"
 	"maarid/graph"
+	"maarid/programme"
 )
 
 // newGraphQL returns the GraphQL endpoint: gqlgen's server with exactly the transports and
 // extensions Maarid uses, each configured on purpose.
-func newGraphQL(client *ent.Client, c config) *handler.Server {
-	srv := handler.New(graph.NewSchema(client))
+func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c config) *handler.Server {
+	srv := handler.New(graph.NewSchema(client, feed))
 	// Answers default to application/graphql-response+json, so that a request that fails
 	// to parse or validate gets HTTP 400 as the GraphQL-over-HTTP specification asks; a client
 	// that accepts only application/json still gets it.
 	srv.AddTransport(transport.Options{})
+	// Subscriptions: websocket, and server-sent events for clients that cannot open one. The
+	// events transport is asked before POST, which would take its requests.
+	srv.AddTransport(websocketTransport(c, keys))
+	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.GET{UseGrapQLResponseJsonByDefault: true})
 	srv.AddTransport(transport.POST{UseGrapQLResponseJsonByDefault: true})
 
@@ -28,10 +41,34 @@ func newGraphQL(client *ent.Client, c config) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(pageLimits{maxPageSize: c.maxPageSize, maxPartnerPage: c.maxPartnerPage})
 	srv.Use(cacheableQueries{})
+	srv.Use(graph.FeedEnds{})
+	srv.Use(streamedSubscriptions{})
 	// Mutations run in one transaction each.
 	srv.Use(entgql.Transactioner{TxOpener: client})
 
 	srv.SetErrorPresenter(graph.PresentError)
 	srv.SetRecoverFunc(graph.Recover)
 	return srv
+}
+
+// streamedSubscriptions refuses a subscription sent as a plain request, which would wait for
+// the first event and end there: subscriptions go over a websocket or server-sent events.
+type streamedSubscriptions struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+} = streamedSubscriptions{}
+
+func (streamedSubscriptions) ExtensionName() string                   { return "StreamedSubscriptions" }
+func (streamedSubscriptions) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (streamedSubscriptions) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription && ctx.Value(streamKey{}) == nil {
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+			Message:    "subscriptions are served over a websocket (graphql-transport-ws or graphql-ws) or as server-sent events (Accept: text/event-stream)",
+			Extensions: map[string]any{"code": maarid.BadUserInput},
+		}}})
+	}
+	return next(ctx)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -9,9 +10,11 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	"net/http"
 	"regexp"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -22,16 +25,19 @@ import (
 	"maarid/auth"
 	"maarid/ent"
 	"maarid/i18n"
+	"maarid/programme"
 )
 
-// routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql, /healthz.
-func routes(client *ent.Client, keys *auth.Keys, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
+// routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql with its
+// subscriptions over websocket and server-sent events, /healthz.
+func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
 	mux := http.NewServeMux()
-	var api http.Handler = admit(runtime.GOMAXPROCS(0)*2, newGraphQL(client, c))
+	gql := newGraphQL(client, feed, keys, c)
+	var api http.Handler = admit(runtime.GOMAXPROCS(0)*2, gql)
 	if c.cacheMiB > 0 {
 		api = newResponseCache(client, c.cacheMiB<<20).serve(api)
 	}
-	mux.Handle("/graphql", cors(gate(authenticate(keys, api))))
+	mux.Handle("/graphql", cors(streams(authenticate(keys, gql), gate(authenticate(keys, api)))))
 	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
 	mux.HandleFunc("GET /healthz", health(client))
 	return requestContext(log, fallback, mux)
@@ -88,6 +94,38 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection (flushing, hijacking).
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Flush sends what is written so far: server-sent events go out one by one.
+func (r *recorder) Flush() { http.NewResponseController(r.ResponseWriter).Flush() }
+
+// Hijack hands the connection to a websocket.
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	r.status = http.StatusSwitchingProtocols
+	return http.NewResponseController(r.ResponseWriter).Hijack()
+}
+
+// streams sends the requests that open a subscription, a websocket or a stream of
+// server-sent events, to live, and the others to next. A subscription lasts as long as its
+// client wants: it takes no admission slot and passes no cache.
+func streams(live, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
+			live.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), streamKey{}, true)))
+		case r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/event-stream"):
+			r.Body = http.MaxBytesReader(w, r.Body, maxStreamRequest)
+			live.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), streamKey{}, true)))
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// maxStreamRequest is the largest body of a request for server-sent events.
+const maxStreamRequest = 1 << 20
+
+// streamKey marks the context of a request that may carry a subscription.
+type streamKey struct{}
 
 // cors lets web frontends on any origin call the API. Keys travel in the Authorization
 // header, never in cookies, so no origin can borrow a visitor's credentials.

@@ -26,6 +26,7 @@ import (
 	"maarid/ent"
 	"maarid/ent/fair"
 	"maarid/i18n"
+	"maarid/programme"
 	"maarid/store"
 )
 
@@ -72,12 +73,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 
+	// The feed outlives the requests' context: it ends the subscriptions once the server stops
+	// taking new connections, so that the event streams end and shutting down can finish.
+	feed := programme.NewFeed(client, c.database, log)
+	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopFeed()
+	feedDone := make(chan error, 1)
+	go func() { feedDone <- feed.Run(feedCtx) }()
+
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           routes(client, keys, c, log, fallback),
+		Handler:           routes(client, keys, feed, c, log, fallback),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -95,11 +104,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	select {
 	case err := <-served:
 		return err
+	case err := <-feedDone:
+		srv.Close()
+		return fmt.Errorf("programme feed: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing the requests in flight", "timeout", c.shutdownTimeout)
 	shutdown, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
+	srv.RegisterOnShutdown(func() {
+		stopFeed()
+		<-feedDone
+	})
 	if err := srv.Shutdown(shutdown); err != nil {
 		return fmt.Errorf("shutting down: %w", err)
 	}

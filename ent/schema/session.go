@@ -45,10 +45,11 @@ func (Session) Fields() []ent.Field {
 			Default([]i18n.Lang{}).
 			Comment("Languages the session is held in.").
 			Annotations(entgql.Type("[Language!]")),
+		// Times and space change through rescheduleSession, which checks the programme's rules.
 		field.Time("starts_at").
-			Annotations(entgql.OrderField("STARTS_AT")),
+			Annotations(entgql.OrderField("STARTS_AT"), entgql.Skip(entgql.SkipMutationUpdateInput)),
 		field.Time("ends_at").
-			Annotations(entgql.OrderField("ENDS_AT")),
+			Annotations(entgql.OrderField("ENDS_AT"), entgql.Skip(entgql.SkipMutationUpdateInput)),
 		field.Int("capacity").
 			Optional().
 			Nillable().
@@ -56,7 +57,9 @@ func (Session) Fields() []ent.Field {
 			Comment("Seats that can be booked; none means open entry."),
 		field.Enum("status").
 			Values("SCHEDULED", "CANCELLED").
-			Default("SCHEDULED"),
+			Default("SCHEDULED").
+			Comment("Changed by cancelSession and restoreSession, which log the change.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("version").
 			Default(1).
 			Comment("Raised by every change, for optimistic concurrency.").
@@ -83,8 +86,10 @@ func (Session) Edges() []ent.Edge {
 		edge.From("space", Space.Type).
 			Ref("sessions").
 			Field("space_id").
-			Unique(),
+			Unique().
+			Annotations(entgql.Skip(entgql.SkipMutationUpdateInput)),
 		edge.To("speakers", Speaker.Type),
+		// Read through Session.registrations, which says FORBIDDEN to all but organisers.
 		edge.To("registrations", Registration.Type).
 			Annotations(entgql.Skip()),
 		edge.To("changes", ProgrammeChange.Type).
@@ -118,7 +123,7 @@ func (Session) Indexes() []ent.Index {
 }
 
 func (Session) Annotations() []schema.Annotation {
-	return relay()
+	return relay(entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()))
 }
 
 func (Session) Policy() ent.Policy { return publicPolicy() }

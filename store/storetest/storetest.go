@@ -47,9 +47,15 @@ func URL(tb testing.TB, kind string) string {
 // Open returns a client on a new, migrated database of kind, closed when tb ends.
 func Open(tb testing.TB, kind string, opts ...store.Option) *ent.Client {
 	tb.Helper()
-	client, err := store.Open(context.Background(), URL(tb, kind), opts...)
+	return OpenURL(tb, URL(tb, kind), opts...)
+}
+
+// OpenURL returns a client on the database at dsn, migrated, closed when tb ends.
+func OpenURL(tb testing.TB, dsn string, opts ...store.Option) *ent.Client {
+	tb.Helper()
+	client, err := store.Open(context.Background(), dsn, opts...)
 	if err != nil {
-		tb.Fatalf("opening the %s store: %v", kind, err)
+		tb.Fatalf("opening the store: %v", err)
 	}
 	tb.Cleanup(func() { client.Close() })
 	return client
@@ -120,6 +126,11 @@ func (c *Counter) Query(ctx context.Context, query string, args, v any) error {
 	return c.Driver.Query(ctx, query, args, v)
 }
 
+// ExecContext counts and runs a statement ent has no builder for.
+func (c *Counter) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return store.ExecContext(ctx, c, query, args)
+}
+
 func (c *Counter) Tx(ctx context.Context) (dialect.Tx, error) {
 	tx, err := c.Driver.Tx(ctx)
 	if err != nil {
@@ -141,4 +152,9 @@ func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
 	t.n.Add(1)
 	return t.Tx.Query(ctx, query, args, v)
+}
+
+// ExecContext counts and runs a statement ent has no builder for.
+func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return store.ExecContext(ctx, t, query, args)
 }

@@ -1,0 +1,466 @@
+package programme
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"maarid"
+	"maarid/auth"
+	"maarid/ent"
+	"maarid/ent/programmechange"
+	"maarid/ent/session"
+	"maarid/ent/space"
+	"maarid/store"
+)
+
+// Change is an entry of the programme's change log, as the feed delivers it.
+type Change struct {
+	Seq    int64
+	Kind   programmechange.Kind
+	At     time.Time
+	Reason *string
+	FairID string
+	// Session is the session as the change left it; its space is loaded.
+	Session  *ent.Session
+	Previous *maarid.SessionState
+	Current  maarid.SessionState
+}
+
+// Cursor is the position of the change in the log, for resuming a feed after it.
+func (c *Change) Cursor() string { return strconv.FormatInt(c.Seq, 10) }
+
+// ParseCursor reads a cursor given by a client; "0" is the start of the log.
+func ParseCursor(cursor string) (int64, error) {
+	seq, err := strconv.ParseInt(cursor, 10, 64)
+	if err != nil || seq < 0 || strconv.FormatInt(seq, 10) != cursor {
+		return 0, maarid.Invalid("since", "%q is not a programme cursor", cursor)
+	}
+	return seq, nil
+}
+
+// Filter narrows a feed.
+type Filter struct {
+	// FairID keeps the changes of one fair when it is not empty.
+	FairID string
+	// SpaceIDs keeps the changes of sessions that were or are in one of these spaces, when it
+	// is not empty.
+	SpaceIDs []string
+	// Unpublished keeps the changes of unpublished sessions, which only organisers see.
+	Unpublished bool
+}
+
+func (f Filter) keeps(c *Change) bool {
+	if f.FairID != "" && c.FairID != f.FairID {
+		return false
+	}
+	if !f.Unpublished && c.Current.Hidden {
+		return false
+	}
+	if len(f.SpaceIDs) == 0 {
+		return true
+	}
+	in := func(id *string) bool { return id != nil && slices.Contains(f.SpaceIDs, *id) }
+	return in(c.Current.SpaceID) || c.Previous != nil && in(c.Previous.SpaceID)
+}
+
+const (
+	// recentChanges is how many of the last changes the feed keeps in memory, so that a
+	// subscriber starting from a recent cursor joins without reading the database.
+	recentChanges = 256
+	// bufferSize is how many changes may wait for a subscriber. A subscriber that lets more
+	// pile up has its feed ended, to resume from its last cursor.
+	bufferSize = 256
+	// replayBatch is how many changes a replay reads from the log at once.
+	replayBatch = 500
+	// pollInterval is how often the feed looks at the log without being woken.
+	pollInterval = 5 * time.Second
+)
+
+// Feed tells subscribers of every change of the programme, in order. It reads each new change
+// from the log once, after the transaction that wrote it committed, and fans it out to the
+// subscribers of this instance; on PostgreSQL, writers on every instance wake it by NOTIFY.
+type Feed struct {
+	client   *ent.Client
+	dsn      string
+	postgres bool
+	log      *slog.Logger
+	wake     chan struct{}
+	ready    chan struct{}
+	// Poll is how often the feed reads the log without being woken; set it before Run.
+	Poll time.Duration
+
+	mu     sync.Mutex
+	head   int64     // the last change fanned out
+	recent []*Change // the last changes fanned out, in order, up to head
+	subs   map[*subscriber]struct{}
+}
+
+// NewFeed returns the feed of the log in client's database, whose data source name is dsn.
+// It delivers nothing until Run.
+func NewFeed(client *ent.Client, dsn string, log *slog.Logger) *Feed {
+	return &Feed{
+		client:   client,
+		dsn:      dsn,
+		postgres: store.IsPostgres(dsn),
+		log:      log,
+		wake:     make(chan struct{}, 1),
+		ready:    make(chan struct{}),
+		subs:     map[*subscriber]struct{}{},
+		Poll:     pollInterval,
+	}
+}
+
+// Run reads new changes from the log whenever a writer announces one (and every few seconds
+// in case an announcement was lost), and fans them out, until ctx is done. Then it ends every
+// subscription. A database that cannot be read is retried, never fatal.
+func (f *Feed) Run(ctx context.Context) error {
+	ctx = auth.System(ctx)
+	// The head is where live delivery starts; until it is read, subscribers wait.
+	var head int64
+	for pause := 100 * time.Millisecond; ; pause = min(2*pause, 5*time.Second) {
+		var err error
+		if head, err = lastSeq(ctx, f.client); err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		f.log.ErrorContext(ctx, "reading the head of the programme's change log", "error", err, "retry in", pause)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(pause):
+		}
+	}
+	f.mu.Lock()
+	f.head = head
+	f.mu.Unlock()
+	close(f.ready)
+	defer f.closeAll()
+	if f.postgres {
+		go f.listen(ctx)
+	}
+	tick := time.NewTicker(f.Poll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-f.wake:
+		case <-tick.C:
+		}
+		if err := f.fanOut(ctx); err != nil && ctx.Err() == nil {
+			f.log.ErrorContext(ctx, "reading programme changes", "error", err)
+		}
+	}
+}
+
+// Wake has the feed read the log now.
+func (f *Feed) Wake() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// fanOut reads the changes after the head and delivers them to every subscriber.
+func (f *Feed) fanOut(ctx context.Context) error {
+	for {
+		f.mu.Lock()
+		head := f.head
+		f.mu.Unlock()
+		changes, err := f.read(ctx, head, replayBatch)
+		if err != nil || len(changes) == 0 {
+			return err
+		}
+		f.mu.Lock()
+		for _, c := range changes {
+			for s := range f.subs {
+				f.deliver(s, c)
+			}
+		}
+		f.head = changes[len(changes)-1].Seq
+		f.recent = append(f.recent, changes...)
+		if over := len(f.recent) - recentChanges; over > 0 {
+			f.recent = slices.Delete(f.recent, 0, over)
+		}
+		f.mu.Unlock()
+		if len(changes) < replayBatch {
+			return nil
+		}
+	}
+}
+
+// deliver queues c for s without waiting; a subscriber whose queue is full is ended. f.mu is
+// held.
+func (f *Feed) deliver(s *subscriber, c *Change) {
+	if c.Seq <= s.last {
+		return
+	}
+	if !s.filter.keeps(c) {
+		s.last = c.Seq
+		return
+	}
+	select {
+	case s.out <- c:
+		s.last = c.Seq
+	default:
+		f.end(s, &maarid.Error{
+			Code:    maarid.FellBehind,
+			Message: fmt.Sprintf("the subscriber did not keep up with the programme's changes; subscribe again with since: %q", strconv.FormatInt(s.last, 10)),
+			Cursor:  strconv.FormatInt(s.last, 10),
+		})
+	}
+}
+
+// end removes s and closes its queue, after the changes already in it; f.mu is held.
+func (f *Feed) end(s *subscriber, err error) {
+	if s.closed {
+		return
+	}
+	delete(f.subs, s)
+	s.closed = true
+	if err != nil && s.onEnd != nil {
+		s.onEnd(err)
+	}
+	close(s.out)
+}
+
+func (f *Feed) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for s := range f.subs {
+		f.end(s, nil)
+	}
+}
+
+// read returns up to limit changes after seq, in order, with their sessions.
+func (f *Feed) read(ctx context.Context, seq int64, limit int) ([]*Change, error) {
+	ctx = auth.System(ctx)
+	rows, err := f.client.ProgrammeChange.Query().
+		Where(programmechange.SeqGT(seq)).
+		Order(programmechange.BySeq()).
+		Limit(limit).
+		All(ctx)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	var sessionIDs, spaceIDs []string
+	for _, r := range rows {
+		sessionIDs = append(sessionIDs, r.SessionID)
+		if r.After.SpaceID != nil {
+			spaceIDs = append(spaceIDs, *r.After.SpaceID)
+		}
+	}
+	sessions, err := f.client.Session.Query().Where(session.IDIn(sessionIDs...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	spaces, err := f.client.Space.Query().Where(space.IDIn(spaceIDs...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*ent.Session{}
+	for _, s := range sessions {
+		byID[s.ID] = s
+	}
+	spaceByID := map[string]*ent.Space{}
+	for _, s := range spaces {
+		spaceByID[s.ID] = s
+	}
+	out := make([]*Change, 0, len(rows))
+	for _, r := range rows {
+		s, ok := byID[r.SessionID]
+		if !ok {
+			return nil, fmt.Errorf("change %d: session %s is gone", r.Seq, r.SessionID)
+		}
+		out = append(out, &Change{
+			Seq:      r.Seq,
+			Kind:     r.Kind,
+			At:       r.At,
+			Reason:   nonEmpty(r.Reason),
+			FairID:   r.FairID,
+			Session:  asOf(s, *r.After, spaceByID),
+			Previous: r.Before,
+			Current:  *r.After,
+		})
+	}
+	return out, nil
+}
+
+// asOf returns session s as a change left it: where and when state says, in the space it says.
+func asOf(s *ent.Session, state maarid.SessionState, spaces map[string]*ent.Space) *ent.Session {
+	at := *s
+	at.StartsAt, at.EndsAt, at.SpaceID, at.Version = state.StartsAt, state.EndsAt, state.SpaceID, state.Version
+	at.Status, at.Published = session.Status(state.Status), !state.Hidden
+	at.Edges = ent.SessionEdges{}
+	if state.SpaceID != nil {
+		at.Edges.Space = spaces[*state.SpaceID]
+	}
+	return &at
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// A subscriber is one subscription to the feed. Its queue is bounded; it is closed when the
+// subscription ends.
+type subscriber struct {
+	out    chan *Change
+	filter Filter
+	last   int64 // the last change queued, or skipped by the filter
+	closed bool
+	onEnd  func(error)
+}
+
+// Subscribe returns the changes after since, then the live ones, in order, with no gap and no
+// duplicate, until ctx is done. A since ahead of the log is an error. When the subscriber falls
+// too far behind, or the feed stops, the channel is closed; onEnd, when the subscriber fell
+// behind, is called first with an error that says where to resume.
+func (f *Feed) Subscribe(ctx context.Context, since int64, filter Filter, onEnd func(error)) (<-chan *Change, error) {
+	select {
+	case <-f.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	f.mu.Lock()
+	head := f.head
+	f.mu.Unlock()
+	if since > head {
+		// The head in memory may trail a change just committed.
+		last, err := lastSeq(ctx, f.client)
+		if err != nil {
+			return nil, err
+		}
+		if since > last {
+			return nil, maarid.Invalid("since", "the cursor %d is ahead of the programme's change log", since)
+		}
+	}
+	s := &subscriber{out: make(chan *Change, bufferSize), filter: filter, last: since, onEnd: onEnd}
+	// A subscriber that has joined is ended here when its context is done; one still
+	// replaying ends itself.
+	context.AfterFunc(ctx, func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if _, joined := f.subs[s]; joined {
+			f.end(s, nil)
+		}
+	})
+	if f.join(ctx, s) {
+		return s.out, nil
+	}
+	// The subscriber is far behind: replay from the log, then join.
+	go func() {
+		err := f.replay(ctx, s)
+		if err == nil {
+			return
+		}
+		if errors.Is(err, context.Canceled) {
+			err = nil
+		} else {
+			f.log.ErrorContext(ctx, "replaying programme changes", "error", err)
+		}
+		f.mu.Lock()
+		f.end(s, err)
+		f.mu.Unlock()
+	}()
+	return s.out, nil
+}
+
+// join adds s to the live subscribers if the changes it has not seen are all in memory and fit
+// in its queue, and queues them; it reports whether it did. A subscriber whose context is done
+// is ended instead.
+func (f *Feed) join(ctx context.Context, s *subscriber) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s.closed {
+		return true
+	}
+	if ctx.Err() != nil {
+		f.end(s, nil)
+		return true
+	}
+	if s.last < f.head && (len(f.recent) == 0 || f.recent[0].Seq > s.last+1) {
+		return false
+	}
+	first, _ := slices.BinarySearchFunc(f.recent, s.last+1, func(c *Change, seq int64) int { return int(c.Seq - seq) })
+	if len(f.recent)-first > cap(s.out)-len(s.out) {
+		return false
+	}
+	for _, c := range f.recent[first:] {
+		f.deliver(s, c)
+	}
+	f.subs[s] = struct{}{}
+	return true
+}
+
+// replay queues the changes s has not seen from the log, waiting for it to read them, until
+// it can join the live subscribers.
+func (f *Feed) replay(ctx context.Context, s *subscriber) error {
+	for !f.join(ctx, s) {
+		changes, err := f.read(ctx, s.last, replayBatch)
+		if err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if !s.filter.keeps(c) {
+				s.last = c.Seq
+				continue
+			}
+			select {
+			case s.out <- c:
+				s.last = c.Seq
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	return nil
+}
+
+// serialise makes the transaction of a programme change wait for the others to commit, so
+// that changes are checked one after the other and take their sequence numbers in the order
+// they commit. SQLite's write transactions are serialised already.
+func (f *Feed) serialise(ctx context.Context, tx *ent.Tx) error {
+	if !f.postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", programmeLock)
+	return err
+}
+
+// announce has the feed, and on PostgreSQL every instance's feed, read the log once tx has
+// committed change seq.
+func (f *Feed) announce(ctx context.Context, tx *ent.Tx, seq int64) error {
+	if f.postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", notifyChannel, strconv.FormatInt(seq, 10)); err != nil {
+			return err
+		}
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			if err == nil {
+				f.Wake()
+			}
+			return err
+		})
+	})
+	return nil
+}
+
+// Head returns the cursor of the last change in the log.
+func (f *Feed) Head(ctx context.Context) (string, error) {
+	seq, err := lastSeq(ctx, f.client)
+	return strconv.FormatInt(seq, 10), err
+}

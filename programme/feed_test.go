@@ -1,0 +1,325 @@
+package programme_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"maarid"
+	"maarid/auth"
+	"maarid/ent"
+	"maarid/programme"
+	"maarid/store/storetest"
+)
+
+// toggle cancels then restores session id, n times: 2n changes, always allowed.
+func (fx *fixture) toggle(t testing.TB, id string, n int) {
+	for range n {
+		if _, err := fx.planner.Cancel(fx.organiser, id, nil, nil); err != nil {
+			t.Error(err)
+			return
+		}
+		if _, err := fx.planner.Restore(fx.organiser, id, nil, nil); err != nil {
+			t.Error(err)
+			return
+		}
+	}
+}
+
+func (fx *fixture) head(t testing.TB) int64 {
+	t.Helper()
+	h, err := fx.feed.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, _ := strconv.ParseInt(h, 10, 64)
+	return seq
+}
+
+// collect reads ch until it has a change at or after until, or the channel closes, or a
+// deadline passes, and returns the sequence numbers read.
+func collect(ch <-chan *programme.Change, until func() int64) []int64 {
+	var seqs []int64
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case c, ok := <-ch:
+			if !ok {
+				return seqs
+			}
+			seqs = append(seqs, c.Seq)
+			if u := until(); u > 0 && c.Seq >= u {
+				return seqs
+			}
+		case <-deadline:
+			return seqs
+		}
+	}
+}
+
+// checkRun checks that seqs are exactly from+1 … to.
+func checkRun(t testing.TB, name string, seqs []int64, from, to int64) {
+	t.Helper()
+	if int64(len(seqs)) != to-from {
+		t.Errorf("%s: %d changes after %d, want %d up to %d", name, len(seqs), from, to-from, to)
+	}
+	for i, seq := range seqs {
+		if seq != from+int64(i)+1 {
+			t.Errorf("%s: change %d is %d, want %d", name, i, seq, from+int64(i)+1)
+			return
+		}
+	}
+}
+
+// TestFeedIsTheLog has subscribers join from many cursors while writers commit changes, and
+// checks that each receives exactly the log after its cursor: no gap, no duplicate, in order.
+func TestFeedIsTheLog(t *testing.T) {
+	forEachKind(t, func(t *testing.T, kind string) {
+		fx := newFixture(t, kind)
+		sessions := fx.sessions(t)
+		fx.toggle(t, sessions[0].ID, 5) // a log to start from
+
+		const writers, rounds, subscribers = 4, 20, 40
+		var final sync.Map // "head" → the head once the writers are done
+		until := func() int64 {
+			v, _ := final.Load("head")
+			h, _ := v.(int64)
+			return h
+		}
+		var writing sync.WaitGroup
+		for w := range writers {
+			writing.Go(func() { fx.toggle(t, sessions[w+1].ID, rounds) })
+		}
+		var reading sync.WaitGroup
+		for i := range subscribers {
+			reading.Go(func() {
+				time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
+				since := rand.Int64N(fx.head(t) + 1)
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				ch, err := fx.feed.Subscribe(ctx, since, programme.Filter{}, nil)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				seqs := collect(ch, until)
+				checkRun(t, fmt.Sprintf("subscriber %d", i), seqs, since, until())
+			})
+		}
+		writing.Wait()
+		final.Store("head", fx.head(t))
+		reading.Wait()
+		if want := int64(10 + 2*writers*rounds); until() != want {
+			t.Errorf("the log's head is %d, want %d", until(), want)
+		}
+	})
+}
+
+func TestFeedCursors(t *testing.T) {
+	for _, bad := range []string{"", "abc", "-1", "01", "1.5", "99999999999999999999"} {
+		_, err := programme.ParseCursor(bad)
+		wantError(t, err, maarid.BadUserInput)
+	}
+	if seq, err := programme.ParseCursor("42"); err != nil || seq != 42 {
+		t.Errorf("ParseCursor(42) = %d, %v", seq, err)
+	}
+	fx := newFixture(t, "sqlite")
+	fx.toggle(t, fx.sessions(t)[0].ID, 1)
+	_, err := fx.feed.Subscribe(context.Background(), 3, programme.Filter{}, nil)
+	wantError(t, err, maarid.BadUserInput)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := fx.feed.Subscribe(ctx, 2, programme.Filter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.toggle(t, fx.sessions(t)[0].ID, 1)
+	checkRun(t, "from the head", collect(ch, func() int64 { return 4 }), 2, 4)
+}
+
+func TestFeedFilters(t *testing.T) {
+	fx := newFixture(t, "sqlite")
+	sessions := fx.sessions(t)
+	a, b := sessions[0], sessions[len(sessions)-1]
+	for _, s := range sessions {
+		if *s.SpaceID != *a.SpaceID {
+			b = s
+		}
+	}
+	subscribe := func(f programme.Filter) <-chan *programme.Change {
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		ch, err := fx.feed.Subscribe(ctx, 0, f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch
+	}
+	inA := subscribe(programme.Filter{SpaceIDs: []string{*a.SpaceID}, FairID: fx.fair.ID})
+	otherFair := subscribe(programme.Filter{FairID: "fair_01CK877C0QFVM97S6JKDDS668M"})
+	public := subscribe(programme.Filter{})
+	organisers := subscribe(programme.Filter{Unpublished: true})
+
+	fx.toggle(t, b.ID, 1) // 1, 2: b
+	fx.toggle(t, a.ID, 1) // 3, 4: a
+	if _, err := fx.planner.Update(fx.organiser, b.ID, ent.UpdateSessionInput{Published: ptr(false)}, nil, nil); err != nil {
+		t.Fatal(err) // 5: b unpublished
+	}
+	fx.toggle(t, a.ID, 1) // 6, 7: a
+	if _, err := fx.planner.Update(fx.organiser, b.ID, ent.UpdateSessionInput{Published: ptr(true)}, nil, nil); err != nil {
+		t.Fatal(err) // 8: b published
+	}
+	until := func() int64 { return 8 }
+	seqsOf := func(ch <-chan *programme.Change, last int64) []int64 {
+		return collect(ch, func() int64 { return last })
+	}
+	if got := seqsOf(inA, 7); fmt.Sprint(got) != "[3 4 6 7]" {
+		t.Errorf("the subscriber to a's space got %v", got)
+	}
+	if got := seqsOf(public, 8); fmt.Sprint(got) != "[1 2 3 4 6 7 8]" {
+		t.Errorf("a public subscriber got %v", got)
+	}
+	checkRun(t, "organisers", seqsOf(organisers, 8), 0, until())
+	select {
+	case c := <-otherFair:
+		t.Errorf("a subscriber to another fair got change %d", c.Seq)
+	default:
+	}
+}
+
+// TestFeedFellBehind checks that a subscriber that does not read is ended with where to
+// resume, after the changes already queued, and that it delays nobody.
+func TestFeedFellBehind(t *testing.T) {
+	fx := newFixture(t, "sqlite")
+	id := fx.sessions(t)[0].ID
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var ended error
+	var mu sync.Mutex
+	slow, err := fx.feed.Subscribe(ctx, 0, programme.Filter{}, func(err error) { mu.Lock(); ended = err; mu.Unlock() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := fx.feed.Subscribe(ctx, 0, programme.Filter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	done := make(chan struct{})
+	go func() { got = collect(fast, func() int64 { return 300 }); close(done) }()
+	fx.toggle(t, id, 150)
+	<-done
+	checkRun(t, "the reading subscriber", got, 0, 300)
+
+	queued := collect(slow, func() int64 { return 0 })
+	mu.Lock()
+	defer mu.Unlock()
+	e, ok := maarid.AsError(ended)
+	if !ok || e.Code != maarid.FellBehind || e.Cursor != strconv.Itoa(len(queued)) {
+		t.Fatalf("the slow subscriber got %d changes and ended with %v", len(queued), ended)
+	}
+	checkRun(t, "the slow subscriber", queued, 0, int64(len(queued)))
+	// It resumes from its cursor and misses nothing.
+	from, _ := programme.ParseCursor(e.Cursor)
+	again, err := fx.feed.Subscribe(ctx, from, programme.Filter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRun(t, "the resumed subscriber", collect(again, func() int64 { return 300 }), from, 300)
+}
+
+// TestTwoInstances runs two feeds on one PostgreSQL database: a change made through one
+// reaches the subscribers of the other, in order, exactly once, also after the other lost its
+// connection.
+func TestTwoInstances(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		if kind != "postgres" {
+			continue
+		}
+		fx := newFixture(t, kind)
+		other := storetest.OpenURL(t, fx.dsn)
+		feed := programme.NewFeed(other, fx.dsn, discard)
+		feed.Poll = time.Hour // only NOTIFY wakes it
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- feed.Run(ctx) }()
+		defer func() { cancel(); <-done }()
+
+		ch, err := feed.Subscribe(ctx, 0, programme.Filter{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := fx.sessions(t)[0].ID
+		fx.toggle(t, id, 5)
+		checkRun(t, "the other instance", collect(ch, func() int64 { return 10 }), 0, 10)
+
+		// The other instance loses its LISTEN connection; changes made meanwhile arrive once
+		// it is back.
+		if _, err := other.ExecContext(context.Background(),
+			"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"); err != nil {
+			t.Fatal(err)
+		}
+		fx.toggle(t, id, 5)
+		checkRun(t, "after reconnecting", collect(ch, func() int64 { return 20 }), 10, 20)
+		select {
+		case c := <-ch:
+			t.Errorf("change %d delivered twice", c.Seq)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// TestFeedNoLeaks subscribes and leaves thousands of times, replaying or live, and checks
+// that goroutines and heap come back to where they were.
+func TestFeedNoLeaks(t *testing.T) {
+	fx := newFixture(t, "sqlite")
+	fx.toggle(t, fx.sessions(t)[0].ID, 300) // longer than the feed keeps in memory
+	head := fx.head(t)
+	settle()
+	goroutines, heap := runtime.NumGoroutine(), heapInUse()
+	for i := range 3000 {
+		ctx, cancel := context.WithCancel(auth.System(context.Background()))
+		since := head
+		if i%10 == 0 {
+			since = 0 // replays from the log
+		}
+		ch, err := fx.feed.Subscribe(ctx, since, programme.Filter{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 && since < head {
+			<-ch
+		}
+		cancel()
+	}
+	var g int
+	for range 50 {
+		settle()
+		if g = runtime.NumGoroutine(); g <= goroutines {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if g > goroutines {
+		t.Errorf("%d goroutines after the subscriptions ended, %d before", g, goroutines)
+	}
+	if h := heapInUse(); h > heap+4<<20 {
+		t.Errorf("heap %d KiB after the subscriptions ended, %d KiB before", h>>10, heap>>10)
+	}
+}
+
+func settle() {
+	runtime.GC()
+	runtime.GC()
+}
+
+func heapInUse() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
+}

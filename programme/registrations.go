@@ -1,0 +1,206 @@
+package programme
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"maarid"
+	"maarid/auth"
+	"maarid/ent"
+	"maarid/ent/registration"
+	"maarid/ent/session"
+	"maarid/gid"
+)
+
+// RegistrationInput is a place asked for in a session.
+type RegistrationInput struct {
+	Name        string
+	Email       *string
+	Phone       *string
+	ExhibitorID *string
+}
+
+// Register asks for a place in a session: it is confirmed while seats are left, waitlisted
+// after; a session without a capacity is open entry and confirms everyone. Anyone may
+// register; an exhibitor key registers for its own exhibitor only.
+func (p *Planner) Register(ctx context.Context, sessionID string, in RegistrationInput) (*ent.Registration, error) {
+	if err := in.validate(ctx); err != nil {
+		return nil, err
+	}
+	var reg *ent.Registration
+	err := p.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+		// The session is read as the caller sees it: an unpublished one does not exist for
+		// the public.
+		if _, err := tx.Session.Get(ctx, sessionID); err != nil {
+			return notFound(err, "sessionID", "session", sessionID)
+		}
+		s, err := lockSeats(ctx, tx, sessionID)
+		if err != nil {
+			return err
+		}
+		if s.Status == session.StatusCANCELLED {
+			return &maarid.Error{Code: maarid.Conflict, Field: "sessionID", IDs: []string{s.ID}, Message: "the session is cancelled"}
+		}
+		status := registration.StatusCONFIRMED
+		if s.SeatsLeft != nil {
+			if *s.SeatsLeft == 0 {
+				status = registration.StatusWAITLISTED
+			} else if err := tx.Session.UpdateOne(s).AddSeatsLeft(-1).Exec(auth.System(ctx)); err != nil {
+				return err
+			}
+		}
+		reg, err = tx.Registration.Create().
+			SetID(gid.New(gid.Registration)).
+			SetSessionID(s.ID).
+			SetNillableExhibitorID(in.ExhibitorID).
+			SetName(strings.TrimSpace(in.Name)).
+			SetNillableEmail(trimmed(in.Email)).
+			SetNillablePhone(trimmed(in.Phone)).
+			SetStatus(status).
+			Save(ctx)
+		return err
+	})
+	return reg, err
+}
+
+// CancelRegistration cancels a registration (organisers). A confirmed place goes to the first
+// one waitlisted, or back to the free seats.
+func (p *Planner) CancelRegistration(ctx context.Context, id string) (*ent.Registration, error) {
+	if !organiser(ctx) {
+		return nil, maarid.Errorf(maarid.Forbidden, "only organisers cancel registrations")
+	}
+	var reg *ent.Registration
+	err := p.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+		r, err := tx.Registration.Get(ctx, id)
+		if err != nil {
+			return notFound(err, "id", "registration", id)
+		}
+		if r.Status == registration.StatusCANCELLED {
+			reg = r
+			return nil
+		}
+		s, err := lockSeats(ctx, tx, r.SessionID)
+		if err != nil {
+			return err
+		}
+		if reg, err = tx.Registration.UpdateOne(r).SetStatus(registration.StatusCANCELLED).Save(ctx); err != nil {
+			return err
+		}
+		if r.Status != registration.StatusCONFIRMED || s.SeatsLeft == nil {
+			return nil
+		}
+		promoted, err := promote(ctx, tx, s.ID, 1)
+		if err != nil || promoted == 1 {
+			return err
+		}
+		return tx.Session.UpdateOne(s).AddSeatsLeft(1).Exec(auth.System(ctx))
+	})
+	return reg, err
+}
+
+// resize sets the seats left of s for a new capacity (nil for open entry), promoting as many
+// waitlisted registrations as the new seats allow. The capacity cannot go below the places
+// already confirmed.
+func resize(ctx context.Context, tx *ent.Tx, s *ent.Session, capacity *int, update *ent.SessionUpdateOne) error {
+	if _, err := lockSeats(ctx, tx, s.ID); err != nil {
+		return err
+	}
+	if capacity == nil {
+		if _, err := promote(ctx, tx, s.ID, -1); err != nil {
+			return err
+		}
+		update.ClearSeatsLeft()
+		return nil
+	}
+	confirmed, err := tx.Registration.Query().
+		Where(registration.SessionID(s.ID), registration.StatusEQ(registration.StatusCONFIRMED)).
+		Count(auth.System(ctx))
+	if err != nil {
+		return err
+	}
+	if *capacity < confirmed {
+		return &maarid.Error{Code: maarid.Conflict, Field: "capacity", IDs: []string{s.ID},
+			Message: "the capacity cannot be below the places already confirmed"}
+	}
+	promoted, err := promote(ctx, tx, s.ID, *capacity-confirmed)
+	if err != nil {
+		return err
+	}
+	update.SetSeatsLeft(*capacity - confirmed - promoted)
+	return nil
+}
+
+// lockSeats locks the row of a session's seats until the transaction ends, so that
+// registrations, cancellations and capacity changes of one session take turns, and reads it.
+func lockSeats(ctx context.Context, tx *ent.Tx, sessionID string) (*ent.Session, error) {
+	if _, err := tx.ExecContext(ctx, "UPDATE "+session.Table+" SET "+session.FieldSeatsLeft+" = "+session.FieldSeatsLeft+" WHERE "+session.FieldID+" = $1", sessionID); err != nil {
+		return nil, err
+	}
+	return tx.Session.Get(auth.System(ctx), sessionID)
+}
+
+// promote confirms up to n waitlisted registrations of a session (all of them when n < 0), the
+// first asked first, and says how many it confirmed.
+func promote(ctx context.Context, tx *ent.Tx, sessionID string, n int) (int, error) {
+	if n == 0 {
+		return 0, nil
+	}
+	ctx = auth.System(ctx)
+	q := tx.Registration.Query().
+		Where(registration.SessionID(sessionID), registration.StatusEQ(registration.StatusWAITLISTED)).
+		Order(registration.ByCreatedAt(), registration.ByID())
+	if n > 0 {
+		q.Limit(n)
+	}
+	ids, err := q.IDs(ctx)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	return tx.Registration.Update().
+		Where(registration.IDIn(ids...)).
+		SetStatus(registration.StatusCONFIRMED).
+		Save(ctx)
+}
+
+func (in RegistrationInput) validate(ctx context.Context) error {
+	name := strings.TrimSpace(in.Name)
+	switch {
+	case name == "":
+		return maarid.Invalid("name", "is required")
+	case utf8.RuneCountInString(name) > 200:
+		return maarid.Invalid("name", "is longer than 200 characters")
+	}
+	if e := trimmed(in.Email); e != nil {
+		if a, err := mail.ParseAddress(*e); err != nil || a.Address != *e || len(*e) > 254 {
+			return maarid.Invalid("email", "is not an e-mail address")
+		}
+	}
+	if ph := trimmed(in.Phone); ph != nil {
+		if len(*ph) > 40 || strings.Trim(*ph, "+0123456789 .-()") != "" {
+			return maarid.Invalid("phone", "is not a phone number")
+		}
+	}
+	if id := in.ExhibitorID; id != nil {
+		if t, ok := gid.Type(*id); !ok || t != gid.Exhibitor {
+			return maarid.Invalid("exhibitorID", "%q is not an exhibitor's ID", *id)
+		}
+		if v := auth.FromContext(ctx); !auth.IsSystem(ctx) && !v.Is(auth.Organiser) && !v.Owns(*id) {
+			return maarid.Errorf(maarid.Forbidden, "an exhibitor key registers for its own exhibitor only")
+		}
+	}
+	return nil
+}
+
+// trimmed returns s without surrounding spaces, nil when that leaves nothing.
+func trimmed(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	t := strings.TrimSpace(*s)
+	if t == "" {
+		return nil
+	}
+	return &t
+}
