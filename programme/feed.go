@@ -92,6 +92,8 @@ type Feed struct {
 	log      *slog.Logger
 	wake     chan struct{}
 	ready    chan struct{}
+	stopping context.Context
+	stop     context.CancelFunc
 	// Poll is how often the feed reads the log without being woken; set it before Run.
 	Poll time.Duration
 
@@ -104,7 +106,10 @@ type Feed struct {
 // NewFeed returns the feed of the log in client's database, whose data source name is dsn.
 // It delivers nothing until Run.
 func NewFeed(client *ent.Client, dsn string, log *slog.Logger) *Feed {
+	stopping, stop := context.WithCancel(context.Background())
 	return &Feed{
+		stopping: stopping,
+		stop:     stop,
 		client:   client,
 		dsn:      dsn,
 		postgres: store.IsPostgres(dsn),
@@ -120,6 +125,7 @@ func NewFeed(client *ent.Client, dsn string, log *slog.Logger) *Feed {
 // in case an announcement was lost), and fans them out, until ctx is done. Then it ends every
 // subscription. A database that cannot be read is retried, never fatal.
 func (f *Feed) Run(ctx context.Context) error {
+	defer f.stop()
 	ctx = auth.System(ctx)
 	// The head is where live delivery starts; until it is read, subscribers wait.
 	var head int64
@@ -160,6 +166,10 @@ func (f *Feed) Run(ctx context.Context) error {
 		}
 	}
 }
+
+// Stopping returns a context that is done once the feed has stopped, or is stopping: the
+// connections that carry subscriptions end with it.
+func (f *Feed) Stopping() context.Context { return f.stopping }
 
 // Wake has the feed read the log now.
 func (f *Feed) Wake() {

@@ -37,7 +37,7 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	if c.cacheMiB > 0 {
 		api = newResponseCache(client, c.cacheMiB<<20).serve(api)
 	}
-	mux.Handle("/graphql", cors(streams(authenticate(keys, gql), gate(authenticate(keys, api)))))
+	mux.Handle("/graphql", cors(streams(feed.Stopping(), authenticate(keys, gql), gate(authenticate(keys, api)))))
 	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
 	mux.HandleFunc("GET /healthz", health(client))
 	return requestContext(log, fallback, mux)
@@ -106,15 +106,21 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // streams sends the requests that open a subscription, a websocket or a stream of
 // server-sent events, to live, and the others to next. A subscription lasts as long as its
-// client wants: it takes no admission slot and passes no cache.
-func streams(live, next http.Handler) http.Handler {
+// client wants, or until stopping is done: it takes no admission slot and passes no cache.
+func streams(stopping context.Context, live, next http.Handler) http.Handler {
+	serve := func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancel(context.WithValue(r.Context(), streamKey{}, true))
+		defer cancel()
+		defer context.AfterFunc(stopping, cancel)()
+		live.ServeHTTP(w, r.WithContext(ctx))
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
-			live.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), streamKey{}, true)))
+			serve(w, r)
 		case r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/event-stream"):
 			r.Body = http.MaxBytesReader(w, r.Body, maxStreamRequest)
-			live.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), streamKey{}, true)))
+			serve(w, r)
 		default:
 			next.ServeHTTP(w, r)
 		}

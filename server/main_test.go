@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"maarid/store/storetest"
 )
 
@@ -94,6 +96,12 @@ func TestRun(t *testing.T) {
 				t.Errorf("the first demo key: %s", viewer)
 			}
 
+			// A subscriber is told to go away when the server stops, and to resume.
+			ws := dialWebsocket(t, "ws://"+addr+"/graphql", nil, graphqlTransportWS)
+			ws.init("")
+			feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query})
+			ws.send(message("subscribe", "1", string(feed)))
+
 			// A request in flight when the server is told to stop still gets its answer. The
 			// server says "100 Continue" once its handler reads the body: then it is in flight.
 			r := operation(t, "ProductCatalogue", map[string]any{"first": 100})
@@ -126,6 +134,9 @@ func TestRun(t *testing.T) {
 				}
 			case <-time.After(20 * time.Second):
 				t.Fatal("the server did not stop")
+			}
+			if ce := ws.expectClose(websocket.CloseGoingAway, "complete"); !strings.Contains(ce.Text, "resume") {
+				t.Errorf("the subscriber was closed with %q", ce.Text)
 			}
 			if !strings.Contains(logs.String(), "seeded the demo fair") || !strings.Contains(logs.String(), "request_id=") {
 				t.Errorf("the logs do not tell of the seeding or the requests:\n%s", logs.String())

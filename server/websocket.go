@@ -205,6 +205,8 @@ func (g *gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, option
 		}
 	}
 	upgrader := websocket.Upgrader{
+		// An idle subscriber holds no write buffer: it is taken from the pool for a message.
+		WriteBufferPool:  &writeBuffers,
 		HandshakeTimeout: g.writeTimeout,
 		Subprotocols:     subprotocols,
 		CheckOrigin:      g.origins.allows,
@@ -216,8 +218,21 @@ func (g *gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, option
 		return refusedConn{}, nil
 	}
 	ws.SetReadLimit(g.readLimit)
-	return newGuardedConn(ws, g.writeTimeout), nil
+	conn := newGuardedConn(ws, g.writeTimeout)
+	// The request's context ends when the server stops serving subscriptions: the client is
+	// told to connect again, to this instance once it is back or to another one.
+	conn.stopping = r.Context()
+	context.AfterFunc(r.Context(), func() {
+		conn.closeWith(websocket.CloseGoingAway, goingAway)
+		conn.Close()
+	})
+	return conn, nil
 }
+
+var writeBuffers sync.Pool
+
+// goingAway is the reason a connection is closed with when the server stops.
+const goingAway = "the server is going away; reconnect and resume from your last cursor"
 
 // refuseUpgrade answers an upgrade request that cannot become a websocket.
 func refuseUpgrade(w http.ResponseWriter, r *http.Request, status int, reason error) {
@@ -285,6 +300,7 @@ var protocols = map[string]*protocol{
 //   - a write that fails or times out ends the connection, so that its operations stop.
 type guardedConn struct {
 	ws           *websocket.Conn
+	stopping     context.Context // done when the server stops serving the connection
 	writeTimeout time.Duration
 	proto        *protocol // nil: a subprotocol without rules here, messages pass as they are
 
@@ -521,6 +537,9 @@ func (c *guardedConn) WriteClose(code int, reason string) error {
 		code, reason = closeInitTimeout, "Connection initialisation timeout"
 	}
 	c.mu.Unlock()
+	if code == websocket.CloseNormalClosure && c.stopping != nil && c.stopping.Err() != nil {
+		code, reason = websocket.CloseGoingAway, goingAway
+	}
 	return c.closeWith(code, reason)
 }
 
