@@ -72,10 +72,10 @@ func (f Filter) keeps(c *Change) bool {
 const (
 	// recentChanges is how many of the last changes the feed keeps in memory, so that a
 	// subscriber starting from a recent cursor joins without reading the database.
-	recentChanges = 256
+	recentChanges = 64
 	// bufferSize is how many changes may wait for a subscriber. A subscriber that lets more
 	// pile up has its feed ended, to resume from its last cursor.
-	bufferSize = 256
+	bufferSize = 64
 	// replayBatch is how many changes a replay reads from the log at once.
 	replayBatch = 500
 	// pollInterval is how often the feed looks at the log without being woken.

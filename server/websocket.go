@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -207,6 +208,7 @@ func (g *gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, option
 	upgrader := websocket.Upgrader{
 		// An idle subscriber holds no write buffer: it is taken from the pool for a message.
 		WriteBufferPool:  &writeBuffers,
+		ReadBufferSize:   512, // subscribers send little; a message larger is read in pieces
 		HandshakeTimeout: g.writeTimeout,
 		Subprotocols:     subprotocols,
 		CheckOrigin:      g.origins.allows,
@@ -468,30 +470,76 @@ func (c *guardedConn) admit(data []byte) (forward, reply []byte, refusal *closeF
 
 // WriteJSON sends v, a message from gqlgen, unless its operation has ended.
 func (c *guardedConn) WriteJSON(v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
+	m, ok := envelopeOf(v)
+	if !ok {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if c.proto != nil {
+			if err := json.Unmarshal(data, &m); err != nil {
+				return err
+			}
+		} else {
+			return c.write(data)
+		}
 	}
 	if c.proto != nil {
-		if data, err = c.release(data); data == nil || err != nil {
+		release, err := c.release(&m)
+		if !release || err != nil {
 			return err
 		}
 	}
-	return c.write(data)
+	return c.write(m.encode())
 }
 
-// release returns the message from gqlgen as the client is to read it, with the client's
-// operation ID, or nil when it belongs to an operation that has ended.
-func (c *guardedConn) release(data []byte) ([]byte, error) {
-	var m envelope
-	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, err
+// envelopeOf reads a message of gqlgen's transport without encoding it: the payload, already
+// JSON, is written as it is, once per subscriber.
+func envelopeOf(v any) (envelope, bool) {
+	rv := reflect.Indirect(reflect.ValueOf(v))
+	if rv.Kind() != reflect.Struct {
+		return envelope{}, false
 	}
+	typ, id, payload := rv.FieldByName("Type"), rv.FieldByName("ID"), rv.FieldByName("Payload")
+	if typ.Kind() != reflect.String || id.Kind() != reflect.String || !payload.IsValid() || !payload.CanInterface() {
+		return envelope{}, false
+	}
+	raw, ok := payload.Interface().(json.RawMessage)
+	if !ok {
+		return envelope{}, false
+	}
+	return envelope{Type: typ.String(), ID: id.String(), Payload: raw}, true
+}
+
+// encode writes m as JSON; its payload is JSON already.
+func (m envelope) encode() []byte {
+	b := make([]byte, 0, len(m.Payload)+len(m.ID)+48)
+	b = append(b, `{"type":`...)
+	b = appendJSONString(b, m.Type)
+	if m.ID != "" {
+		b = append(b, `,"id":`...)
+		b = appendJSONString(b, m.ID)
+	}
+	if len(m.Payload) > 0 {
+		b = append(b, `,"payload":`...)
+		b = append(b, m.Payload...)
+	}
+	return append(b, '}')
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	quoted, _ := json.Marshal(s)
+	return append(b, quoted...)
+}
+
+// release readies m from gqlgen for the client, with the client's operation ID; it reports
+// false when m belongs to an operation that has ended.
+func (c *guardedConn) release(m *envelope) (bool, error) {
 	p := c.proto
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
-		return nil, transport.ErrWebsocketClosed
+		return false, transport.ErrWebsocketClosed
 	}
 	switch m.Type {
 	case p.ack:
@@ -499,7 +547,7 @@ func (c *guardedConn) release(data []byte) ([]byte, error) {
 	case p.next, p.error, p.complete:
 		id, ok := c.byServer[m.ID]
 		if !ok {
-			return nil, nil
+			return false, nil
 		}
 		if m.Type != p.next {
 			// An error ends an operation as complete does, and no complete follows it.
@@ -507,9 +555,8 @@ func (c *guardedConn) release(data []byte) ([]byte, error) {
 			delete(c.byClient, id)
 		}
 		m.ID = id
-		return mustMarshal(m), nil
 	}
-	return data, nil
+	return true, nil
 }
 
 func (c *guardedConn) write(data []byte) error {
