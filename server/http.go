@@ -29,7 +29,8 @@ import (
 )
 
 // routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql with its
-// subscriptions over websocket and server-sent events, /healthz.
+// subscriptions over websocket and server-sent events, the programme screen at /screen,
+// /healthz.
 func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
 	mux := http.NewServeMux()
 	gql := newGraphQL(client, feed, keys, c)
@@ -39,6 +40,8 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	}
 	mux.Handle("/graphql", cors(streams(feed.Stopping(), authenticate(keys, gql), gate(authenticate(keys, api)))))
 	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
+	mux.Handle("GET /screen", screen())
+	mux.Handle("GET /screen/", screen())
 	mux.HandleFunc("GET /healthz", health(client))
 	return requestContext(log, fallback, mux)
 }

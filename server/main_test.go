@@ -161,6 +161,13 @@ type syncWriter struct {
 	w  io.Writer
 }
 
+// String returns what was written, when it is written to a bytes.Buffer.
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fmt.Sprint(s.w)
+}
+
 func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
