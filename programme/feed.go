@@ -96,6 +96,8 @@ type Feed struct {
 	stop     context.CancelFunc
 	// Poll is how often the feed reads the log without being woken; set it before Run.
 	Poll time.Duration
+	// Queue is how many changes may wait for a subscriber before its feed is ended.
+	Queue int
 
 	mu     sync.Mutex
 	head   int64     // the last change fanned out
@@ -118,6 +120,7 @@ func NewFeed(client *ent.Client, dsn string, log *slog.Logger) *Feed {
 		ready:    make(chan struct{}),
 		subs:     map[*subscriber]struct{}{},
 		Poll:     pollInterval,
+		Queue:    bufferSize,
 	}
 }
 
@@ -356,7 +359,7 @@ func (f *Feed) Subscribe(ctx context.Context, since int64, filter Filter, onEnd 
 			return nil, maarid.Invalid("since", "the cursor %d is ahead of the programme's change log", since)
 		}
 	}
-	s := &subscriber{out: make(chan *Change, bufferSize), filter: filter, last: since, onEnd: onEnd}
+	s := &subscriber{out: make(chan *Change, max(1, f.Queue)), filter: filter, last: since, onEnd: onEnd}
 	// A subscriber that has joined is ended here when its context is done; one still
 	// replaying ends itself.
 	context.AfterFunc(ctx, func() {

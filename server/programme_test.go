@@ -14,6 +14,7 @@ import (
 	"maarid/auth"
 	"maarid/ent"
 	"maarid/ent/session"
+	"maarid/programme"
 	"maarid/store/storetest"
 )
 
@@ -348,4 +349,70 @@ func TestSubscriptionOverPlainRequest(t *testing.T) {
 	if len(res.Errors) != 1 || res.Errors[0].code() != "BAD_USER_INPUT" || !strings.Contains(res.Errors[0].Message, "websocket") {
 		t.Errorf("status %d, errors %+v", res.status, res.Errors)
 	}
+}
+
+// TestFeedFellBehindOverWebsocket checks that a subscriber whose queue overflows receives the
+// changes already queued, then an error with the cursor to resume from, then complete.
+func TestFeedFellBehindOverWebsocket(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	a.feed.Queue = 2
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	x, _ := a.twoSessions(t)
+
+	c := dialWebsocket(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, graphqlTransportWS)
+	c.init("")
+	feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "0"}})
+	c.send(message("subscribe", "1", string(feed)))
+	// One change, to know the subscription runs; then a hundred committed at once: the feed
+	// reads them in one go, faster than any subscriber takes them.
+	planner := programme.NewPlanner(a.client, a.feed)
+	if _, err := planner.Cancel(auth.System(context.Background()), x.ID, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.expect("next", "1")
+	tx, err := a.client.Tx(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := ent.NewTxContext(auth.System(context.Background()), tx)
+	for range 50 {
+		if _, err := planner.Restore(ctx, x.ID, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := planner.Cancel(ctx, x.ID, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	last := "1"
+	for {
+		m := c.read()
+		if m.ID != "1" || m.Type != "next" {
+			t.Fatalf("got %s before the error", mustMarshal(m))
+		}
+		var p struct {
+			Data *struct {
+				ProgrammeChanged struct{ Cursor string }
+			}
+			Errors []gqlError
+		}
+		if err := json.Unmarshal(m.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Errors) > 0 {
+			e := p.Errors[0]
+			if e.code() != "FELL_BEHIND" || e.Extensions["cursor"] != last || !strings.Contains(e.Message, last) {
+				t.Errorf("the feed ended with %+v after cursor %s", e, last)
+			}
+			break
+		}
+		last = p.Data.ProgrammeChanged.Cursor
+		if last == "101" {
+			t.Fatal("all 101 changes delivered: the queue never overflowed")
+		}
+	}
+	c.expect("complete", "1")
 }
