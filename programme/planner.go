@@ -117,15 +117,7 @@ func (p *Planner) Reschedule(ctx context.Context, id string, r Reschedule) (*ent
 		case next.StartsAt.Equal(s.StartsAt) && next.EndsAt.Equal(s.EndsAt):
 			return s, "", nil
 		}
-		f, err := s.QueryFair().Only(ctx)
-		if err != nil {
-			return nil, "", err
-		}
-		speakers, err := s.QuerySpeakers().IDs(ctx)
-		if err != nil {
-			return nil, "", err
-		}
-		if err := checkRules(ctx, tx.Client(), f, s.ID, next, speakers); err != nil {
+		if err := checkSession(ctx, tx, s, next); err != nil {
 			return nil, "", err
 		}
 		update := tx.Session.UpdateOne(s).SetStartsAt(next.StartsAt).SetEndsAt(next.EndsAt).AddVersion(1)
@@ -134,7 +126,7 @@ func (p *Planner) Reschedule(ctx context.Context, id string, r Reschedule) (*ent
 		} else {
 			update.SetSpaceID(*next.SpaceID)
 		}
-		s, err = update.Save(ctx)
+		s, err := update.Save(ctx)
 		return s, kind, err
 	}, r.Reason)
 }
@@ -158,22 +150,27 @@ func (p *Planner) Restore(ctx context.Context, id string, expected *int, reason 
 		if s.Status == session.StatusSCHEDULED {
 			return s, "", nil
 		}
-		f, err := s.QueryFair().Only(ctx)
-		if err != nil {
-			return nil, "", err
-		}
-		speakers, err := s.QuerySpeakers().IDs(ctx)
-		if err != nil {
-			return nil, "", err
-		}
 		next := stateOf(s)
 		next.Status = session.StatusSCHEDULED.String()
-		if err := checkRules(ctx, tx.Client(), f, s.ID, next, speakers); err != nil {
+		if err := checkSession(ctx, tx, s, next); err != nil {
 			return nil, "", err
 		}
-		s, err = tx.Session.UpdateOne(s).SetStatus(session.StatusSCHEDULED).AddVersion(1).Save(ctx)
+		s, err := tx.Session.UpdateOne(s).SetStatus(session.StatusSCHEDULED).AddVersion(1).Save(ctx)
 		return s, programmechange.KindRESTORED, err
 	}, reason)
+}
+
+// checkSession checks the programme's rules for s, with its speakers, at next.
+func checkSession(ctx context.Context, tx *ent.Tx, s *ent.Session, next maarid.SessionState) error {
+	f, err := s.QueryFair().Only(ctx)
+	if err != nil {
+		return err
+	}
+	speakers, err := s.QuerySpeakers().IDs(ctx)
+	if err != nil {
+		return err
+	}
+	return checkRules(ctx, tx.Client(), f, s.ID, next, speakers)
 }
 
 // edit changes s in tx and says what kind of change it made; an empty kind means that nothing
