@@ -75,11 +75,13 @@ type websocketTransport struct {
 	initTimeout  time.Duration
 	keepAlive    time.Duration
 	answers      *answers
+	// stopping is done when the server stops serving subscriptions; nil for never.
+	stopping context.Context
 }
 
 var _ graphql.Transport = (*websocketTransport)(nil)
 
-func newWebsocketTransport(c config, keys *auth.Keys) *websocketTransport {
+func newWebsocketTransport(c config, keys *auth.Keys, stopping context.Context) *websocketTransport {
 	return &websocketTransport{
 		origins:      newOriginPolicy(c.allowedOrigins),
 		keys:         keys,
@@ -88,6 +90,7 @@ func newWebsocketTransport(c config, keys *auth.Keys) *websocketTransport {
 		initTimeout:  websocketInitTimeout,
 		keepAlive:    websocketKeepAlive,
 		answers:      newAnswers(answersKept, answersFor),
+		stopping:     stopping,
 	}
 }
 
@@ -96,8 +99,8 @@ func (t *websocketTransport) Supports(r *http.Request) bool {
 	return r.Header.Get("Upgrade") != ""
 }
 
-// Do upgrades r to a websocket and serves it until the client or the server closes it. A
-// refused upgrade is answered over HTTP with a GraphQL error.
+// Do upgrades r to a websocket, served from a goroutine of its own until the client or the
+// server closes it. A refused upgrade is answered over HTTP with a GraphQL error.
 func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	upgrader := websocket.Upgrader{
 		// An idle connection holds no write buffer: it is taken from the pool for a message.
@@ -118,7 +121,10 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 	if p == "" {
 		p = graphqlWS // the choice of subscriptions-transport-ws servers for a client that names none
 	}
-	ctx, cancel := context.WithCancel(r.Context())
+	// The connection outlives the request: the HTTP server lets go of the request's buffers
+	// once the handler returns, and the connection keeps the values of its context (request
+	// ID, language, viewer), not its end.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	c := &wsConn{
 		t:       t,
 		ws:      ws,
@@ -129,14 +135,23 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 		opCtx:   ctx,
 		ops:     map[string]*wsOperation{},
 	}
-	// The request's context ends when the server stops serving subscriptions: the client is
-	// told to connect again, to this instance once it is back or to another one.
-	stopGoingAway := context.AfterFunc(r.Context(), func() {
-		c.closeWith(websocket.CloseGoingAway, goingAway)
-		ws.Close()
-	})
+	go c.serve(cancel)
+}
+
+// serve reads the client's messages until the connection ends, then ends its operations.
+func (c *wsConn) serve(cancel context.CancelFunc) {
+	defer cancel()
+	// When the server stops serving subscriptions the client is told to connect again, to
+	// this instance once it is back or to another one.
+	stopGoingAway := func() bool { return false }
+	if c.t.stopping != nil {
+		stopGoingAway = context.AfterFunc(c.t.stopping, func() {
+			c.closeWith(websocket.CloseGoingAway, goingAway)
+			c.ws.Close()
+		})
+	}
 	c.mu.Lock()
-	c.timer = time.AfterFunc(t.initTimeout, c.initTimedOut)
+	c.timer = time.AfterFunc(c.t.initTimeout, c.initTimedOut)
 	c.mu.Unlock()
 
 	c.readLoop()
@@ -146,9 +161,7 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 	c.closed = true
 	c.timer.Stop()
 	c.mu.Unlock()
-	// The operations end with the connection.
-	cancel()
-	ws.Close()
+	c.ws.Close()
 }
 
 // wsConn is one websocket connection and the operations running on it. It holds both sides to
