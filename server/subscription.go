@@ -56,7 +56,9 @@ func newOperation(c *wsConn, id string) *wsOperation {
 func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 	p := op.c.proto
 	ctx := graphql.StartOperationTrace(op.ctx)
-	params := &graphql.RawParams{Headers: op.c.headers}
+	// The upgrade request's headers are not kept: no extension of the API reads them, and an
+	// idle subscriber would hold them.
+	params := &graphql.RawParams{}
 	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.UseNumber()
 	if err := dec.Decode(params); err != nil {
@@ -64,6 +66,7 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 		op.cancel()
 		return
 	}
+	params.Query = op.c.t.documents.intern(params.Query)
 	params.ReadTime = graphql.TraceTiming{Start: received, End: graphql.Now()}
 	rc, errs := op.c.exec.CreateOperationContext(ctx, params)
 	if errs != nil {
@@ -312,4 +315,29 @@ func (a *answers) get(key answerKey, build func() []byte) []byte {
 		a.mu.Unlock()
 	}
 	return e.payload
+}
+
+// documentsKept is how many distinct documents are shared between operations; frontends send
+// a few documents again and again.
+const documentsKept = 1000
+
+// documents keeps one copy of each document that operations run, so that the subscribers
+// that sent the same document hold one copy of it between them.
+type documents struct {
+	limit  int
+	mu     sync.Mutex
+	byText map[string]string
+}
+
+func (d *documents) intern(doc string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if shared, ok := d.byText[doc]; ok {
+		return shared
+	}
+	if d.byText == nil || len(d.byText) >= d.limit {
+		d.byText = map[string]string{}
+	}
+	d.byText[doc] = doc
+	return doc
 }

@@ -75,6 +75,7 @@ type websocketTransport struct {
 	initTimeout  time.Duration
 	keepAlive    time.Duration
 	answers      *answers
+	documents    *documents
 	// stopping is done when the server stops serving subscriptions; nil for never.
 	stopping context.Context
 }
@@ -90,6 +91,7 @@ func newWebsocketTransport(c config, keys *auth.Keys, stopping context.Context) 
 		initTimeout:  websocketInitTimeout,
 		keepAlive:    websocketKeepAlive,
 		answers:      newAnswers(answersKept, answersFor),
+		documents:    &documents{limit: documentsKept},
 		stopping:     stopping,
 	}
 }
@@ -126,26 +128,24 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 	// ID, language, viewer), not its end.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	c := &wsConn{
-		t:       t,
-		ws:      ws,
-		proto:   protocols[p],
-		exec:    exec,
-		headers: r.Header,
-		ctx:     ctx,
-		opCtx:   ctx,
-		ops:     map[string]*wsOperation{},
+		t:      t,
+		ws:     ws,
+		proto:  protocols[p],
+		exec:   exec,
+		ctx:    ctx,
+		cancel: cancel,
+		opCtx:  ctx,
+		ops:    map[string]*wsOperation{},
 	}
-	go c.serve(cancel)
+	c.serve()
 }
 
-// serve reads the client's messages until the connection ends, then ends its operations.
-func (c *wsConn) serve(cancel context.CancelFunc) {
-	defer cancel()
+// serve starts reading the client's messages, and the timers of the connection.
+func (c *wsConn) serve() {
 	// When the server stops serving subscriptions the client is told to connect again, to
 	// this instance once it is back or to another one.
-	stopGoingAway := func() bool { return false }
 	if c.t.stopping != nil {
-		stopGoingAway = context.AfterFunc(c.t.stopping, func() {
+		c.stopGoingAway = context.AfterFunc(c.t.stopping, func() {
 			c.closeWith(websocket.CloseGoingAway, goingAway)
 			c.ws.Close()
 		})
@@ -153,14 +153,19 @@ func (c *wsConn) serve(cancel context.CancelFunc) {
 	c.mu.Lock()
 	c.timer = time.AfterFunc(c.t.initTimeout, c.initTimedOut)
 	c.mu.Unlock()
+	go c.read()
+}
 
-	c.readLoop()
-
-	stopGoingAway()
+// end ends the connection once reading stopped, and with it its operations.
+func (c *wsConn) end() {
+	if c.stopGoingAway != nil {
+		c.stopGoingAway()
+	}
 	c.mu.Lock()
 	c.closed = true
 	c.timer.Stop()
 	c.mu.Unlock()
+	c.cancel()
 	c.ws.Close()
 }
 
@@ -175,12 +180,14 @@ func (c *wsConn) serve(cancel context.CancelFunc) {
 //   - a ping is answered at any time, even before connection_init;
 //   - a write that fails or times out ends the connection, and with it its operations.
 type wsConn struct {
-	t       *websocketTransport
-	ws      *websocket.Conn
-	proto   *protocol
-	exec    graphql.GraphExecutor
-	headers http.Header
-	ctx     context.Context // done when the connection ends
+	t      *websocketTransport
+	ws     *websocket.Conn
+	proto  *protocol
+	exec   graphql.GraphExecutor
+	ctx    context.Context // done when the connection ends
+	cancel context.CancelFunc
+	// stopGoingAway stops waiting for the server to stop; nil when it never does.
+	stopGoingAway func() bool
 
 	writing sync.Mutex // gorilla allows one writer at a time
 
@@ -229,20 +236,23 @@ type closeFrame struct {
 	reason string
 }
 
-// readLoop reads the client's messages until the connection ends or breaks a rule. It is the
-// connection's only goroutine while nothing happens.
-func (c *wsConn) readLoop() {
-	for {
-		_, data, err := c.ws.ReadMessage()
-		if err != nil {
-			slog.DebugContext(c.ctx, "websocket", "error", err)
-			return
-		}
-		if refusal := c.receive(data); refusal != nil {
-			c.closeWith(refusal.code, refusal.reason)
-			return
-		}
+// read reads the client's next message and acts on it, until the connection ends or the
+// client breaks a rule. Each message is read by a goroutine of its own, the connection's only
+// one: the stack that handling a message grew goes with it, and an idle connection waits on
+// the few frames of a read.
+func (c *wsConn) read() {
+	_, data, err := c.ws.ReadMessage()
+	if err != nil {
+		slog.DebugContext(c.ctx, "websocket", "error", err)
+		c.end()
+		return
 	}
+	if refusal := c.receive(data); refusal != nil {
+		c.closeWith(refusal.code, refusal.reason)
+		c.end()
+		return
+	}
+	go c.read()
 }
 
 // receive acts on a message from the client; it returns the refusal that closes the
