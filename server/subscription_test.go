@@ -64,3 +64,12 @@ func TestAnswersBounded(t *testing.T) {
 		t.Error("an old answer is kept")
 	}
 }
+
+func TestEnvelopeEncode(t *testing.T) {
+	for _, id := range []string{"1", "op-7_x", `a"b`, `back\slash`, "<script>", "tab\there", "été", ""} {
+		m := envelope{Type: "next", ID: id, Payload: []byte(`{"data":null}`)}
+		if got, want := string(m.encode()), string(mustMarshal(m)); got != want {
+			t.Errorf("encode: %s, want %s", got, want)
+		}
+	}
+}

@@ -553,9 +553,18 @@ func (m envelope) encode() []byte {
 	return append(b, '}')
 }
 
+// appendJSONString appends s as a JSON string. Message types and the IDs clients choose are
+// short and plain: they are written as they are, and only others go through the encoder.
 func appendJSONString(b []byte, s string) []byte {
-	quoted, _ := json.Marshal(s)
-	return append(b, quoted...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s)
+			return append(b, quoted...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // truncateReason cuts a close reason to the 123 bytes a close frame has room for, on a
