@@ -336,7 +336,7 @@ type subscriber struct {
 	last   int64 // the last change queued, or skipped by the filter
 	closed bool
 	onEnd  func(error)
-	relay  *Relay // nil when the subscription's transport reads out itself
+	relay  *Relay // nil when the subscription reads its channel itself
 }
 
 // wake tells the subscription's relay that its queue changed: a change was queued, or the
