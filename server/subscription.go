@@ -206,6 +206,12 @@ func (op *wsOperation) end() {
 // send writes a message of the operation, unless it has ended. An error or complete ends it.
 func (op *wsOperation) send(typ string, payload []byte) {
 	c := op.c
+	data := envelope{Type: typ, ID: op.id, Payload: payload}.encode()
+	// The check and the write are one step for a client's stop, which waits for the writer:
+	// once the stop is read, nothing more goes out for the operation, even if the client
+	// starts another with the same ID.
+	c.writing.Lock()
+	defer c.writing.Unlock()
 	c.mu.Lock()
 	if c.closed || c.ops[op.id] != op {
 		c.mu.Unlock()
@@ -215,7 +221,7 @@ func (op *wsOperation) send(typ string, payload []byte) {
 		delete(c.ops, op.id)
 	}
 	c.mu.Unlock()
-	c.write(envelope{Type: typ, ID: op.id, Payload: payload}.encode())
+	c.writeLocked(data)
 }
 
 func (op *wsOperation) complete() {

@@ -297,10 +297,14 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 		if m.ID == "" {
 			return &closeFrame{closeBadRequest, "Stopping an operation needs its id"}
 		}
+		// A message of the operation being written goes out before the stop is done; none
+		// after.
+		c.writing.Lock()
 		c.mu.Lock()
 		op := c.ops[m.ID]
 		delete(c.ops, m.ID)
 		c.mu.Unlock()
+		c.writing.Unlock()
 		if op != nil {
 			op.cancel()
 		}
@@ -411,6 +415,11 @@ func (c *wsConn) keepAlive() {
 func (c *wsConn) write(data []byte) error {
 	c.writing.Lock()
 	defer c.writing.Unlock()
+	return c.writeLocked(data)
+}
+
+// writeLocked is write with c.writing held.
+func (c *wsConn) writeLocked(data []byte) error {
 	c.ws.SetWriteDeadline(time.Now().Add(c.t.writeTimeout))
 	err := c.ws.WriteMessage(websocket.TextMessage, data)
 	if err != nil {
