@@ -223,6 +223,7 @@ func (f *Feed) deliver(s *subscriber, c *Change) {
 	select {
 	case s.out <- c:
 		s.last = c.Seq
+		s.wake()
 	default:
 		f.end(s, &maarid.Error{
 			Code:    maarid.FellBehind,
@@ -243,6 +244,7 @@ func (f *Feed) end(s *subscriber, err error) {
 		s.onEnd(err)
 	}
 	close(s.out)
+	s.wake()
 }
 
 func (f *Feed) closeAll() {
@@ -334,12 +336,23 @@ type subscriber struct {
 	last   int64 // the last change queued, or skipped by the filter
 	closed bool
 	onEnd  func(error)
+	relay  *Relay // nil when the subscription reads its channel itself
+}
+
+// wake tells the subscription's relay that its queue changed: a change was queued, or the
+// queue was closed.
+func (s *subscriber) wake() {
+	if s.relay != nil {
+		s.relay.wake()
+	}
 }
 
 // Subscribe returns the changes after since, then the live ones, in order, with no gap and no
 // duplicate, until ctx is done. A since ahead of the log is an error. When the subscriber falls
 // too far behind, or the feed stops, the channel is closed; onEnd, when the subscriber fell
-// behind, is called first with an error that says where to resume.
+// behind, is called first with an error that says where to resume. When ctx carries a Relay
+// (WithRelay), the changes wait for the relay to take them, and the channel returned carries
+// those it passes on.
 func (f *Feed) Subscribe(ctx context.Context, since int64, filter Filter, onEnd func(error)) (<-chan *Change, error) {
 	select {
 	case <-f.ready:
@@ -360,6 +373,11 @@ func (f *Feed) Subscribe(ctx context.Context, since int64, filter Filter, onEnd 
 		}
 	}
 	s := &subscriber{out: make(chan *Change, max(1, f.Queue)), filter: filter, last: since, onEnd: onEnd}
+	result := (<-chan *Change)(s.out)
+	if r := relayFrom(ctx); r != nil && r.queue == nil {
+		s.relay, r.queue = r, s.out
+		result = r.handoff
+	}
 	// A subscriber that has joined is ended here when its context is done; one still
 	// replaying ends itself.
 	context.AfterFunc(ctx, func() {
@@ -370,7 +388,7 @@ func (f *Feed) Subscribe(ctx context.Context, since int64, filter Filter, onEnd 
 		}
 	})
 	if f.join(ctx, s) {
-		return s.out, nil
+		return result, nil
 	}
 	// The subscriber is far behind: replay from the log, then join.
 	go func() {
@@ -387,7 +405,7 @@ func (f *Feed) Subscribe(ctx context.Context, since int64, filter Filter, onEnd 
 		f.end(s, err)
 		f.mu.Unlock()
 	}()
-	return s.out, nil
+	return result, nil
 }
 
 // join adds s to the live subscribers if the changes it has not seen are all in memory and fit
@@ -433,6 +451,7 @@ func (f *Feed) replay(ctx context.Context, s *subscriber) error {
 			select {
 			case s.out <- c:
 				s.last = c.Seq
+				s.wake()
 			case <-ctx.Done():
 				return ctx.Err()
 			}

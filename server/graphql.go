@@ -30,7 +30,7 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.AddTransport(transport.Options{})
 	// Subscriptions: websocket, and server-sent events for clients that cannot open one. The
 	// events transport is asked before POST, which would take its requests.
-	srv.AddTransport(websocketTransport(c, keys))
+	srv.AddTransport(newWebsocketTransport(c, keys, feed.Stopping()))
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.GET{UseGrapQLResponseJsonByDefault: true})
 	srv.AddTransport(transport.POST{UseGrapQLResponseJsonByDefault: true})

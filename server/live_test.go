@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -93,4 +95,103 @@ func heapInUse() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse
+}
+
+// TestSubscribersShareAnswers subscribes groups of idle subscribers that differ in language
+// and viewer, makes one change, and checks that the subscribers of a group receive the same
+// answer, whichever cursor they started from, and each group the answer of its own language.
+// Idle, a connection holds one goroutine.
+func TestSubscribersShareAnswers(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/graphql"
+	x, _ := a.twoSessions(t)
+	organiser := a.key(t, auth.Organiser, "")
+	change := func(op string) string {
+		r := operation(t, op, map[string]any{"id": x.ID})
+		r.header = organiser
+		a.ok(t, r, &struct{}{})
+		head, err := a.feed.Head(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return head
+	}
+	before := change("CancelSession")
+	start, _ := strconv.Atoi(before)
+	settle()
+	goroutines := runtime.NumGoroutine()
+
+	type subscriber struct {
+		group string
+		conn  *wsClient
+	}
+	var subscribers []subscriber
+	for _, g := range []struct {
+		name, lang, key string
+	}{
+		{"anonymous in French", "FR", ""},
+		{"anonymous in Arabic", "AR", ""},
+		{"organiser in French", "FR", organiser.Get("Authorization")},
+	} {
+		for i := range 4 {
+			c := dialWebsocket(t, url, nil, graphqlTransportWS)
+			if g.key != "" {
+				c.init(`{"authorization":"` + g.key + `"}`)
+			} else {
+				c.init("")
+			}
+			// Half start from the change before: they receive it first.
+			since := strconv.Itoa(start - i%2)
+			feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query,
+				"variables": map[string]any{"since": since, "lang": g.lang}})
+			c.send(message("subscribe", "1", string(feed)))
+			subscribers = append(subscribers, subscriber{g.name, c})
+		}
+	}
+	var now int
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		settle()
+		if now = runtime.NumGoroutine(); now <= goroutines+len(subscribers) {
+			break
+		}
+	}
+	if now > goroutines+len(subscribers) {
+		buf := make([]byte, 1<<20)
+		t.Errorf("%d goroutines for %d idle subscribers, %d before\n%s", now, len(subscribers), goroutines, buf[:runtime.Stack(buf, true)])
+	}
+
+	cursor := change("RestoreSession")
+	answers := map[string]string{} // by group
+	titles := map[string]string{}  // answer → group
+	for _, s := range subscribers {
+		for {
+			m := s.conn.expect("next", "1")
+			var p struct {
+				Data struct {
+					ProgrammeChanged struct {
+						Cursor  string
+						Session struct{ Title string }
+					}
+				}
+			}
+			if err := json.Unmarshal(m.Payload, &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Data.ProgrammeChanged.Cursor != cursor {
+				continue
+			}
+			answer := string(m.Payload)
+			if first, ok := answers[s.group]; ok && first != answer {
+				t.Errorf("%s: %s and %s", s.group, first, answer)
+			}
+			answers[s.group] = answer
+			titles[p.Data.ProgrammeChanged.Session.Title] += s.group + "; "
+			break
+		}
+	}
+	if len(titles) != 2 {
+		t.Errorf("the groups saw titles %v, want one in French and one in Arabic", titles)
+	}
 }

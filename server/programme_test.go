@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/gorilla/websocket"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -296,6 +297,55 @@ func TestFeedOverWebsocket(t *testing.T) {
 		t.Errorf("change: %+v", ch)
 	}
 	c.send(message("complete", "1", ""))
+}
+
+// TestFeedOverLegacyWebsocket follows the programme over graphql-ws: data for each change,
+// nothing after stop, the same subscription ID again, complete when the server stops it.
+func TestFeedOverLegacyWebsocket(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	x, _ := a.twoSessions(t)
+	organiser := a.key(t, auth.Organiser, "")
+	change := func(op string) {
+		t.Helper()
+		r := operation(t, op, map[string]any{"id": x.ID})
+		r.header = organiser
+		a.ok(t, r, &struct{}{})
+	}
+	cursor := func(m envelope) string {
+		t.Helper()
+		var p struct {
+			Data struct{ ProgrammeChanged struct{ Cursor string } }
+		}
+		if err := json.Unmarshal(m.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		return p.Data.ProgrammeChanged.Cursor
+	}
+
+	c := dialWebsocket(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, graphqlWS)
+	c.init("")
+	feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "0"}})
+	c.send(message("start", "1", string(feed)))
+	change("CancelSession")
+	if got := cursor(c.expect("data", "1")); got != "1" {
+		t.Errorf("first change %s, want 1", got)
+	}
+	c.send(message("stop", "1", ""))
+	// The server reads messages in order: once this query is answered, the stop was read.
+	c.send(message("start", "q", `{"query":"{ __typename }"}`))
+	c.expect("data", "q")
+	c.expect("complete", "q")
+	change("RestoreSession")
+	c.send(message("start", "1", string(feed))) // from the start again
+	for _, want := range []string{"1", "2"} {
+		if got := cursor(c.expect("data", "1")); got != want {
+			t.Errorf("change %s, want %s", got, want)
+		}
+	}
+	c.send(message("connection_terminate", "", ""))
+	c.expectClose(websocket.CloseNormalClosure, "ka")
 }
 
 // TestFeedOverSSE follows the programme as server-sent events.

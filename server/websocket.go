@@ -2,26 +2,22 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 
-	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/gorilla/websocket"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"maarid"
 	"maarid/auth"
@@ -62,59 +58,403 @@ const (
 	closeInternalError    = 4500
 )
 
-// websocketTransport returns the transport of subscriptions over websockets, on both
-// subprotocols. The connection_init payload may carry an API key as an HTTP request does
-// (authorization: Bearer mrd_…); without one the connection keeps the viewer of its upgrade
-// request.
-func websocketTransport(c config, keys *auth.Keys) transport.Websocket {
-	readLimit := int64(websocketReadLimit)
-	return transport.Websocket{
-		Implementation: &gorillaWebsocket{
-			origins:      newOriginPolicy(c.allowedOrigins),
-			writeTimeout: websocketWriteTimeout,
-			readLimit:    readLimit,
-		},
-		InitFunc:              initWithKey(keys),
-		InitTimeout:           websocketInitTimeout,
-		KeepAlivePingInterval: websocketKeepAlive,
-		PingPongInterval:      websocketKeepAlive,
-		PayloadReadLimit:      &readLimit,
-		// Read and write errors are clients going away or not keeping up: routine.
-		ErrorFunc: func(ctx context.Context, err error) {
-			slog.DebugContext(ctx, "websocket", "error", err)
-		},
+// websocketTransport serves GraphQL over websockets, on both subprotocols, for many idle
+// subscribers: while nothing happens a connection holds one goroutine (its read loop), and
+// its timers (connection_init, keep-alive) and subscriptions none. A subscription to the
+// programme feed is woken by the feed when a change is queued for it, and the answer to a
+// change is built once for the subscribers that share the operation, viewer and language
+// (see subscription.go).
+//
+// The connection_init payload may carry an API key as an HTTP request does (authorization:
+// Bearer mrd_…); without one the connection keeps the viewer of its upgrade request.
+type websocketTransport struct {
+	origins      originPolicy
+	keys         *auth.Keys
+	readLimit    int64
+	writeTimeout time.Duration
+	initTimeout  time.Duration
+	keepAlive    time.Duration
+	answers      *answers
+	documents    *documents
+	// stopping is done when the server stops serving subscriptions; nil for never.
+	stopping context.Context
+}
+
+var _ graphql.Transport = (*websocketTransport)(nil)
+
+func newWebsocketTransport(c config, keys *auth.Keys, stopping context.Context) *websocketTransport {
+	return &websocketTransport{
+		origins:      newOriginPolicy(c.allowedOrigins),
+		keys:         keys,
+		readLimit:    websocketReadLimit,
+		writeTimeout: websocketWriteTimeout,
+		initTimeout:  websocketInitTimeout,
+		keepAlive:    websocketKeepAlive,
+		answers:      newAnswers(answersKept, answersFor),
+		documents:    &documents{limit: documentsKept},
+		stopping:     stopping,
 	}
 }
 
-// initWithKey returns the connection_init handler that authenticates a connection by the API
-// key in its payload, with the same rules as the Authorization header of a request.
-func initWithKey(keys *auth.Keys) transport.WebsocketInitFunc {
-	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-		authorization, err := initAuthorization(payload)
-		if err != nil {
-			return closeContext(ctx, closeBadRequest, "Bad request"), nil, err
+// Supports reports whether r asks for a websocket.
+func (t *websocketTransport) Supports(r *http.Request) bool {
+	return r.Header.Get("Upgrade") != ""
+}
+
+// Do upgrades r to a websocket, served from a goroutine of its own until the client or the
+// server closes it. A refused upgrade is answered over HTTP with a GraphQL error.
+func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	upgrader := websocket.Upgrader{
+		// An idle connection holds no write buffer: it is taken from the pool for a message.
+		WriteBufferPool:  &writeBuffers,
+		ReadBufferSize:   512, // clients send little; a message larger is read in pieces
+		HandshakeTimeout: t.writeTimeout,
+		Subprotocols:     []string{graphqlTransportWS, graphqlWS},
+		CheckOrigin:      t.origins.allows,
+		Error:            refuseUpgrade,
+	}
+	ws, err := upgrader.Upgrade(hijacker{w}, r, nil)
+	if err != nil {
+		slog.DebugContext(r.Context(), "websocket upgrade refused", "error", err)
+		return
+	}
+	ws.SetReadLimit(t.readLimit)
+	p := ws.Subprotocol()
+	if p == "" {
+		p = graphqlWS // the choice of subscriptions-transport-ws servers for a client that names none
+	}
+	// The connection outlives the request: the HTTP server lets go of the request's buffers
+	// once the handler returns, and the connection keeps the values of its context (request
+	// ID, language, viewer), not its end.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	c := &wsConn{
+		t:      t,
+		ws:     ws,
+		proto:  protocols[p],
+		exec:   exec,
+		ctx:    ctx,
+		cancel: cancel,
+		opCtx:  ctx,
+		ops:    map[string]*wsOperation{},
+	}
+	c.serve()
+}
+
+// serve starts reading the client's messages, and the timers of the connection.
+func (c *wsConn) serve() {
+	// When the server stops serving subscriptions the client is told to connect again, to
+	// this instance once it is back or to another one.
+	if c.t.stopping != nil {
+		c.stopGoingAway = context.AfterFunc(c.t.stopping, func() {
+			c.closeWith(websocket.CloseGoingAway, goingAway)
+			c.ws.Close()
+		})
+	}
+	c.mu.Lock()
+	c.timer = time.AfterFunc(c.t.initTimeout, c.initTimedOut)
+	c.mu.Unlock()
+	go c.read()
+}
+
+// end ends the connection once reading stopped, and with it its operations.
+func (c *wsConn) end() {
+	if c.stopGoingAway != nil {
+		c.stopGoingAway()
+	}
+	c.mu.Lock()
+	c.closed = true
+	c.timer.Stop()
+	c.mu.Unlock()
+	c.cancel()
+	c.ws.Close()
+}
+
+// wsConn is one websocket connection and the operations running on it. It holds both sides to
+// the subprotocol's rules:
+//   - a message that is not JSON, has an unknown type or a malformed payload or ID closes the
+//     connection with 4400; an operation before connection_ack with 4401; a second
+//     connection_init with 4429; an operation ID already in use with 4409; no
+//     connection_init within the init timeout with 4408;
+//   - once the client stops an operation, or the server sends its error or complete,
+//     nothing more is sent for it, and the client may use its ID again;
+//   - a ping is answered at any time, even before connection_init;
+//   - a write that fails or times out ends the connection, and with it its operations.
+type wsConn struct {
+	t      *websocketTransport
+	ws     *websocket.Conn
+	proto  *protocol
+	exec   graphql.GraphExecutor
+	ctx    context.Context // done when the connection ends
+	cancel context.CancelFunc
+	// stopGoingAway stops waiting for the server to stop; nil when it never does.
+	stopGoingAway func() bool
+
+	writing sync.Mutex // gorilla allows one writer at a time
+
+	mu           sync.Mutex
+	closed       bool // a close frame went out or came in, or the connection broke
+	initReceived bool
+	acked        bool
+	opCtx        context.Context // the operations' context: the viewer of connection_init
+	timer        *time.Timer     // connection_init's deadline, then the keep-alive
+	lastPong     time.Time
+	ops          map[string]*wsOperation // by the client's ID
+}
+
+// protocol names the messages of a subprotocol.
+type protocol struct {
+	// From the client.
+	init, subscribe, stop string
+	ping, pong            string // graphql-transport-ws only
+	terminate             string // graphql-ws only
+	// From the server.
+	ack, next, error, complete, connectionError, keepAlive string
+}
+
+var protocols = map[string]*protocol{
+	graphqlTransportWS: {
+		init: "connection_init", subscribe: "subscribe", stop: "complete", ping: "ping", pong: "pong",
+		ack: "connection_ack", next: "next", error: "error", complete: "complete",
+	},
+	graphqlWS: {
+		init: "connection_init", subscribe: "start", stop: "stop", terminate: "connection_terminate",
+		ack: "connection_ack", next: "data", error: "error", complete: "complete",
+		connectionError: "connection_error", keepAlive: "ka",
+	},
+}
+
+// envelope is a message of either subprotocol.
+type envelope struct {
+	Type    string          `json:"type"`
+	ID      string          `json:"id,omitempty"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// closeFrame is the code and reason a connection is closed with.
+type closeFrame struct {
+	code   int
+	reason string
+}
+
+// read reads the client's next message and acts on it, until the connection ends or the
+// client breaks a rule. Each message is read by a goroutine of its own, the connection's only
+// one: the stack that handling a message grew goes with it, and an idle connection waits on
+// the few frames of a read.
+func (c *wsConn) read() {
+	_, data, err := c.ws.ReadMessage()
+	if err != nil {
+		slog.DebugContext(c.ctx, "websocket", "error", err)
+		c.end()
+		return
+	}
+	if refusal := c.receive(data); refusal != nil {
+		c.closeWith(refusal.code, refusal.reason)
+		c.end()
+		return
+	}
+	go c.read()
+}
+
+// receive acts on a message from the client; it returns the refusal that closes the
+// connection, if any.
+func (c *wsConn) receive(data []byte) *closeFrame {
+	var m envelope
+	if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
+		return &closeFrame{closeBadRequest, "Invalid message received"}
+	}
+	p := c.proto
+	switch m.Type {
+	case p.init:
+		if !isObject(m.Payload) && !isNull(m.Payload) {
+			return &closeFrame{closeBadRequest, "The connection_init payload must be an object"}
 		}
-		if authorization == "" {
-			// The viewer of the upgrade request stays: anonymous, or the key of its
-			// Authorization header.
-			return ctx, nil, nil
+		c.mu.Lock()
+		again := c.initReceived
+		c.initReceived = true
+		c.timer.Stop()
+		c.mu.Unlock()
+		if again {
+			return &closeFrame{closeTooManyInits, "Too many initialisation requests"}
 		}
-		v, err := keys.Authenticate(ctx, authorization)
+		return c.initialise(m.Payload)
+	case p.subscribe:
+		if m.ID == "" || !isObject(m.Payload) {
+			return &closeFrame{closeBadRequest, "An operation needs an id and a payload object"}
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if !c.acked {
+			return &closeFrame{closeUnauthorized, "Unauthorized"}
+		}
+		if _, ok := c.ops[m.ID]; ok {
+			return &closeFrame{closeSubscriberExists, "Subscriber for " + m.ID + " already exists"}
+		}
+		op := newOperation(c, m.ID)
+		c.ops[m.ID] = op
+		go op.start(m.Payload, time.Now())
+		return nil
+	case p.stop:
+		if m.ID == "" {
+			return &closeFrame{closeBadRequest, "Stopping an operation needs its id"}
+		}
+		// A message of the operation being written goes out before the stop is done; none
+		// after.
+		c.writing.Lock()
+		c.mu.Lock()
+		op := c.ops[m.ID]
+		delete(c.ops, m.ID)
+		c.mu.Unlock()
+		c.writing.Unlock()
+		if op != nil {
+			op.cancel()
+		}
+		return nil
+	case p.ping:
+		c.write(envelope{Type: p.pong}.encode())
+		return nil
+	case p.pong:
+		c.mu.Lock()
+		c.lastPong = time.Now()
+		c.mu.Unlock()
+		return nil
+	case p.terminate:
+		return &closeFrame{websocket.CloseNormalClosure, "terminated"}
+	}
+	return &closeFrame{closeBadRequest, fmt.Sprintf("Invalid message type %q", m.Type)}
+}
+
+// initialise authenticates the connection by the API key of its connection_init payload, with
+// the same rules as the Authorization header of a request, and acknowledges it.
+func (c *wsConn) initialise(payload json.RawMessage) *closeFrame {
+	authorization, err := initAuthorization(payload)
+	if err != nil {
+		return c.refuseInit(closeBadRequest, "Bad request", err)
+	}
+	ctx := c.ctx
+	if authorization != "" {
+		if c.t.keys == nil {
+			return c.refuseInit(closeForbidden, "Forbidden", maarid.Errorf(maarid.Forbidden, "this server takes no API keys"))
+		}
+		v, err := c.t.keys.Authenticate(ctx, authorization)
 		if _, ok := maarid.AsError(err); ok {
-			return closeContext(ctx, closeForbidden, "Forbidden"), nil, err
+			return c.refuseInit(closeForbidden, "Forbidden", err)
 		}
 		if err != nil {
 			slog.ErrorContext(ctx, "authenticating a websocket", "error", err)
-			return closeContext(ctx, closeInternalError, "Internal server error"), nil,
-				maarid.Errorf(maarid.Internal, "the API keys cannot be checked now; request id %s", maarid.RequestID(ctx))
+			return c.refuseInit(closeInternalError, "Internal server error",
+				maarid.Errorf(maarid.Internal, "the API keys cannot be checked now; request id %s", maarid.RequestID(ctx)))
 		}
-		return auth.NewContext(ctx, v), nil, nil
+		ctx = auth.NewContext(ctx, v)
 	}
+	c.mu.Lock()
+	c.opCtx = ctx
+	c.acked = true
+	c.lastPong = time.Now()
+	c.mu.Unlock()
+	c.write(envelope{Type: c.proto.ack}.encode())
+	if c.proto.keepAlive != "" {
+		c.write(envelope{Type: c.proto.keepAlive}.encode())
+	}
+	c.mu.Lock()
+	if !c.closed {
+		c.timer = time.AfterFunc(c.t.keepAlive, c.keepAlive)
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// refuseInit tells a graphql-ws client why its connection_init is refused (graphql-transport-ws
+// has the close code only), and returns the refusal.
+func (c *wsConn) refuseInit(code int, reason string, err error) *closeFrame {
+	if c.proto.connectionError != "" {
+		c.write(envelope{Type: c.proto.connectionError, Payload: mustMarshal(&gqlerror.Error{Message: err.Error()})}.encode())
+	}
+	return &closeFrame{code, reason}
+}
+
+// initTimedOut closes a connection that sent no connection_init in time.
+func (c *wsConn) initTimedOut() {
+	c.mu.Lock()
+	received := c.initReceived
+	c.mu.Unlock()
+	if !received {
+		c.closeWith(closeInitTimeout, "Connection initialisation timeout")
+		c.ws.Close()
+	}
+}
+
+// keepAlive sends "ka" (graphql-ws) or ping (graphql-transport-ws), and closes a
+// graphql-transport-ws connection whose client has not answered a ping for two intervals.
+func (c *wsConn) keepAlive() {
+	interval := c.t.keepAlive
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	silent := time.Since(c.lastPong)
+	c.mu.Unlock()
+	if c.proto.keepAlive != "" {
+		c.write(envelope{Type: c.proto.keepAlive}.encode())
+	} else {
+		if silent > 2*interval {
+			c.closeWith(websocket.CloseProtocolError, "No pong")
+			c.ws.Close()
+			return
+		}
+		c.write(envelope{Type: c.proto.ping}.encode())
+	}
+	c.mu.Lock()
+	if !c.closed {
+		c.timer.Reset(interval)
+	}
+	c.mu.Unlock()
+}
+
+// write sends a message; a write that fails ends the connection.
+func (c *wsConn) write(data []byte) error {
+	c.writing.Lock()
+	defer c.writing.Unlock()
+	return c.writeLocked(data)
+}
+
+// writeLocked is write with c.writing held.
+func (c *wsConn) writeLocked(data []byte) error {
+	c.ws.SetWriteDeadline(time.Now().Add(c.t.writeTimeout))
+	err := c.ws.WriteMessage(websocket.TextMessage, data)
+	if err != nil {
+		// A client that does not read, or a broken connection. Closing it ends the read
+		// loop, and with it every operation.
+		c.mu.Lock()
+		c.closed = true
+		c.mu.Unlock()
+		c.ws.Close()
+	}
+	return err
+}
+
+// closeWith sends a close frame with code and reason, once.
+func (c *wsConn) closeWith(code int, reason string) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	c.mu.Unlock()
+	msg := websocket.FormatCloseMessage(code, truncateReason(reason))
+	c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.t.writeTimeout))
 }
 
 // initAuthorization returns the API key credentials of a connection_init payload, under
 // either spelling clients use; a value that is not a string is an error.
-func initAuthorization(payload transport.InitPayload) (string, error) {
+func initAuthorization(raw json.RawMessage) (string, error) {
+	var payload map[string]any
+	if !isNull(raw) {
+		if err := json.Unmarshal(raw, &payload); err != nil {
+			return "", maarid.Invalid("payload", "the connection_init payload must be an object")
+		}
+	}
 	var authorization string
 	for _, name := range []string{"Authorization", "authorization"} {
 		v, ok := payload[name]
@@ -131,12 +471,6 @@ func initAuthorization(payload transport.InitPayload) (string, error) {
 		authorization = s
 	}
 	return authorization, nil
-}
-
-// closeContext returns ctx with the close code and reason that gqlgen ends a connection with
-// when its connection_init is refused.
-func closeContext(ctx context.Context, code int, reason string) context.Context {
-	return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason)
 }
 
 // originPolicy says which web pages may open a websocket: those of the API's own origin,
@@ -185,52 +519,6 @@ func parseOrigins(list string) ([]string, error) {
 	return origins, nil
 }
 
-// gorillaWebsocket accepts the websocket connections of gqlgen's transport with
-// gorilla/websocket.
-type gorillaWebsocket struct {
-	origins      originPolicy
-	writeTimeout time.Duration
-	readLimit    int64
-}
-
-var _ transport.WebsocketImplementation = (*gorillaWebsocket)(nil)
-
-// Accept upgrades r to a websocket on one of the subprotocols the client offers. A refused
-// upgrade is answered over HTTP here, and the connection returned ends gqlgen's handling of
-// the request without an answer of its own on top.
-func (g *gorillaWebsocket) Accept(w http.ResponseWriter, r *http.Request, options transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
-	subprotocols := []string{graphqlTransportWS, graphqlWS}
-	for _, p := range options.Subprotocols {
-		if !slices.Contains(subprotocols, p) {
-			subprotocols = append(subprotocols, p)
-		}
-	}
-	upgrader := websocket.Upgrader{
-		// An idle subscriber holds no write buffer: it is taken from the pool for a message.
-		WriteBufferPool:  &writeBuffers,
-		ReadBufferSize:   512, // subscribers send little; a message larger is read in pieces
-		HandshakeTimeout: g.writeTimeout,
-		Subprotocols:     subprotocols,
-		CheckOrigin:      g.origins.allows,
-		Error:            refuseUpgrade,
-	}
-	ws, err := upgrader.Upgrade(hijacker{w}, r, options.ResponseHeader)
-	if err != nil {
-		slog.DebugContext(r.Context(), "websocket upgrade refused", "error", err)
-		return refusedConn{}, nil
-	}
-	ws.SetReadLimit(g.readLimit)
-	conn := newGuardedConn(ws, g.writeTimeout)
-	// The request's context ends when the server stops serving subscriptions: the client is
-	// told to connect again, to this instance once it is back or to another one.
-	conn.stopping = r.Context()
-	context.AfterFunc(r.Context(), func() {
-		conn.closeWith(websocket.CloseGoingAway, goingAway)
-		conn.Close()
-	})
-	return conn, nil
-}
-
 var writeBuffers sync.Pool
 
 // goingAway is the reason a connection is closed with when the server stops.
@@ -258,259 +546,6 @@ func (h hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return http.NewResponseController(h.ResponseWriter).Hijack()
 }
 
-// refusedConn stands for an upgrade already refused over HTTP. gqlgen closes a connection on
-// a subprotocol it does not speak without writing anything.
-type refusedConn struct{}
-
-func (refusedConn) NextReader() (int, io.Reader, error) { return 0, nil, transport.ErrWebsocketClosed }
-func (refusedConn) WriteJSON(any) error                 { return transport.ErrWebsocketClosed }
-func (refusedConn) WriteClose(int, string) error        { return nil }
-func (refusedConn) Close() error                        { return nil }
-func (refusedConn) Subprotocol() string                 { return "refused" }
-
-// protocol names the messages of a subprotocol that guardedConn watches.
-type protocol struct {
-	// From the client.
-	init, subscribe, stop string
-	ping, pong            string   // graphql-transport-ws only
-	passed                []string // other messages, handed to gqlgen as they are
-	// From the server.
-	ack, next, error, complete string
-}
-
-var protocols = map[string]*protocol{
-	graphqlTransportWS: {
-		init: "connection_init", subscribe: "subscribe", stop: "complete", ping: "ping", pong: "pong",
-		ack: "connection_ack", next: "next", error: "error", complete: "complete",
-	},
-	graphqlWS: {
-		init: "connection_init", subscribe: "start", stop: "stop", passed: []string{"connection_terminate"},
-		ack: "connection_ack", next: "data", error: "error", complete: "complete",
-	},
-}
-
-// guardedConn is a websocket connection that holds both sides to the subprotocol's rules
-// where gqlgen does not:
-//   - a message that is not JSON, has an unknown type or a malformed payload or ID closes the
-//     connection with 4400; an operation before connection_ack with 4401; a second
-//     connection_init with 4429; an operation ID already in use with 4409; no
-//     connection_init within the init timeout with 4408;
-//   - once the client stops an operation, or the server sends its error or complete,
-//     nothing more is sent for it. gqlgen knows each operation by an ID of the connection's
-//     own, so that a client may reuse an ID as soon as its operation ended;
-//   - a ping before connection_init is answered;
-//   - a write that fails or times out ends the connection, so that its operations stop.
-type guardedConn struct {
-	ws           *websocket.Conn
-	stopping     context.Context // done when the server stops serving the connection
-	writeTimeout time.Duration
-	proto        *protocol // nil: a subprotocol without rules here, messages pass as they are
-
-	writing sync.Mutex // gorilla allows one writer at a time
-
-	mu           sync.Mutex
-	closed       bool // a close frame went out or came in, or the connection broke
-	initReceived bool
-	acked        bool
-	lastID       uint64
-	byClient     map[string]string // the client's ID of a running operation → gqlgen's
-	byServer     map[string]string // gqlgen's ID of a running operation → the client's
-}
-
-var (
-	_ transport.WebsocketConn          = (*guardedConn)(nil)
-	_ transport.WebsocketReadLimiter   = (*guardedConn)(nil)
-	_ transport.WebsocketReadDeadliner = (*guardedConn)(nil)
-)
-
-func newGuardedConn(ws *websocket.Conn, writeTimeout time.Duration) *guardedConn {
-	p := ws.Subprotocol()
-	if p == "" {
-		p = graphqlWS // gqlgen's choice for a client that names none
-	}
-	return &guardedConn{
-		ws:           ws,
-		writeTimeout: writeTimeout,
-		proto:        protocols[p],
-		byClient:     map[string]string{},
-		byServer:     map[string]string{},
-	}
-}
-
-// envelope is a message of either subprotocol.
-type envelope struct {
-	Type    string          `json:"type"`
-	ID      string          `json:"id,omitempty"`
-	Payload json.RawMessage `json:"payload,omitempty"`
-}
-
-// closeFrame is the code and reason a connection is closed with.
-type closeFrame struct {
-	code   int
-	reason string
-}
-
-func (c *guardedConn) Subprotocol() string { return c.ws.Subprotocol() }
-
-func (c *guardedConn) SetReadLimit(limit int64) { c.ws.SetReadLimit(limit) }
-
-func (c *guardedConn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
-
-// NextReader returns the next message for gqlgen, once it has been checked against the
-// subprotocol. The client closing the connection normally is transport.ErrWebsocketClosed.
-func (c *guardedConn) NextReader() (int, io.Reader, error) {
-	for {
-		kind, r, err := c.ws.NextReader()
-		if err != nil {
-			return kind, nil, c.readFailed(err)
-		}
-		data, err := io.ReadAll(r)
-		if err != nil {
-			return kind, nil, c.readFailed(err)
-		}
-		if c.proto == nil {
-			return kind, bytes.NewReader(data), nil
-		}
-		forward, reply, refusal := c.admit(data)
-		switch {
-		case refusal != nil:
-			c.closeWith(refusal.code, refusal.reason)
-			return kind, nil, fmt.Errorf("%w: %d %s", transport.ErrWebsocketClosed, refusal.code, refusal.reason)
-		case forward != nil:
-			return kind, bytes.NewReader(forward), nil
-		case reply != nil:
-			if err := c.write(reply); err != nil {
-				return kind, nil, err
-			}
-		}
-	}
-}
-
-func (c *guardedConn) readFailed(err error) error {
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		// A read deadline passed (a pong that did not come); the connection can still take
-		// gqlgen's close frame.
-		return err
-	}
-	c.mu.Lock()
-	c.closed = true
-	c.mu.Unlock()
-	if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway,
-		websocket.CloseNoStatusReceived, websocket.CloseAbnormalClosure) {
-		return transport.ErrWebsocketClosed
-	}
-	return err
-}
-
-// admit checks a message from the client. It returns what gqlgen is to read (the message, or
-// the message with the operation ID rewritten), or else the answer to send from here, or the
-// refusal that closes the connection; all nil for a message with nothing to do.
-func (c *guardedConn) admit(data []byte) (forward, reply []byte, refusal *closeFrame) {
-	var m envelope
-	if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
-		return nil, nil, &closeFrame{closeBadRequest, "Invalid message received"}
-	}
-	p := c.proto
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch m.Type {
-	case p.init:
-		if !isObject(m.Payload) && !isNull(m.Payload) {
-			return nil, nil, &closeFrame{closeBadRequest, "The connection_init payload must be an object"}
-		}
-		if c.initReceived {
-			return nil, nil, &closeFrame{closeTooManyInits, "Too many initialisation requests"}
-		}
-		c.initReceived = true
-		return data, nil, nil
-	case p.subscribe:
-		if m.ID == "" || !isObject(m.Payload) {
-			return nil, nil, &closeFrame{closeBadRequest, "An operation needs an id and a payload object"}
-		}
-		if !c.acked {
-			return nil, nil, &closeFrame{closeUnauthorized, "Unauthorized"}
-		}
-		if _, ok := c.byClient[m.ID]; ok {
-			return nil, nil, &closeFrame{closeSubscriberExists, "Subscriber for " + m.ID + " already exists"}
-		}
-		c.lastID++
-		own := strconv.FormatUint(c.lastID, 10)
-		c.byClient[m.ID], c.byServer[own] = own, m.ID
-		m.ID = own
-		return mustMarshal(m), nil, nil
-	case p.stop:
-		if m.ID == "" {
-			return nil, nil, &closeFrame{closeBadRequest, "Stopping an operation needs its id"}
-		}
-		own, ok := c.byClient[m.ID]
-		if !ok {
-			return nil, nil, nil // it has ended already
-		}
-		delete(c.byClient, m.ID)
-		delete(c.byServer, own)
-		m.ID = own
-		return mustMarshal(m), nil, nil
-	case p.ping, p.pong:
-		if c.initReceived {
-			return data, nil, nil
-		}
-		// gqlgen reads connection_init before anything else; the protocol allows a ping at
-		// any time.
-		if m.Type == p.ping {
-			return nil, mustMarshal(envelope{Type: p.pong}), nil
-		}
-		return nil, nil, nil
-	}
-	if slices.Contains(p.passed, m.Type) {
-		return data, nil, nil
-	}
-	return nil, nil, &closeFrame{closeBadRequest, fmt.Sprintf("Invalid message type %q", m.Type)}
-}
-
-// WriteJSON sends v, a message from gqlgen, unless its operation has ended.
-func (c *guardedConn) WriteJSON(v any) error {
-	m, ok := envelopeOf(v)
-	if !ok {
-		data, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		if c.proto != nil {
-			if err := json.Unmarshal(data, &m); err != nil {
-				return err
-			}
-		} else {
-			return c.write(data)
-		}
-	}
-	if c.proto != nil {
-		release, err := c.release(&m)
-		if !release || err != nil {
-			return err
-		}
-	}
-	return c.write(m.encode())
-}
-
-// envelopeOf reads a message of gqlgen's transport without encoding it: the payload, already
-// JSON, is written as it is, once per subscriber.
-func envelopeOf(v any) (envelope, bool) {
-	rv := reflect.Indirect(reflect.ValueOf(v))
-	if rv.Kind() != reflect.Struct {
-		return envelope{}, false
-	}
-	typ, id, payload := rv.FieldByName("Type"), rv.FieldByName("ID"), rv.FieldByName("Payload")
-	if typ.Kind() != reflect.String || id.Kind() != reflect.String || !payload.IsValid() || !payload.CanInterface() {
-		return envelope{}, false
-	}
-	raw, ok := payload.Interface().(json.RawMessage)
-	if !ok {
-		return envelope{}, false
-	}
-	return envelope{Type: typ.String(), ID: id.String(), Payload: raw}, true
-}
-
 // encode writes m as JSON; its payload is JSON already.
 func (m envelope) encode() []byte {
 	b := make([]byte, 0, len(m.Payload)+len(m.ID)+48)
@@ -527,91 +562,18 @@ func (m envelope) encode() []byte {
 	return append(b, '}')
 }
 
+// appendJSONString appends s as a JSON string. Message types and the IDs clients choose are
+// short and plain: they are written as they are, and only others go through the encoder.
 func appendJSONString(b []byte, s string) []byte {
-	quoted, _ := json.Marshal(s)
-	return append(b, quoted...)
-}
-
-// release readies m from gqlgen for the client, with the client's operation ID; it reports
-// false when m belongs to an operation that has ended.
-func (c *guardedConn) release(m *envelope) (bool, error) {
-	p := c.proto
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return false, transport.ErrWebsocketClosed
-	}
-	switch m.Type {
-	case p.ack:
-		c.acked = true
-	case p.next, p.error, p.complete:
-		id, ok := c.byServer[m.ID]
-		if !ok {
-			return false, nil
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s)
+			return append(b, quoted...)
 		}
-		if m.Type != p.next {
-			// An error ends an operation as complete does, and no complete follows it.
-			delete(c.byServer, m.ID)
-			delete(c.byClient, id)
-		}
-		m.ID = id
 	}
-	return true, nil
-}
-
-func (c *guardedConn) write(data []byte) error {
-	c.writing.Lock()
-	defer c.writing.Unlock()
-	c.ws.SetWriteDeadline(time.Now().Add(c.writeTimeout))
-	err := c.ws.WriteMessage(websocket.TextMessage, data)
-	if err != nil {
-		// A client that does not read, or a broken connection: gqlgen would go on answering
-		// into it. Closing it ends the read loop, and with it every operation.
-		c.mu.Lock()
-		c.closed = true
-		c.mu.Unlock()
-		c.ws.Close()
-	}
-	return err
-}
-
-// WriteClose sends the close frame gqlgen ends the connection with, unless one went out.
-func (c *guardedConn) WriteClose(code int, reason string) error {
-	c.mu.Lock()
-	if c.proto != nil && !c.initReceived && code == transport.WebsocketCloseProtocolError {
-		// Every other protocol error before connection_init has been answered by admit; what
-		// is left is gqlgen's init timeout, which has a code of its own.
-		code, reason = closeInitTimeout, "Connection initialisation timeout"
-	}
-	c.mu.Unlock()
-	if code == websocket.CloseNormalClosure && c.stopping != nil && c.stopping.Err() != nil {
-		code, reason = websocket.CloseGoingAway, goingAway
-	}
-	return c.closeWith(code, reason)
-}
-
-// closeWith sends a close frame with code and reason, once.
-func (c *guardedConn) closeWith(code int, reason string) error {
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return nil
-	}
-	c.closed = true
-	c.mu.Unlock()
-	msg := websocket.FormatCloseMessage(code, truncateReason(reason))
-	return c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.writeTimeout))
-}
-
-func (c *guardedConn) Close() error {
-	c.mu.Lock()
-	c.closed = true
-	c.mu.Unlock()
-	err := c.ws.Close()
-	if errors.Is(err, net.ErrClosed) {
-		return nil
-	}
-	return err
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // truncateReason cuts a close reason to the 123 bytes a close frame has room for, on a

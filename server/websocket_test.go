@@ -15,7 +15,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/testserver"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/gorilla/websocket"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -34,7 +33,7 @@ const subscribeName = `{"query":"subscription { name }"}`
 // serveWebsocket serves ws on gqlgen's test schema, whose subscription sends an event on
 // SendNextSubscriptionMessage and ends on SendCompleteSubscriptionMessage, and returns the
 // schema's server and the websocket URL. wrap, when not nil, goes around the handler.
-func serveWebsocket(t *testing.T, ws transport.Websocket, wrap func(http.Handler) http.Handler) (*testserver.TestServer, string) {
+func serveWebsocket(t *testing.T, ws *websocketTransport, wrap func(http.Handler) http.Handler) (*testserver.TestServer, string) {
 	t.Helper()
 	srv := testserver.New()
 	srv.AddTransport(ws)
@@ -224,9 +223,9 @@ func TestWebsocketCloseCodes(t *testing.T) {
 		{name: "second connection_init", init: true, messages: []string{message("connection_init", "", "")}, code: 4429},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ws := websocketTransport(testConfig(t), keys)
+			ws := newWebsocketTransport(testConfig(t), keys, nil)
 			if tc.initTimeout != 0 {
-				ws.InitTimeout = tc.initTimeout
+				ws.initTimeout = tc.initTimeout
 			}
 			_, url := serveWebsocket(t, ws, nil)
 			c := dialWebsocket(t, url, nil, graphqlTransportWS)
@@ -246,7 +245,7 @@ func TestWebsocketKey(t *testing.T) {
 	keys, partner := websocketKeys(t)
 	organiser := newKey(t, keys, auth.Organiser)
 	srv := testserver.New()
-	srv.AddTransport(websocketTransport(testConfig(t), keys))
+	srv.AddTransport(newWebsocketTransport(testConfig(t), keys, nil))
 	viewers := make(chan *auth.Viewer, 1)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		viewers <- auth.FromContext(ctx)
@@ -285,7 +284,7 @@ func TestWebsocketKey(t *testing.T) {
 // TestWebsocketCompleteFromClient checks that nothing is sent for an operation the client
 // stopped, and that its ID is free again.
 func TestWebsocketCompleteFromClient(t *testing.T) {
-	srv, url := serveWebsocket(t, websocketTransport(testConfig(t), nil), nil)
+	srv, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
 	ended := responseEnds(srv)
 	c := dialWebsocket(t, url, nil, graphqlTransportWS)
 	c.init(`{}`)
@@ -312,7 +311,7 @@ func TestWebsocketCompleteFromClient(t *testing.T) {
 // TestWebsocketErrorEndsOperation checks that an operation that fails gets an error and no
 // complete after it, as graphql-transport-ws requires.
 func TestWebsocketErrorEndsOperation(t *testing.T) {
-	_, url := serveWebsocket(t, websocketTransport(testConfig(t), nil), nil)
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
 	c := dialWebsocket(t, url, nil, graphqlTransportWS)
 	c.init("")
 	c.send(message("subscribe", "1", `{"query":"subscription { nope }"}`))
@@ -328,7 +327,7 @@ func TestWebsocketErrorEndsOperation(t *testing.T) {
 }
 
 func TestWebsocketSubprotocols(t *testing.T) {
-	_, url := serveWebsocket(t, websocketTransport(testConfig(t), nil), nil)
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
 	for _, tc := range []struct {
 		offered []string
 		want    string
@@ -351,7 +350,7 @@ func TestWebsocketSubprotocols(t *testing.T) {
 // TestWebsocketLegacyProtocol runs an operation over graphql-ws.
 func TestWebsocketLegacyProtocol(t *testing.T) {
 	keys, partner := websocketKeys(t)
-	srv, url := serveWebsocket(t, websocketTransport(testConfig(t), keys), nil)
+	srv, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), keys, nil), nil)
 	ended := responseEnds(srv)
 
 	t.Run("start, data, stop", func(t *testing.T) {
@@ -393,8 +392,8 @@ func TestWebsocketLegacyProtocol(t *testing.T) {
 
 func TestWebsocketKeepAlive(t *testing.T) {
 	t.Run("graphql-ws", func(t *testing.T) {
-		ws := websocketTransport(testConfig(t), nil)
-		ws.KeepAlivePingInterval = 10 * time.Millisecond
+		ws := newWebsocketTransport(testConfig(t), nil, nil)
+		ws.keepAlive = 10 * time.Millisecond
 		_, url := serveWebsocket(t, ws, nil)
 		c := dialWebsocket(t, url, nil, graphqlWS)
 		c.init("") // reads the ka that follows the acknowledgement
@@ -402,8 +401,8 @@ func TestWebsocketKeepAlive(t *testing.T) {
 		c.expect("ka", "")
 	})
 	t.Run("graphql-transport-ws", func(t *testing.T) {
-		ws := websocketTransport(testConfig(t), nil)
-		ws.PingPongInterval = 10 * time.Millisecond
+		ws := newWebsocketTransport(testConfig(t), nil, nil)
+		ws.keepAlive = 10 * time.Millisecond
 		_, url := serveWebsocket(t, ws, nil)
 		c := dialWebsocket(t, url, nil, graphqlTransportWS)
 		c.init("")
@@ -413,15 +412,15 @@ func TestWebsocketKeepAlive(t *testing.T) {
 		}
 	})
 	t.Run("graphql-transport-ws without pong", func(t *testing.T) {
-		ws := websocketTransport(testConfig(t), nil)
-		ws.PingPongInterval = 10 * time.Millisecond
+		ws := newWebsocketTransport(testConfig(t), nil, nil)
+		ws.keepAlive = 10 * time.Millisecond
 		_, url := serveWebsocket(t, ws, nil)
 		c := dialWebsocket(t, url, nil, graphqlTransportWS)
 		c.init("")
 		c.expectClose(0, "ping")
 	})
 	t.Run("ping before connection_init", func(t *testing.T) {
-		_, url := serveWebsocket(t, websocketTransport(testConfig(t), nil), nil)
+		_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
 		c := dialWebsocket(t, url, nil, graphqlTransportWS)
 		c.send(message("ping", "", ""))
 		c.expect("pong", "")
@@ -445,8 +444,8 @@ func TestWebsocketWriteTimeout(t *testing.T) {
 			return func(context.Context) *graphql.Response { return event }
 		},
 	})
-	ws := websocketTransport(testConfig(t), nil)
-	ws.Implementation.(*gorillaWebsocket).writeTimeout = 50 * time.Millisecond
+	ws := newWebsocketTransport(testConfig(t), nil, nil)
+	ws.writeTimeout = 50 * time.Millisecond
 	srv.AddTransport(ws)
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
@@ -458,7 +457,7 @@ func TestWebsocketWriteTimeout(t *testing.T) {
 }
 
 func TestWebsocketReadLimit(t *testing.T) {
-	_, url := serveWebsocket(t, websocketTransport(testConfig(t), nil), nil)
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
 	c := dialWebsocket(t, url, nil, graphqlTransportWS)
 	c.init("")
 	big := mustMarshal(map[string]any{
@@ -496,7 +495,7 @@ func TestWebsocketOrigin(t *testing.T) {
 		{"any", []string{"--allowed-origins", "*"}, "https://anywhere.example", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, url := serveWebsocket(t, websocketTransport(testConfig(t, tc.flags...), nil), nil)
+			_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t, tc.flags...), nil, nil), nil)
 			header := http.Header{}
 			switch tc.origin {
 			case "":
@@ -546,7 +545,7 @@ func refusalCode(t *testing.T, res *http.Response) string {
 // TestWebsocketBadHandshake checks that an upgrade request that is not a websocket
 // handshake is refused with one GraphQL error.
 func TestWebsocketBadHandshake(t *testing.T) {
-	_, url := serveWebsocket(t, websocketTransport(testConfig(t), nil), nil)
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
 	req, err := http.NewRequest(http.MethodGet, "http"+strings.TrimPrefix(url, "ws"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -574,7 +573,7 @@ type unwrapOnly struct{ http.ResponseWriter }
 func (w unwrapOnly) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func TestWebsocketBehindMiddleware(t *testing.T) {
-	srv, url := serveWebsocket(t, websocketTransport(testConfig(t), nil), func(next http.Handler) http.Handler {
+	srv, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			next.ServeHTTP(unwrapOnly{w}, r)
 		})
