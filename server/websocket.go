@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -32,6 +33,9 @@ const (
 	// reading is disconnected after it, instead of holding its operations (and the writer)
 	// forever.
 	websocketWriteTimeout = 10 * time.Second
+	// websocketReadBuffer is the size of a connection's read buffer: clients send little,
+	// and a larger message is read in pieces.
+	websocketReadBuffer = 512
 	// websocketInitTimeout is how long a new connection may take to send connection_init.
 	websocketInitTimeout = 10 * time.Second
 	// websocketKeepAlive is how often an idle connection carries a message: "ka" on
@@ -106,14 +110,17 @@ func (t *websocketTransport) Supports(r *http.Request) bool {
 func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	upgrader := websocket.Upgrader{
 		// An idle connection holds no write buffer: it is taken from the pool for a message.
-		WriteBufferPool:  &writeBuffers,
-		ReadBufferSize:   512, // clients send little; a message larger is read in pieces
+		WriteBufferPool: &writeBuffers,
+		// The connection reads through the hijacker's buffered reader, whose emptiness
+		// tells when the connection may wait for the client.
+		ReadBufferSize:   0,
 		HandshakeTimeout: t.writeTimeout,
 		Subprotocols:     []string{graphqlTransportWS, graphqlWS},
 		CheckOrigin:      t.origins.allows,
 		Error:            refuseUpgrade,
 	}
-	ws, err := upgrader.Upgrade(hijacker{w}, r, nil)
+	h := &hijacker{ResponseWriter: w}
+	ws, err := upgrader.Upgrade(h, r, nil)
 	if err != nil {
 		slog.DebugContext(r.Context(), "websocket upgrade refused", "error", err)
 		return
@@ -125,17 +132,17 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 	}
 	// The connection outlives the request: the HTTP server lets go of the request's buffers
 	// once the handler returns, and the connection keeps the values of its context (request
-	// ID, language, viewer), not its end.
-	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	// ID, language, viewer), not its end. Its operations end with it (end).
+	ctx := context.WithoutCancel(r.Context())
 	c := &wsConn{
-		t:      t,
-		ws:     ws,
-		proto:  protocols[p],
-		exec:   exec,
-		ctx:    ctx,
-		cancel: cancel,
-		opCtx:  ctx,
-		ops:    map[string]*wsOperation{},
+		t:     t,
+		ws:    ws,
+		br:    h.br,
+		proto: protocols[p],
+		exec:  exec,
+		ctx:   ctx,
+		opCtx: ctx,
+		ops:   map[string]*wsOperation{},
 	}
 	c.serve()
 }
@@ -153,7 +160,7 @@ func (c *wsConn) serve() {
 	c.mu.Lock()
 	c.timer = time.AfterFunc(c.t.initTimeout, c.initTimedOut)
 	c.mu.Unlock()
-	go c.read()
+	go c.wait()
 }
 
 // end ends the connection once reading stopped, and with it its operations.
@@ -164,8 +171,11 @@ func (c *wsConn) end() {
 	c.mu.Lock()
 	c.closed = true
 	c.timer.Stop()
+	ops := slices.Collect(maps.Values(c.ops))
 	c.mu.Unlock()
-	c.cancel()
+	for _, op := range ops {
+		op.cancel()
+	}
 	c.ws.Close()
 }
 
@@ -180,12 +190,12 @@ func (c *wsConn) end() {
 //   - a ping is answered at any time, even before connection_init;
 //   - a write that fails or times out ends the connection, and with it its operations.
 type wsConn struct {
-	t      *websocketTransport
-	ws     *websocket.Conn
-	proto  *protocol
-	exec   graphql.GraphExecutor
-	ctx    context.Context // done when the connection ends
-	cancel context.CancelFunc
+	t     *websocketTransport
+	ws    *websocket.Conn
+	br    *bufio.Reader // the buffer ws reads from; nil when unknown
+	proto *protocol
+	exec  graphql.GraphExecutor
+	ctx   context.Context // the upgrade request's values, without its end
 	// stopGoingAway stops waiting for the server to stop; nil when it never does.
 	stopGoingAway func() bool
 
@@ -236,10 +246,19 @@ type closeFrame struct {
 	reason string
 }
 
-// read reads the client's next message and acts on it, until the connection ends or the
-// client breaks a rule. Each message is read by a goroutine of its own, the connection's only
-// one: the stack that handling a message grew goes with it, and an idle connection waits on
-// the few frames of a read.
+// wait waits for the client's next message, then reads it. Each message is waited for and
+// read by a goroutine of its own, the connection's only one: the stack that reading and
+// handling a message grew goes with it, and an idle connection waits on the few frames of
+// awaitReadable.
+func (c *wsConn) wait() {
+	if c.br != nil && c.br.Buffered() == 0 {
+		awaitReadable(c.ws.NetConn())
+	}
+	c.read()
+}
+
+// read reads the client's next message and acts on it, then waits for the next one, until
+// the connection ends or the client breaks a rule.
 func (c *wsConn) read() {
 	_, data, err := c.ws.ReadMessage()
 	if err != nil {
@@ -252,7 +271,7 @@ func (c *wsConn) read() {
 		c.end()
 		return
 	}
-	go c.read()
+	go c.wait()
 }
 
 // receive acts on a message from the client; it returns the refusal that closes the
@@ -539,11 +558,22 @@ func refuseUpgrade(w http.ResponseWriter, r *http.Request, status int, reason er
 }
 
 // hijacker lends gorilla the connection under the middleware's response writers, which
-// reach it through Unwrap rather than by implementing http.Hijacker themselves.
-type hijacker struct{ http.ResponseWriter }
+// reach it through Unwrap rather than by implementing http.Hijacker themselves. It gives the
+// connection a small read buffer of its own (br), which gorilla reads from, instead of the
+// HTTP server's; a client that sent data before the upgrade keeps the HTTP server's, which
+// gorilla refuses.
+type hijacker struct {
+	http.ResponseWriter
+	br *bufio.Reader
+}
 
-func (h hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return http.NewResponseController(h.ResponseWriter).Hijack()
+func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
+	if err != nil || brw.Reader.Buffered() > 0 {
+		return conn, brw, err
+	}
+	h.br = bufio.NewReaderSize(conn, websocketReadBuffer)
+	return conn, bufio.NewReadWriter(h.br, brw.Writer), nil
 }
 
 // encode writes m as JSON; its payload is JSON already.
