@@ -622,3 +622,38 @@ func TestWebsocketThroughRoutes(t *testing.T) {
 	}
 	c.expect("complete", "q")
 }
+
+// clientFrame is a text frame as a client sends it: masked, here with a zero key.
+func clientFrame(payload string) []byte {
+	if len(payload) > 125 {
+		panic("clientFrame writes short frames only")
+	}
+	return append([]byte{0x81, 0x80 | byte(len(payload)), 0, 0, 0, 0}, payload...)
+}
+
+// TestWebsocketMessagesTogether checks that messages that arrive together are all read, even
+// though the connection waits for its client between messages, and that a message that
+// arrives in pieces is read once it is whole.
+func TestWebsocketMessagesTogether(t *testing.T) {
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
+	c := dialWebsocket(t, url, nil, graphqlTransportWS)
+	var together []byte
+	together = append(together, clientFrame(message("connection_init", "", `{}`))...)
+	together = append(together, clientFrame(message("ping", "", ""))...)
+	together = append(together, clientFrame(message("ping", "", `{"n":2}`))...)
+	if _, err := c.conn.NetConn().Write(together); err != nil {
+		t.Fatal(err)
+	}
+	c.expect("connection_ack", "")
+	c.expect("pong", "")
+	c.expect("pong", "")
+
+	piece := clientFrame(message("ping", "", ""))
+	for _, b := range [][]byte{piece[:1], piece[1:5], piece[5:]} {
+		if _, err := c.conn.NetConn().Write(b); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.expect("pong", "")
+}
