@@ -35,7 +35,7 @@ const (
 	websocketWriteTimeout = 10 * time.Second
 	// websocketReadBuffer is the size of a connection's read buffer: clients send little,
 	// and a larger message is read in pieces.
-	websocketReadBuffer = 512
+	websocketReadBuffer = 288
 	// websocketInitTimeout is how long a new connection may take to send connection_init.
 	websocketInitTimeout = 10 * time.Second
 	// websocketKeepAlive is how often an idle connection carries a message: "ka" on
@@ -80,14 +80,15 @@ type websocketTransport struct {
 	keepAlive    time.Duration
 	answers      *answers
 	documents    *documents
-	// stopping is done when the server stops serving subscriptions; nil for never.
-	stopping context.Context
+	// conns are the open connections, told to go away when the server stops serving
+	// subscriptions.
+	conns openConns
 }
 
 var _ graphql.Transport = (*websocketTransport)(nil)
 
 func newWebsocketTransport(c config, keys *auth.Keys, stopping context.Context) *websocketTransport {
-	return &websocketTransport{
+	t := &websocketTransport{
 		origins:      newOriginPolicy(c.allowedOrigins),
 		keys:         keys,
 		readLimit:    websocketReadLimit,
@@ -96,8 +97,52 @@ func newWebsocketTransport(c config, keys *auth.Keys, stopping context.Context) 
 		keepAlive:    websocketKeepAlive,
 		answers:      newAnswers(answersKept, answersFor),
 		documents:    &documents{limit: documentsKept},
-		stopping:     stopping,
 	}
+	// When the server stops serving subscriptions the clients are told to connect again, to
+	// this instance once it is back or to another one.
+	if stopping != nil {
+		context.AfterFunc(stopping, func() {
+			for _, c := range t.conns.stop() {
+				c.goAway()
+			}
+		})
+	}
+	return t
+}
+
+// openConns is the set of a transport's open connections.
+type openConns struct {
+	mu      sync.Mutex
+	set     map[*wsConn]struct{}
+	stopped bool
+}
+
+// add adds c, unless the set was stopped.
+func (o *openConns) add(c *wsConn) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.stopped {
+		return false
+	}
+	if o.set == nil {
+		o.set = map[*wsConn]struct{}{}
+	}
+	o.set[c] = struct{}{}
+	return true
+}
+
+func (o *openConns) remove(c *wsConn) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	delete(o.set, c)
+}
+
+// stop returns the connections open, and refuses others from now on.
+func (o *openConns) stop() []*wsConn {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.stopped = true
+	return slices.Collect(maps.Keys(o.set))
 }
 
 // Supports reports whether r asks for a websocket.
@@ -149,13 +194,8 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 
 // serve starts reading the client's messages, and the timers of the connection.
 func (c *wsConn) serve() {
-	// When the server stops serving subscriptions the client is told to connect again, to
-	// this instance once it is back or to another one.
-	if c.t.stopping != nil {
-		c.stopGoingAway = context.AfterFunc(c.t.stopping, func() {
-			c.closeWith(websocket.CloseGoingAway, goingAway)
-			c.ws.Close()
-		})
+	if !c.t.conns.add(c) {
+		c.goAway()
 	}
 	c.mu.Lock()
 	c.timer = time.AfterFunc(c.t.initTimeout, c.initTimedOut)
@@ -165,9 +205,7 @@ func (c *wsConn) serve() {
 
 // end ends the connection once reading stopped, and with it its operations.
 func (c *wsConn) end() {
-	if c.stopGoingAway != nil {
-		c.stopGoingAway()
-	}
+	c.t.conns.remove(c)
 	c.mu.Lock()
 	c.closed = true
 	c.timer.Stop()
@@ -196,8 +234,6 @@ type wsConn struct {
 	proto *protocol
 	exec  graphql.GraphExecutor
 	ctx   context.Context // the upgrade request's values, without its end
-	// stopGoingAway stops waiting for the server to stop; nil when it never does.
-	stopGoingAway func() bool
 
 	writing sync.Mutex // gorilla allows one writer at a time
 
@@ -340,6 +376,13 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 		return &closeFrame{websocket.CloseNormalClosure, "terminated"}
 	}
 	return &closeFrame{closeBadRequest, fmt.Sprintf("Invalid message type %q", m.Type)}
+}
+
+// goAway closes the connection because the server stops: the client is to resume from its
+// last cursor.
+func (c *wsConn) goAway() {
+	c.closeWith(websocket.CloseGoingAway, goingAway)
+	c.ws.Close()
 }
 
 // initialise authenticates the connection by the API key of its connection_init payload, with

@@ -657,3 +657,33 @@ func TestWebsocketMessagesTogether(t *testing.T) {
 	}
 	c.expect("pong", "")
 }
+
+// TestWebsocketGoingAway checks that the open connections are closed with 1001 when the
+// server stops serving subscriptions, and that a connection opened after is closed at once.
+func TestWebsocketGoingAway(t *testing.T) {
+	stopping, stop := context.WithCancel(context.Background())
+	defer stop()
+	ws := newWebsocketTransport(testConfig(t), nil, stopping)
+	_, url := serveWebsocket(t, ws, nil)
+	open := make([]*wsClient, 3)
+	for i := range open {
+		open[i] = dialWebsocket(t, url, nil, graphqlTransportWS)
+		open[i].init(`{}`)
+	}
+	stop()
+	for _, c := range open {
+		if ce := c.expectClose(websocket.CloseGoingAway); !strings.Contains(ce.Text, "resume") {
+			t.Errorf("going away: %q", ce.Text)
+		}
+	}
+	late := dialWebsocket(t, url, nil, graphqlTransportWS)
+	late.expectClose(websocket.CloseGoingAway)
+	// Each connection lets go of its place once its read ends.
+	deadline := time.Now().Add(wsTestTimeout)
+	for len(ws.conns.stop()) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still held", len(ws.conns.stop()))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
