@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // fanout holds n idle screens on the programme feed, measures what they cost the server, then
@@ -56,7 +59,7 @@ func fanout(ctx context.Context, args []string) error {
 	d := newDialer(c.addr, c.sources)
 	var (
 		feeds     = make([]*feed, *n)
-		latencies = make([]time.Duration, *n) // 0: not delivered
+		got       = make([][]receipt, *n) // the messages each subscriber received
 		joined    sync.WaitGroup
 		readers   sync.WaitGroup
 		delivered atomic.Int64
@@ -86,24 +89,24 @@ func fanout(ctx context.Context, args []string) error {
 				}
 				return
 			}
+			// The change is only stored while it is being delivered, and decoded after:
+			// the driver shares the cores with the server.
 			for {
-				e, err := f.next()
+				_, data, err := f.conn.ReadMessage()
+				received := time.Now()
 				if err != nil {
 					if !stopping.Load() {
 						failures.add(fmt.Errorf("subscriber %d: %w", i, err))
 					}
 					return
 				}
-				if e.ended {
-					failures.add(fmt.Errorf("subscriber %d: the feed ended", i))
-					return
-				}
-				if e.seq != joinedAt+1 {
-					failures.add(fmt.Errorf("%w: subscriber %d: change %d after %d", errProtocol, i, e.seq, joinedAt))
+				if bytes.Contains(data, pingType) {
+					f.conn.WriteMessage(websocket.TextMessage, pongMessage)
 					continue
 				}
-				latencies[i] = max(e.received.Sub(e.change.At), time.Nanosecond)
-				if delivered.Add(1) == int64(*n) {
+				first := len(got[i]) == 0
+				got[i] = append(got[i], receipt{data, received})
+				if first && delivered.Add(1) == int64(*n) {
 					close(all)
 				}
 			}
@@ -182,28 +185,51 @@ func fanout(ctx context.Context, args []string) error {
 		}
 	}
 
-	var got []time.Duration
-	for _, l := range latencies {
-		if l > 0 {
-			got = append(got, l)
+	var latencies []time.Duration
+	for i, messages := range got {
+		changes := 0
+		for _, m := range messages {
+			e, err := feeds[i].decode(m.data, m.at)
+			switch {
+			case err != nil:
+				failures.add(fmt.Errorf("subscriber %d: %w", i, err))
+			case e.ended:
+				failures.add(fmt.Errorf("subscriber %d: the feed ended", i))
+			case e.seq != joinedAt+1:
+				failures.add(fmt.Errorf("%w: subscriber %d: change %d after %d", errProtocol, i, e.seq, joinedAt))
+			case changes > 0:
+				failures.add(fmt.Errorf("%w: subscriber %d: change %d again", errProtocol, i, e.seq))
+			default:
+				changes++
+				latencies = append(latencies, max(e.received.Sub(e.change.At), time.Nanosecond))
+			}
 		}
 	}
-	slices.Sort(got)
-	fmt.Printf("delivered        %d/%d (the mutation took %s over HTTP)\n", len(got), *n, ms(mutation))
-	if len(got) > 0 {
+	slices.Sort(latencies)
+	fmt.Printf("delivered        %d/%d (the mutation took %s over HTTP)\n", len(latencies), *n, ms(mutation))
+	if len(latencies) > 0 {
 		fmt.Printf("latency          p50 %s, p99 %s, max %s (receipt − the change's at)\n",
-			ms(percentile(got, 50)), ms(percentile(got, 99)), ms(got[len(got)-1]))
+			ms(percentile(latencies, 50)), ms(percentile(latencies, 99)), ms(latencies[len(latencies)-1]))
 	}
 	fmt.Printf("CPU              server %s, driver %s in the %s from the mutation to the last delivery (%d cores)\n",
 		ms(serverCPUAfter-serverCPU), ms(driverCPUAfter-driverCPU), ms(deliveredIn), runtime.NumCPU())
 	if err := failures.err(); err != nil {
 		return err
 	}
-	if len(got) < *n {
-		return fmt.Errorf("%d of %d subscribers did not receive the change within %s", *n-len(got), *n, *timeout)
+	if len(latencies) < *n {
+		return fmt.Errorf("%d of %d subscribers did not receive the change within %s", *n-len(latencies), *n, *timeout)
 	}
 	return nil
 }
+
+// receipt is a message as a subscriber received it.
+type receipt struct {
+	data []byte
+	at   time.Time
+}
+
+// pingType is how the driver tells a ping from a change without decoding it.
+var pingType = []byte(`"type":"ping"`)
 
 // expect reads the first change of a new subscription, which must be seq.
 func expect(f *feed, seq int64) error {

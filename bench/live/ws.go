@@ -159,59 +159,72 @@ func (f *feed) next() (event, error) {
 		if err != nil {
 			return event{}, err
 		}
-		var m message
-		if err := json.Unmarshal(data, &m); err != nil {
-			return event{}, fmt.Errorf("%w: not JSON: %.200s", errProtocol, data)
-		}
-		switch m.Type {
-		case "ping":
-			if err := f.conn.WriteMessage(websocket.TextMessage, pongMessage); err != nil {
-				return event{}, err
-			}
+		e, err := f.decode(data, received)
+		if errors.Is(err, errSkip) {
 			continue
-		case "pong":
-			continue
-		case "complete":
-			if m.ID != "feed" {
-				return event{}, fmt.Errorf("%w: complete of an unknown operation: %.200s", errProtocol, data)
-			}
-			return event{ended: true}, nil
-		case "error":
-			// The subscription was refused, or ended: its payload is a list of errors.
-			var errs []gqlError
-			if err := json.Unmarshal(m.Payload, &errs); err != nil || len(errs) == 0 {
-				return event{}, fmt.Errorf("%w: %.200s", errProtocol, data)
-			}
-			return endWith(errs, data)
-		case "next":
-			if m.ID != "feed" {
-				return event{}, fmt.Errorf("%w: next of an unknown operation: %.200s", errProtocol, data)
-			}
-			var payload struct {
-				Data *struct {
-					ProgrammeChanged *change `json:"programmeChanged"`
-				} `json:"data"`
-				Errors []gqlError `json:"errors"`
-			}
-			if err := json.Unmarshal(m.Payload, &payload); err != nil {
-				return event{}, fmt.Errorf("%w: %v: %.200s", errProtocol, err, data)
-			}
-			if len(payload.Errors) > 0 {
-				// A feed that ends says why as its last result, then completes.
-				return endWith(payload.Errors, data)
-			}
-			if payload.Data == nil || payload.Data.ProgrammeChanged == nil {
-				return event{}, fmt.Errorf("%w: a result without a change: %.200s", errProtocol, data)
-			}
-			c := *payload.Data.ProgrammeChanged
-			seq, err := strconv.ParseInt(c.Cursor, 10, 64)
-			if err != nil {
-				return event{}, fmt.Errorf("%w: cursor %q", errProtocol, c.Cursor)
-			}
-			return event{change: c, seq: seq, received: received}, nil
-		default:
-			return event{}, fmt.Errorf("%w: unexpected message: %.200s", errProtocol, data)
 		}
+		return e, err
+	}
+}
+
+// errSkip is decode's answer to a message that is not an event: a ping, which it answers,
+// or a pong.
+var errSkip = errors.New("not an event")
+
+// decode reads a message of the feed, received at received.
+func (f *feed) decode(data []byte, received time.Time) (event, error) {
+	var m message
+	if err := json.Unmarshal(data, &m); err != nil {
+		return event{}, fmt.Errorf("%w: not JSON: %.200s", errProtocol, data)
+	}
+	switch m.Type {
+	case "ping":
+		if err := f.conn.WriteMessage(websocket.TextMessage, pongMessage); err != nil {
+			return event{}, err
+		}
+		return event{}, errSkip
+	case "pong":
+		return event{}, errSkip
+	case "complete":
+		if m.ID != "feed" {
+			return event{}, fmt.Errorf("%w: complete of an unknown operation: %.200s", errProtocol, data)
+		}
+		return event{ended: true}, nil
+	case "error":
+		// The subscription was refused, or ended: its payload is a list of errors.
+		var errs []gqlError
+		if err := json.Unmarshal(m.Payload, &errs); err != nil || len(errs) == 0 {
+			return event{}, fmt.Errorf("%w: %.200s", errProtocol, data)
+		}
+		return endWith(errs, data)
+	case "next":
+		if m.ID != "feed" {
+			return event{}, fmt.Errorf("%w: next of an unknown operation: %.200s", errProtocol, data)
+		}
+		var payload struct {
+			Data *struct {
+				ProgrammeChanged *change `json:"programmeChanged"`
+			} `json:"data"`
+			Errors []gqlError `json:"errors"`
+		}
+		if err := json.Unmarshal(m.Payload, &payload); err != nil {
+			return event{}, fmt.Errorf("%w: %v: %.200s", errProtocol, err, data)
+		}
+		if len(payload.Errors) > 0 {
+			// A feed that ends says why as its last result, then completes.
+			return endWith(payload.Errors, data)
+		}
+		if payload.Data == nil || payload.Data.ProgrammeChanged == nil {
+			return event{}, fmt.Errorf("%w: a result without a change: %.200s", errProtocol, data)
+		}
+		c := *payload.Data.ProgrammeChanged
+		seq, err := strconv.ParseInt(c.Cursor, 10, 64)
+		if err != nil {
+			return event{}, fmt.Errorf("%w: cursor %q", errProtocol, c.Cursor)
+		}
+		return event{change: c, seq: seq, received: received}, nil
+	default:
+		return event{}, fmt.Errorf("%w: unexpected message: %.200s", errProtocol, data)
 	}
 }
 
