@@ -54,3 +54,11 @@ func FromAcceptLanguage(header string) Lang {
 	}
 	return All[index]
 }
+
+// Carry returns ctx with the language preferences that from carries, if any.
+func Carry(ctx, from context.Context) context.Context {
+	if p, ok := from.Value(preferencesKey{}).(preferences); ok {
+		return context.WithValue(ctx, preferencesKey{}, p)
+	}
+	return ctx
+}

@@ -22,6 +22,7 @@ import (
 
 	"maarid"
 	"maarid/auth"
+	"maarid/i18n"
 )
 
 // Limits of a websocket connection to /graphql.
@@ -176,9 +177,8 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 		p = graphqlWS // the choice of subscriptions-transport-ws servers for a client that names none
 	}
 	// The connection outlives the request: the HTTP server lets go of the request's buffers
-	// once the handler returns, and the connection keeps the values of its context (request
-	// ID, language, viewer), not its end. Its operations end with it (end).
-	ctx := context.WithoutCancel(r.Context())
+	// once the handler returns. Its operations end with it (end).
+	ctx := connectionContext(r.Context())
 	c := &wsConn{
 		t:     t,
 		ws:    ws,
@@ -376,6 +376,20 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 		return &closeFrame{websocket.CloseNormalClosure, "terminated"}
 	}
 	return &closeFrame{closeBadRequest, fmt.Sprintf("Invalid message type %q", m.Type)}
+}
+
+// connectionContext returns the context of a connection upgraded from a request of context
+// ctx: the values its operations read (request ID, language, viewer, that it may carry
+// subscriptions), without the request's end nor the rest of what the HTTP server and the
+// middleware keep in it, which an idle connection would hold.
+func connectionContext(ctx context.Context) context.Context {
+	c := maarid.WithRequestID(context.Background(), maarid.RequestID(ctx))
+	c = i18n.Carry(c, ctx)
+	c = auth.NewContext(c, auth.FromContext(ctx))
+	if ctx.Value(streamKey{}) != nil {
+		c = context.WithValue(c, streamKey{}, true)
+	}
+	return c
 }
 
 // goAway closes the connection because the server stops: the client is to resume from its

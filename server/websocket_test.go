@@ -19,7 +19,9 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"maarid"
 	"maarid/auth"
+	"maarid/i18n"
 	"maarid/store/storetest"
 )
 
@@ -685,5 +687,41 @@ func TestWebsocketGoingAway(t *testing.T) {
 			t.Fatalf("%d connections still held", len(ws.conns.stop()))
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestConnectionContext checks what a websocket keeps of its upgrade request's context: the
+// values its operations read, not the request's end nor its other values.
+func TestConnectionContext(t *testing.T) {
+	type otherKey struct{}
+	viewer := &auth.Viewer{Role: auth.Organiser, Name: "régie"}
+	req, cancel := context.WithCancel(context.WithValue(context.Background(), otherKey{}, "kept by the request"))
+	req = maarid.WithRequestID(req, "req-42")
+	req = i18n.WithRequest(req, i18n.FR, i18n.AR)
+	req = auth.NewContext(req, viewer)
+	req = context.WithValue(req, streamKey{}, true)
+	c := connectionContext(req)
+	cancel()
+
+	if c.Err() != nil {
+		t.Errorf("the connection ended with its request: %v", c.Err())
+	}
+	if got := maarid.RequestID(c); got != "req-42" {
+		t.Errorf("request ID %q", got)
+	}
+	if got := i18n.Requested(c); got != i18n.FR {
+		t.Errorf("language %q", got)
+	}
+	if got := auth.FromContext(c); got != viewer {
+		t.Errorf("viewer %+v", got)
+	}
+	if c.Value(streamKey{}) == nil {
+		t.Error("the connection may not carry subscriptions")
+	}
+	if c.Value(otherKey{}) != nil {
+		t.Error("the connection holds the rest of the request's context")
+	}
+	if connectionContext(context.Background()).Value(streamKey{}) != nil {
+		t.Error("a request that carries no subscription became one that does")
 	}
 }
