@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"strconv"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"maarid/auth"
 	"maarid/ent"
 	"maarid/programme"
+	"maarid/programme/programmetest"
 	"maarid/store/storetest"
 )
 
@@ -280,8 +280,7 @@ func TestFeedNoLeaks(t *testing.T) {
 	fx := newFixture(t, "sqlite")
 	fx.toggle(t, fx.sessions(t)[0].ID, 300) // longer than the feed keeps in memory
 	head := fx.head(t)
-	settle()
-	goroutines, heap := runtime.NumGoroutine(), heapInUse()
+	before := programmetest.Take()
 	for i := range 3000 {
 		ctx, cancel := context.WithCancel(auth.System(context.Background()))
 		since := head
@@ -297,29 +296,11 @@ func TestFeedNoLeaks(t *testing.T) {
 		}
 		cancel()
 	}
-	var g int
-	for range 50 {
-		settle()
-		if g = runtime.NumGoroutine(); g <= goroutines {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
+	after := programmetest.WaitFor(before.Goroutines, 5*time.Second)
+	if after.Goroutines > before.Goroutines {
+		t.Errorf("%d goroutines after the subscriptions ended, %d before", after.Goroutines, before.Goroutines)
 	}
-	if g > goroutines {
-		t.Errorf("%d goroutines after the subscriptions ended, %d before", g, goroutines)
+	if after.Heap > before.Heap+4<<20 {
+		t.Errorf("heap %d KiB after the subscriptions ended, %d KiB before", after.Heap>>10, before.Heap>>10)
 	}
-	if h := heapInUse(); h > heap+4<<20 {
-		t.Errorf("heap %d KiB after the subscriptions ended, %d KiB before", h>>10, heap>>10)
-	}
-}
-
-func settle() {
-	runtime.GC()
-	runtime.GC()
-}
-
-func heapInUse() uint64 {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapInuse
 }

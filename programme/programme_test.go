@@ -15,6 +15,7 @@ import (
 	"maarid/ent/session"
 	"maarid/i18n"
 	"maarid/programme"
+	"maarid/programme/programmetest"
 	"maarid/store/storetest"
 )
 
@@ -37,29 +38,13 @@ func newFixture(t testing.TB, kind string) *fixture {
 	if fx.fair, err = demo.Seed(context.Background(), fx.client); err != nil {
 		t.Fatal(err)
 	}
-	fx.feed = runFeed(t, fx.client, fx.dsn)
+	fx.feed = programmetest.Run(t, fx.client, fx.dsn, discard)
 	fx.planner = programme.NewPlanner(fx.client, fx.feed)
 	fx.organiser = auth.NewContext(context.Background(), &auth.Viewer{Role: auth.Organiser, KeyID: "key_test", Name: "Régie du salon"})
 	return fx
 }
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-// runFeed runs a feed of the database at dsn until t ends.
-func runFeed(t testing.TB, client *ent.Client, dsn string) *programme.Feed {
-	t.Helper()
-	feed := programme.NewFeed(client, dsn, discard)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- feed.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("feed: %v", err)
-		}
-	})
-	return feed
-}
 
 // sessions returns the demo fair's sessions in order, with their speakers.
 func (fx *fixture) sessions(t testing.TB) []*ent.Session {

@@ -15,6 +15,7 @@ import (
 	"maarid/ent"
 	"maarid/i18n"
 	"maarid/programme"
+	"maarid/programme/programmetest"
 	"maarid/schema/contract"
 	"maarid/store"
 	"maarid/store/storetest"
@@ -53,24 +54,9 @@ func newAPI(t testing.TB, kind string, flags ...string) *api {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a.keys = auth.NewKeys(a.client, []byte(testPepper))
-	a.feed = runFeed(t, a.client, dsn, log)
+	a.feed = programmetest.Run(t, a.client, dsn, log)
 	a.handler = routes(a.client, a.keys, a.feed, testConfig(t, append([]string{"--response-cache-mb=0"}, flags...)...), log, a.fair.DefaultLanguage)
 	return a
-}
-
-// runFeed runs the programme feed of the database at dsn until t ends.
-func runFeed(t testing.TB, client *ent.Client, dsn string, log *slog.Logger) *programme.Feed {
-	feed := programme.NewFeed(client, dsn, log)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- feed.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("programme feed: %v", err)
-		}
-	})
-	return feed
 }
 
 // testPepper is the key pepper of the servers under test.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"maarid/auth"
+	"maarid/programme/programmetest"
 )
 
 // TestSubscriptionsDoNotLeak subscribes and completes thousands of times over websockets,
@@ -64,37 +65,19 @@ func TestSubscriptionsDoNotLeak(t *testing.T) {
 		}
 	}
 	cycle(5, 2, false) // warm the pools and caches
-	settle()
-	goroutines, heap := runtime.NumGoroutine(), heapInUse()
+	before := programmetest.Take()
 
 	cycle(200, 10, false) // 2,000 subscribe/complete cycles
 	cycle(300, 2, true)   // 300 dropped connections, each with a subscription running
 
-	var now int
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		settle()
-		if now = runtime.NumGoroutine(); now <= goroutines {
-			break
-		}
-	}
-	if now > goroutines {
+	after := programmetest.WaitFor(before.Goroutines, 5*time.Second)
+	if after.Goroutines > before.Goroutines {
 		buf := make([]byte, 1<<20)
-		t.Errorf("%d goroutines after the connections ended, %d before\n%s", now, goroutines, buf[:runtime.Stack(buf, true)])
+		t.Errorf("%d goroutines after the connections ended, %d before\n%s", after.Goroutines, before.Goroutines, buf[:runtime.Stack(buf, true)])
 	}
-	if h := heapInUse(); h > heap+8<<20 {
-		t.Errorf("heap in use %d KiB after the connections ended, %d KiB before", h>>10, heap>>10)
+	if after.Heap > before.Heap+8<<20 {
+		t.Errorf("heap in use %d KiB after the connections ended, %d KiB before", after.Heap>>10, before.Heap>>10)
 	}
-}
-
-func settle() {
-	runtime.GC()
-	runtime.GC()
-}
-
-func heapInUse() uint64 {
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return m.HeapInuse
 }
 
 // TestSubscribersShareAnswers subscribes groups of idle subscribers that differ in language
@@ -120,8 +103,7 @@ func TestSubscribersShareAnswers(t *testing.T) {
 	}
 	before := change("CancelSession")
 	start, _ := strconv.Atoi(before)
-	settle()
-	goroutines := runtime.NumGoroutine()
+	goroutines := programmetest.Take().Goroutines
 
 	type subscriber struct {
 		group string
@@ -150,14 +132,7 @@ func TestSubscribersShareAnswers(t *testing.T) {
 			subscribers = append(subscribers, subscriber{g.name, c})
 		}
 	}
-	var now int
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		settle()
-		if now = runtime.NumGoroutine(); now <= goroutines+len(subscribers) {
-			break
-		}
-	}
-	if now > goroutines+len(subscribers) {
+	if now := programmetest.WaitFor(goroutines+len(subscribers), 5*time.Second).Goroutines; now > goroutines+len(subscribers) {
 		buf := make([]byte, 1<<20)
 		t.Errorf("%d goroutines for %d idle subscribers, %d before\n%s", now, len(subscribers), goroutines, buf[:runtime.Stack(buf, true)])
 	}
