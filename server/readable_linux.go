@@ -7,16 +7,16 @@ import (
 
 // awaitReadable waits until conn has bytes to read, or is closed or broken, without reading
 // them: an idle connection waits here on a small stack rather than in the websocket
-// library's frame reader. It reports false when conn cannot be waited on this way, and the
-// caller then reads at once.
-func awaitReadable(conn net.Conn) bool {
+// library's frame reader. A conn that cannot be waited on this way returns at once, and the
+// read that follows waits.
+func awaitReadable(conn net.Conn) {
 	sc, ok := conn.(syscall.Conn)
 	if !ok {
-		return false
+		return
 	}
 	raw, err := sc.SyscallConn()
 	if err != nil {
-		return false
+		return
 	}
 	var b [1]byte
 	// A failure shows in the read that follows.
@@ -24,5 +24,4 @@ func awaitReadable(conn net.Conn) bool {
 		_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
 		return err != syscall.EAGAIN && err != syscall.EINTR
 	})
-	return true
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -15,8 +14,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // fanout holds n idle screens on the programme feed, measures what they cost the server, then
@@ -92,20 +89,15 @@ func fanout(ctx context.Context, args []string) error {
 			// The change is only stored while it is being delivered, and decoded after:
 			// the driver shares the cores with the server.
 			for {
-				_, data, err := f.conn.ReadMessage()
-				received := time.Now()
+				r, err := f.receive()
 				if err != nil {
 					if !stopping.Load() {
 						failures.add(fmt.Errorf("subscriber %d: %w", i, err))
 					}
 					return
 				}
-				if bytes.Contains(data, pingType) {
-					f.conn.WriteMessage(websocket.TextMessage, pongMessage)
-					continue
-				}
 				first := len(got[i]) == 0
-				got[i] = append(got[i], receipt{data, received})
+				got[i] = append(got[i], r)
 				if first && delivered.Add(1) == int64(*n) {
 					close(all)
 				}
@@ -221,15 +213,6 @@ func fanout(ctx context.Context, args []string) error {
 	}
 	return nil
 }
-
-// receipt is a message as a subscriber received it.
-type receipt struct {
-	data []byte
-	at   time.Time
-}
-
-// pingType is how the driver tells a ping from a change without decoding it.
-var pingType = []byte(`"type":"ping"`)
 
 // expect reads the first change of a new subscription, which must be seq.
 func expect(f *feed, seq int64) error {

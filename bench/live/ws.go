@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -110,29 +111,15 @@ func (d *dialer) subscribe(ctx context.Context, key string, since int64) (*feed,
 		deadline = time.Now().Add(30 * time.Second)
 	}
 	conn.SetReadDeadline(deadline)
-	for {
-		_, data, err := conn.ReadMessage()
-		if err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("waiting for connection_ack: %w", err)
-		}
-		var m message
-		if err := json.Unmarshal(data, &m); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("%w: %.200s", errProtocol, data)
-		}
-		if m.Type == "ping" {
-			if err := conn.WriteMessage(websocket.TextMessage, pongMessage); err != nil {
-				conn.Close()
-				return nil, err
-			}
-			continue
-		}
-		if m.Type != "connection_ack" {
-			conn.Close()
-			return nil, fmt.Errorf("%w: %q before connection_ack: %.200s", errProtocol, m.Type, data)
-		}
-		break
+	r, err := f.receive()
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("waiting for connection_ack: %w", err)
+	}
+	var m message
+	if err := json.Unmarshal(r.data, &m); err != nil || m.Type != "connection_ack" {
+		conn.Close()
+		return nil, fmt.Errorf("%w: %.200s before connection_ack", errProtocol, r.data)
 	}
 	conn.SetReadDeadline(time.Time{})
 	sub := message{Type: "subscribe", ID: "feed", Payload: mustJSON(map[string]any{
@@ -153,23 +140,44 @@ func (f *feed) send(m message) error {
 // next returns the next change or the end of the subscription, answering the server's pings
 // on the way. Only the feed's own goroutine may call it.
 func (f *feed) next() (event, error) {
-	for {
-		_, data, err := f.conn.ReadMessage()
-		received := time.Now()
-		if err != nil {
-			return event{}, err
-		}
-		e, err := f.decode(data, received)
-		if errors.Is(err, errSkip) {
-			continue
-		}
-		return e, err
+	r, err := f.receive()
+	if err != nil {
+		return event{}, err
 	}
+	return f.decode(r.data, r.at)
 }
 
-// errSkip is decode's answer to a message that is not an event: a ping, which it answers,
-// or a pong.
-var errSkip = errors.New("not an event")
+// receipt is a message as a subscriber received it.
+type receipt struct {
+	data []byte
+	at   time.Time
+}
+
+// The types of the messages that receive answers or skips, told apart without decoding.
+var (
+	pingType = []byte(`"type":"ping"`)
+	pongType = []byte(`"type":"pong"`)
+)
+
+// receive returns the next message that is neither a ping nor a pong, undecoded, with the
+// time it was received; it answers the server's pings on the way. Only the feed's own
+// goroutine may call it.
+func (f *feed) receive() (receipt, error) {
+	for {
+		_, data, err := f.conn.ReadMessage()
+		at := time.Now()
+		switch {
+		case err != nil:
+			return receipt{}, err
+		case bytes.Contains(data, pingType):
+			if err := f.conn.WriteMessage(websocket.TextMessage, pongMessage); err != nil {
+				return receipt{}, err
+			}
+		case !bytes.Contains(data, pongType):
+			return receipt{data, at}, nil
+		}
+	}
+}
 
 // decode reads a message of the feed, received at received.
 func (f *feed) decode(data []byte, received time.Time) (event, error) {
@@ -178,13 +186,6 @@ func (f *feed) decode(data []byte, received time.Time) (event, error) {
 		return event{}, fmt.Errorf("%w: not JSON: %.200s", errProtocol, data)
 	}
 	switch m.Type {
-	case "ping":
-		if err := f.conn.WriteMessage(websocket.TextMessage, pongMessage); err != nil {
-			return event{}, err
-		}
-		return event{}, errSkip
-	case "pong":
-		return event{}, errSkip
 	case "complete":
 		if m.ID != "feed" {
 			return event{}, fmt.Errorf("%w: complete of an unknown operation: %.200s", errProtocol, data)
