@@ -182,6 +182,16 @@ func (f *Feed) Wake() {
 	}
 }
 
+// Subscribers returns how many subscriptions the feed serves live.
+func (f *Feed) Subscribers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
+}
+
+// queue is how many changes may wait for a subscriber.
+func (f *Feed) queue() int { return max(1, f.Queue) }
+
 // fanOut reads the changes after the head and delivers them to every subscriber.
 func (f *Feed) fanOut(ctx context.Context) error {
 	for {
@@ -220,11 +230,10 @@ func (f *Feed) deliver(s *subscriber, c *Change) {
 		s.last = c.Seq
 		return
 	}
-	select {
-	case s.out <- c:
+	if s.offer(c, f.queue()) {
 		s.last = c.Seq
 		s.wake()
-	default:
+	} else {
 		f.end(s, &maarid.Error{
 			Code:    maarid.FellBehind,
 			Message: fmt.Sprintf("the subscriber did not keep up with the programme's changes; subscribe again with since: %q", strconv.FormatInt(s.last, 10)),
@@ -243,7 +252,11 @@ func (f *Feed) end(s *subscriber, err error) {
 	if err != nil && s.onEnd != nil {
 		s.onEnd(err)
 	}
-	close(s.out)
+	if s.relay != nil {
+		s.relay.close()
+	} else {
+		close(s.out)
+	}
 	s.wake()
 }
 
@@ -331,12 +344,57 @@ func nonEmpty(s string) *string {
 // A subscriber is one subscription to the feed. Its queue is bounded; it is closed when the
 // subscription ends.
 type subscriber struct {
-	out    chan *Change
+	out    chan *Change // the queue, when the subscription reads it itself
+	relay  *Relay       // the queue, when a relay takes its changes; nil otherwise
 	filter Filter
 	last   int64 // the last change queued, or skipped by the filter
 	closed bool
 	onEnd  func(error)
-	relay  *Relay // nil when the subscription reads its channel itself
+}
+
+// offer queues c unless limit changes wait already; it reports whether it did.
+func (s *subscriber) offer(c *Change, limit int) bool {
+	if s.relay != nil {
+		return s.relay.offer(c, limit)
+	}
+	select {
+	case s.out <- c:
+		return true
+	default:
+		return false
+	}
+}
+
+// room returns how many more changes may be queued, when limit may wait.
+func (s *subscriber) room(limit int) int {
+	if s.relay != nil {
+		return s.relay.room(limit)
+	}
+	return cap(s.out) - len(s.out)
+}
+
+// push queues c, waiting while limit changes wait, until ctx is done.
+func (s *subscriber) push(ctx context.Context, c *Change, limit int) error {
+	if s.relay == nil {
+		select {
+		case s.out <- c:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for !s.relay.offer(c, limit) {
+		taken, full := s.relay.waitTaken(limit)
+		if !full {
+			continue
+		}
+		select {
+		case <-taken:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 // wake tells the subscription's relay that its queue changed: a change was queued, or the
@@ -351,8 +409,9 @@ func (s *subscriber) wake() {
 // duplicate, until ctx is done. A since ahead of the log is an error. When the subscriber falls
 // too far behind, or the feed stops, the channel is closed; onEnd, when the subscriber fell
 // behind, is called first with an error that says where to resume. When ctx carries a Relay
-// (WithRelay), the changes wait for the relay to take them, and the channel returned carries
-// those it passes on.
+// (WithRelay), the changes wait for the relay to take them, the channel returned carries
+// those it passes on, and the subscription ends when the relay is stopped rather than when
+// ctx is done.
 func (f *Feed) Subscribe(ctx context.Context, since int64, filter Filter, onEnd func(error)) (<-chan *Change, error) {
 	select {
 	case <-f.ready:
@@ -372,21 +431,30 @@ func (f *Feed) Subscribe(ctx context.Context, since int64, filter Filter, onEnd 
 			return nil, maarid.Invalid("since", "the cursor %d is ahead of the programme's change log", since)
 		}
 	}
-	s := &subscriber{out: make(chan *Change, max(1, f.Queue)), filter: filter, last: since, onEnd: onEnd}
-	result := (<-chan *Change)(s.out)
-	if r := relayFrom(ctx); r != nil && r.queue == nil {
-		s.relay, r.queue = r, s.out
-		result = r.handoff
-	}
-	// A subscriber that has joined is ended here when its context is done; one still
-	// replaying ends itself.
-	context.AfterFunc(ctx, func() {
+	s := &subscriber{filter: filter, last: since, onEnd: onEnd}
+	// A subscriber that has joined is ended by leave when its context is done, or its relay
+	// stopped; one still replaying ends itself.
+	leave := func() {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		if _, joined := f.subs[s]; joined {
 			f.end(s, nil)
 		}
-	})
+	}
+	var result <-chan *Change
+	if r := relayFrom(ctx); r != nil && !r.Attached() {
+		s.relay, result = r, r.handoff
+		if !r.attach(leave) {
+			f.mu.Lock()
+			f.end(s, nil)
+			f.mu.Unlock()
+			return result, nil
+		}
+	} else {
+		s.out = make(chan *Change, f.queue())
+		result = s.out
+		context.AfterFunc(ctx, leave)
+	}
 	if f.join(ctx, s) {
 		return result, nil
 	}
@@ -425,7 +493,7 @@ func (f *Feed) join(ctx context.Context, s *subscriber) bool {
 		return false
 	}
 	first, _ := slices.BinarySearchFunc(f.recent, s.last+1, func(c *Change, seq int64) int { return int(c.Seq - seq) })
-	if len(f.recent)-first > cap(s.out)-len(s.out) {
+	if len(f.recent)-first > s.room(f.queue()) {
 		return false
 	}
 	for _, c := range f.recent[first:] {
@@ -448,14 +516,15 @@ func (f *Feed) replay(ctx context.Context, s *subscriber) error {
 				s.last = c.Seq
 				continue
 			}
-			select {
-			case s.out <- c:
-				s.last = c.Seq
-				s.wake()
-			case <-ctx.Done():
-				return ctx.Err()
+			if err := s.push(ctx, c, f.queue()); err != nil {
+				return err
 			}
+			s.last = c.Seq
+			s.wake()
 		}
+	}
+	if s.relay != nil {
+		s.relay.replayed()
 	}
 	return nil
 }

@@ -287,14 +287,26 @@ func TestFeedNoLeaks(t *testing.T) {
 		if i%10 == 0 {
 			since = 0 // replays from the log
 		}
+		var relay *programme.Relay
+		if i%3 == 0 {
+			relay = programme.NewRelay(func() {})
+			ctx = programme.WithRelay(ctx, relay)
+		}
 		ch, err := fx.feed.Subscribe(ctx, since, programme.Filter{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if i%2 == 0 && since < head {
-			<-ch
+			if relay != nil {
+				waitNext(t, relay)
+			} else {
+				<-ch
+			}
 		}
 		cancel()
+		if relay != nil {
+			relay.Stop()
+		}
 	}
 	after := programmetest.WaitFor(before.Goroutines, 5*time.Second)
 	if after.Goroutines > before.Goroutines {
@@ -303,4 +315,18 @@ func TestFeedNoLeaks(t *testing.T) {
 	if after.Heap > before.Heap+4<<20 {
 		t.Errorf("heap %d KiB after the subscriptions ended, %d KiB before", after.Heap>>10, before.Heap>>10)
 	}
+	if n := fx.feed.Subscribers(); n != 0 {
+		t.Errorf("the feed serves %d subscribers after all of them left", n)
+	}
+}
+
+// waitNext waits for a change to be queued in relay, and takes it.
+func waitNext(t *testing.T, relay *programme.Relay) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if _, ok, _ := relay.Next(); ok {
+			return
+		}
+	}
+	t.Fatal("nothing was queued in the relay")
 }

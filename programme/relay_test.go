@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"maarid"
 	"maarid/programme"
 )
 
@@ -91,9 +92,68 @@ func TestFeedRelay(t *testing.T) {
 		t.Errorf("passed on %v, want %v", r.passed, want)
 	}
 	cancel()
+	r.relay.Stop()
 	if !r.follow(t, -1) {
-		t.Error("the feed did not end with the subscription's context")
+		t.Error("the feed did not end when its relay stopped")
 	}
+	if n := fx.feed.Subscribers(); n != 0 {
+		t.Errorf("the feed serves %d subscribers after the only one stopped", n)
+	}
+	fx.toggle(t, id, 1)
+	if c, ok, _ := r.relay.Next(); ok {
+		t.Errorf("change %d was queued after the relay stopped", c.Seq)
+	}
+}
+
+// TestFeedRelayStoppedEarly stops a relay before its subscription starts, as a client that
+// completes a subscription at once can: the subscription ends as it starts.
+func TestFeedRelayStoppedEarly(t *testing.T) {
+	fx := newFixture(t, "sqlite")
+	relay := programme.NewRelay(func() {})
+	relay.Stop()
+	if _, err := fx.feed.Subscribe(programme.WithRelay(context.Background(), relay), 0, programme.Filter{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ended := relay.Next(); !ended {
+		t.Error("a subscription whose relay was stopped before it started goes on")
+	}
+	if n := fx.feed.Subscribers(); n != 0 {
+		t.Errorf("the feed serves %d subscribers", n)
+	}
+}
+
+// TestFeedRelayFellBehind checks that a relayed subscriber that takes nothing is ended with
+// where to resume once its queue is full, after the changes already queued.
+func TestFeedRelayFellBehind(t *testing.T) {
+	fx := newFixture(t, "sqlite")
+	fx.feed.Queue = 4
+	ended := make(chan error, 1)
+	relay := programme.NewRelay(func() {})
+	if _, err := fx.feed.Subscribe(programme.WithRelay(context.Background(), relay), 0, programme.Filter{}, func(err error) { ended <- err }); err != nil {
+		t.Fatal(err)
+	}
+	fx.toggle(t, fx.sessions(t)[0].ID, 3) // changes 1–6
+	var err error
+	select {
+	case err = <-ended:
+	case <-time.After(20 * time.Second):
+		t.Fatal("a subscriber that took nothing was not ended")
+	}
+	if e, ok := maarid.AsError(err); !ok || e.Code != maarid.FellBehind || e.Cursor != "4" {
+		t.Fatalf("ended with %v, want FELL_BEHIND at 4", err)
+	}
+	var taken []int64
+	for {
+		c, ok, end := relay.Next()
+		if end {
+			break
+		}
+		if !ok {
+			t.Fatalf("nothing to take after %v, and no end", taken)
+		}
+		taken = append(taken, c.Seq)
+	}
+	checkRun(t, "taken", taken, 0, 4)
 }
 
 // TestFeedRelayReplay relays a subscriber that starts further back than the feed keeps in

@@ -31,7 +31,8 @@ type wsOperation struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	// For a subscription to the feed, set before it is first woken.
+	// For a subscription to the feed: relay takes its changes from the feed; the others
+	// are set before it is first woken.
 	relay     *programme.Relay
 	responses graphql.ResponseHandler
 	rctx      context.Context // the context the responses are read with
@@ -48,6 +49,7 @@ type wsOperation struct {
 func newOperation(c *wsConn, id string) *wsOperation {
 	op := &wsOperation{c: c, id: id}
 	op.ctx, op.cancel = context.WithCancel(c.opCtx)
+	op.relay = programme.NewRelay(op.wake)
 	op.pending.Store(1) // the start
 	return op
 }
@@ -63,7 +65,7 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 	dec.UseNumber()
 	if err := dec.Decode(params); err != nil {
 		op.send(p.error, mustMarshal(gqlerror.List{{Message: "invalid json"}}))
-		op.cancel()
+		op.stop()
 		return
 	}
 	params.Query = op.c.t.documents.intern(params.Query)
@@ -74,7 +76,7 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 		if errcode.GetErrorKind(errs) == errcode.KindProtocol {
 			// A document that does not parse or validate: error ends the operation.
 			op.send(p.error, mustMarshal(resp.Errors))
-			op.cancel()
+			op.stop()
 			return
 		}
 		op.send(p.next, mustMarshal(&graphql.Response{Errors: errs}))
@@ -89,14 +91,13 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 		op.pump(ctx, responses)
 		return
 	}
-	relay := programme.NewRelay(op.wake)
-	responses, ctx := op.c.exec.DispatchOperation(programme.WithRelay(ctx, relay), rc)
-	if !relay.Attached() {
+	responses, ctx := op.c.exec.DispatchOperation(programme.WithRelay(ctx, op.relay), rc)
+	if !op.relay.Attached() {
 		// Not the feed, or it failed to start: its answers come from gqlgen's channel.
 		op.pump(ctx, responses)
 		return
 	}
-	op.relay, op.responses, op.rctx = relay, responses, ctx
+	op.responses, op.rctx = responses, ctx
 	op.group = answerGroup(ctx, rc)
 	op.drain()
 }
@@ -113,7 +114,7 @@ func (op *wsOperation) recover(ctx context.Context, rc *graphql.OperationContext
 		gqlErr = &gqlerror.Error{Message: "internal error"}
 	}
 	op.send(op.c.proto.error, mustMarshal(gqlerror.List{gqlErr}))
-	op.cancel()
+	op.stop()
 }
 
 // pump sends the operation's responses until the last, then complete.
@@ -224,9 +225,16 @@ func (op *wsOperation) send(typ string, payload []byte) {
 	c.writeLocked(data)
 }
 
+// stop ends the operation: its context is cancelled and the feed, for a subscription to it,
+// queues nothing more for it.
+func (op *wsOperation) stop() {
+	op.cancel()
+	op.relay.Stop()
+}
+
 func (op *wsOperation) complete() {
 	op.send(op.c.proto.complete, nil)
-	op.cancel()
+	op.stop()
 }
 
 // answerGroup names the subscribers that receive the same answer to a change: the same

@@ -212,7 +212,7 @@ func (c *wsConn) end() {
 	ops := slices.Collect(maps.Values(c.ops))
 	c.mu.Unlock()
 	for _, op := range ops {
-		op.cancel()
+		op.stop()
 	}
 	c.ws.Close()
 }
@@ -361,7 +361,7 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 		c.mu.Unlock()
 		c.writing.Unlock()
 		if op != nil {
-			op.cancel()
+			op.stop()
 		}
 		return nil
 	case p.ping:
