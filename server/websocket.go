@@ -64,8 +64,8 @@ const (
 )
 
 // websocketTransport serves GraphQL over websockets, on both subprotocols, for many idle
-// subscribers: while nothing happens a connection holds one goroutine, waiting for its client
-// on a small stack (wait), and its timers (connection_init, keep-alive) and subscriptions
+// subscribers: while nothing happens a connection holds no goroutine, its socket waiting
+// for the client in an epoll instance (wait), and its timers (connection_init, keep-alive) and subscriptions
 // none. A subscription to the programme feed is woken by the feed when a change is queued for
 // it, and the answer to a change is built once for the subscribers that share the operation,
 // viewer and language (see subscription.go).
@@ -200,7 +200,7 @@ func (c *wsConn) serve() {
 	c.mu.Lock()
 	c.timer = time.AfterFunc(c.t.initTimeout, c.initTimedOut)
 	c.mu.Unlock()
-	go c.wait()
+	c.wait()
 }
 
 // end ends the connection once reading stopped, and with it its operations.
@@ -282,15 +282,28 @@ type closeFrame struct {
 	reason string
 }
 
-// wait waits for the client's next message, then reads it. Each message is waited for and
-// read by a goroutine of its own, the connection's only one: the stack that reading and
-// handling a message grew goes with it, and an idle connection waits on the few frames of
-// awaitReadable.
+// wait has the client's next message read once it arrives. Each message is read by a
+// goroutine of its own, started when there is something to read: an idle connection holds
+// no goroutine (whenReadable), and the stack that reading and handling a message grew goes
+// with the goroutine. Messages that arrived together are read without waiting.
 func (c *wsConn) wait() {
 	if c.br != nil && c.br.Buffered() == 0 {
-		awaitReadable(c.ws.NetConn())
+		whenReadable(c.ws.NetConn(), c.read)
+		return
 	}
-	c.read()
+	go c.read()
+}
+
+// shut ends the connection from outside its reader: the read side is shut, which wakes the
+// reader wherever it waits, and the reader ends the connection (end). A connection that
+// waits for its client must not be closed from elsewhere (whenReadable); one whose read side
+// cannot be shut is broken already, and that wakes its reader too.
+func (c *wsConn) shut() {
+	if r, ok := c.ws.NetConn().(interface{ CloseRead() error }); ok {
+		r.CloseRead()
+		return
+	}
+	c.ws.Close()
 }
 
 // read reads the client's next message and acts on it, then waits for the next one, until
@@ -307,7 +320,7 @@ func (c *wsConn) read() {
 		c.end()
 		return
 	}
-	go c.wait()
+	c.wait()
 }
 
 // receive acts on a message from the client; it returns the refusal that closes the
@@ -396,7 +409,7 @@ func connectionContext(ctx context.Context) context.Context {
 // last cursor.
 func (c *wsConn) goAway() {
 	c.closeWith(websocket.CloseGoingAway, goingAway)
-	c.ws.Close()
+	c.shut()
 }
 
 // initialise authenticates the connection by the API key of its connection_init payload, with
@@ -455,7 +468,7 @@ func (c *wsConn) initTimedOut() {
 	c.mu.Unlock()
 	if !received {
 		c.closeWith(closeInitTimeout, "Connection initialisation timeout")
-		c.ws.Close()
+		c.shut()
 	}
 }
 
@@ -475,7 +488,7 @@ func (c *wsConn) keepAlive() {
 	} else {
 		if silent > 2*interval {
 			c.closeWith(websocket.CloseProtocolError, "No pong")
-			c.ws.Close()
+			c.shut()
 			return
 		}
 		c.write(envelope{Type: c.proto.ping}.encode())
@@ -499,12 +512,12 @@ func (c *wsConn) writeLocked(data []byte) error {
 	c.ws.SetWriteDeadline(time.Now().Add(c.t.writeTimeout))
 	err := c.ws.WriteMessage(websocket.TextMessage, data)
 	if err != nil {
-		// A client that does not read, or a broken connection. Closing it ends the read
+		// A client that does not read, or a broken connection. Shutting it ends the read
 		// loop, and with it every operation.
 		c.mu.Lock()
 		c.closed = true
 		c.mu.Unlock()
-		c.ws.Close()
+		c.shut()
 	}
 	return err
 }
