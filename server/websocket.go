@@ -64,11 +64,11 @@ const (
 )
 
 // websocketTransport serves GraphQL over websockets, on both subprotocols, for many idle
-// subscribers: while nothing happens a connection holds no goroutine, its socket waiting
-// for the client in an epoll instance (wait), and its timers (connection_init, keep-alive) and subscriptions
-// none. A subscription to the programme feed is woken by the feed when a change is queued for
-// it, and the answer to a change is built once for the subscribers that share the operation,
-// viewer and language (see subscription.go).
+// subscribers: while nothing happens a connection holds no goroutine, its socket waiting for
+// the client in an epoll instance (wait), and its timers (connection_init, keep-alive) and
+// subscriptions none. A subscription to the programme feed is woken by the feed when a change
+// is queued for it, and the answer to a change is built once for the subscribers that share
+// the operation, viewer and language (see subscription.go).
 //
 // The connection_init payload may carry an API key as an HTTP request does (authorization:
 // Bearer mrd_…); without one the connection keeps the viewer of its upgrade request.
