@@ -19,19 +19,20 @@ var _ interface {
 
 type feedEndKey struct{}
 
-// feedEnd holds the error a subscription ends with.
-type feedEnd struct {
+// FeedEnd holds the error a subscription ends with.
+type FeedEnd struct {
 	mu  sync.Mutex
 	err error
 }
 
-func (e *feedEnd) set(err error) {
+func (e *FeedEnd) set(err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.err = err
 }
 
-func (e *feedEnd) take() error {
+// Take returns the error the subscription ends with, once; nil when it ends without one.
+func (e *FeedEnd) Take() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	err := e.err
@@ -43,7 +44,7 @@ func (FeedEnds) ExtensionName() string                   { return "FeedEnds" }
 func (FeedEnds) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (FeedEnds) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, feedEndKey{}, &feedEnd{}))
+	return next(context.WithValue(ctx, feedEndKey{}, &FeedEnd{}))
 }
 
 func (FeedEnds) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -51,20 +52,27 @@ func (FeedEnds) InterceptResponse(ctx context.Context, next graphql.ResponseHand
 	if resp != nil {
 		return resp
 	}
-	end, _ := ctx.Value(feedEndKey{}).(*feedEnd)
+	end := FeedEndOf(ctx)
 	if end == nil {
 		return nil
 	}
-	if err := end.take(); err != nil {
+	if err := end.Take(); err != nil {
 		graphql.AddError(ctx, err)
 		return &graphql.Response{Errors: graphql.GetErrors(ctx)}
 	}
 	return nil
 }
 
+// FeedEndOf returns where the error that the subscription of ctx ends with is kept, for a
+// transport that gives a subscription its last message without gqlgen; nil outside one.
+func FeedEndOf(ctx context.Context) *FeedEnd {
+	end, _ := ctx.Value(feedEndKey{}).(*FeedEnd)
+	return end
+}
+
 // endFeedWith returns the function that makes the subscription of ctx end with an error.
 func endFeedWith(ctx context.Context) func(error) {
-	end, _ := ctx.Value(feedEndKey{}).(*feedEnd)
+	end := FeedEndOf(ctx)
 	return func(err error) {
 		if end != nil {
 			end.set(err)

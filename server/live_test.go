@@ -65,7 +65,7 @@ func TestSubscriptionsDoNotLeak(t *testing.T) {
 		}
 	}
 	cycle(5, 2, false) // warm the pools and caches
-	before, waiting := programmetest.Take(), idleConnections()
+	before, waiting, builders := programmetest.Take(), idleConnections(), buildersLive.Load()
 
 	cycle(200, 10, false) // 2,000 subscribe/complete cycles
 	cycle(300, 2, true)   // 300 dropped connections, each with a subscription running
@@ -80,6 +80,9 @@ func TestSubscriptionsDoNotLeak(t *testing.T) {
 	}
 	if now := waitIdleConnections(waiting, 5*time.Second, atMost); now > waiting {
 		t.Errorf("%d connections wait for their client after every client went, %d before", now, waiting)
+	}
+	if now := buildersLive.Load(); now > builders {
+		t.Errorf("%d answer builders after every subscriber left, %d before", now, builders)
 	}
 }
 
@@ -200,3 +203,84 @@ func waitIdleConnections(n int, wait time.Duration, cmp func(now, n int) bool) i
 
 func atMost(now, n int) bool  { return now <= n }
 func atLeast(now, n int) bool { return now >= n }
+
+// TestAnswersOutliveTheFirstSubscriber checks that the subscribers of a group are answered
+// after the subscriber that started the group left, that one who joins later shares the
+// group's builder, and that the builder goes with the group's last subscriber.
+func TestAnswersOutliveTheFirstSubscriber(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/graphql"
+	x, _ := a.twoSessions(t)
+	organiser := a.key(t, auth.Organiser, "")
+	change := func(op string) string {
+		r := operation(t, op, map[string]any{"id": x.ID})
+		r.header = organiser
+		a.ok(t, r, &struct{}{})
+		head, err := a.feed.Head(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return head
+	}
+	head := change("CancelSession")
+	builders := buildersLive.Load()
+	subscribe := func(since string) *wsClient {
+		feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query,
+			"variables": map[string]any{"since": since, "lang": "AR"}})
+		c := dialWebsocket(t, url, nil, graphqlTransportWS)
+		c.init("")
+		c.send(message("subscribe", "1", string(feed)))
+		return c
+	}
+	// cursorOf reads the next answer of c and returns its cursor and session title.
+	cursorOf := func(c *wsClient) (cursor, title string) {
+		m := c.expect("next", "1")
+		var p struct {
+			Data struct {
+				ProgrammeChanged struct {
+					Cursor  string
+					Session struct{ Title string }
+				}
+			}
+		}
+		if err := json.Unmarshal(m.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		return p.Data.ProgrammeChanged.Cursor, p.Data.ProgrammeChanged.Session.Title
+	}
+
+	first, second := subscribe(head), subscribe(head)
+	cursor := change("RestoreSession")
+	_, want := cursorOf(first)
+	if got, title := cursorOf(second); got != cursor || title != want {
+		t.Fatalf("the second subscriber got %s %q, want %s %q", got, title, cursor, want)
+	}
+	if n := buildersLive.Load() - builders; n != 1 {
+		t.Errorf("%d builders for one group", n)
+	}
+
+	first.send(message("complete", "1", ""))
+	first.conn.Close()
+	third := subscribe(cursor)
+	cursor = change("CancelSession")
+	for _, c := range []*wsClient{second, third} {
+		if got, title := cursorOf(c); got != cursor || title != want {
+			t.Errorf("after the first subscriber left: %s %q, want %s %q", got, title, cursor, want)
+		}
+	}
+	if n := buildersLive.Load() - builders; n != 1 {
+		t.Errorf("%d builders for one group after its first subscriber left", n)
+	}
+
+	second.conn.Close()
+	third.conn.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for buildersLive.Load() > builders && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := buildersLive.Load() - builders; n != 0 {
+		t.Errorf("%d builders after the group's last subscriber left", n)
+	}
+}

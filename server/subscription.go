@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"maarid/auth"
+	"maarid/graph"
 	"maarid/i18n"
 	"maarid/programme"
 )
@@ -23,8 +24,9 @@ import (
 // wsOperation is an operation a client started on a websocket connection. A query or a
 // mutation runs in a goroutine of its own until it is answered. A subscription to the
 // programme feed has no goroutine while it waits: the feed wakes it when a change is queued
-// (programme.Relay), and a goroutine then sends what is queued and ends. A subscription to
-// anything else is read by a goroutine for as long as it lasts.
+// (programme.Relay), and a goroutine then sends what is queued and ends. Its answers are
+// built by the operation its group shares (answerBuilder), so that it keeps no state of
+// gqlgen's. A subscription to anything else is read by a goroutine for as long as it lasts.
 type wsOperation struct {
 	c      *wsConn
 	id     string // the client's
@@ -33,10 +35,13 @@ type wsOperation struct {
 
 	// For a subscription to the feed: relay takes its changes from the feed; the others
 	// are set before it is first woken.
-	relay     *programme.Relay
+	relay   *programme.Relay
+	group   string                        // the subscribers that get the same answer to a change
+	builder atomic.Pointer[answerBuilder] // the group's; nil once the subscription stopped
+	feedEnd *graph.FeedEnd                // the error the subscription ends with
+	// The subscription's own operation, when its group has no builder.
 	responses graphql.ResponseHandler
 	rctx      context.Context // the context the responses are read with
-	group     string          // the subscribers that get the same answer to a change
 
 	// pending counts the wake-ups not yet seen by the goroutine sending the subscription's
 	// changes, and the start of the subscription; a goroutine runs while it is not zero.
@@ -84,7 +89,7 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 		return
 	}
 	ctx = graphql.WithOperationContext(ctx, rc)
-	defer op.recover(ctx, rc)
+	defer op.recover(ctx, rc.Recover)
 
 	if rc.Operation.Operation != ast.Subscription {
 		responses, ctx := op.c.exec.DispatchOperation(ctx, rc)
@@ -97,18 +102,54 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 		op.pump(ctx, responses)
 		return
 	}
-	op.responses, op.rctx = responses, ctx
 	op.group = answerGroup(ctx, rc)
+	op.feedEnd = graph.FeedEndOf(ctx)
+	b := op.c.t.builders.join(op.group, func() *answerBuilder { return op.newBuilder(params) })
+	if b == nil || op.feedEnd == nil {
+		if b != nil {
+			op.c.t.builders.leave(b)
+		}
+		op.responses, op.rctx = responses, ctx
+	} else {
+		op.builder.Store(b)
+		if op.ctx.Err() != nil {
+			op.leaveBuilder() // stopped meanwhile
+		}
+	}
 	op.drain()
 }
 
-// recover turns a panic of the operation into its error.
-func (op *wsOperation) recover(ctx context.Context, rc *graphql.OperationContext) {
+// newBuilder dispatches the operation of params once more, for its group to build answers
+// with; nil when it cannot.
+func (op *wsOperation) newBuilder(params *graphql.RawParams) *answerBuilder {
+	c := op.c
+	// The values of the connection that starts the group, which all its subscribers share
+	// (viewer, language), without its end.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(op.ctx))
+	rc, errs := c.exec.CreateOperationContext(graphql.StartOperationTrace(ctx), params)
+	if errs != nil {
+		cancel()
+		return nil
+	}
+	// A relay stopped before it starts: the feed queues nothing in it, and the builder is
+	// handed each change it answers.
+	relay := programme.NewRelay(func() {})
+	relay.Stop()
+	responses, ctx := c.exec.DispatchOperation(programme.WithRelay(graphql.WithOperationContext(ctx, rc), relay), rc)
+	if !relay.Attached() {
+		cancel()
+		return nil
+	}
+	return &answerBuilder{relay: relay, responses: responses, ctx: ctx, cancel: cancel}
+}
+
+// recover turns a panic of the operation into its error, by recoverFunc.
+func (op *wsOperation) recover(ctx context.Context, recoverFunc graphql.RecoverFunc) {
 	r := recover()
 	if r == nil {
 		return
 	}
-	err := rc.Recover(ctx, r)
+	err := recoverFunc(ctx, r)
 	var gqlErr *gqlerror.Error
 	if !errors.As(err, &gqlErr) {
 		gqlErr = &gqlerror.Error{Message: "internal error"}
@@ -138,7 +179,11 @@ func (op *wsOperation) wake() {
 }
 
 func (op *wsOperation) drainRecovering() {
-	defer op.recover(op.rctx, graphql.GetOperationContext(op.rctx))
+	if op.rctx != nil {
+		defer op.recover(op.rctx, graphql.GetOperationContext(op.rctx).Recover)
+	} else {
+		defer op.recover(op.ctx, graph.Recover)
+	}
 	op.drain()
 }
 
@@ -172,6 +217,12 @@ func (op *wsOperation) sendNext() bool {
 		return true
 	}
 	payload := op.c.t.answers.get(answerKey{op.group, change.Seq}, func() []byte {
+		if op.responses == nil {
+			if b := op.builder.Load(); b != nil {
+				return b.build(change)
+			}
+			return nil
+		}
 		if op.rctx.Err() != nil {
 			return nil
 		}
@@ -197,11 +248,26 @@ func (op *wsOperation) sendNext() bool {
 func (op *wsOperation) end() {
 	op.ended = true
 	op.relay.End()
-	if op.failed {
+	switch {
+	case op.failed:
 		op.complete()
-		return
+	case op.responses == nil:
+		// The group's builder answered the changes; the last message is the subscription's
+		// own.
+		if err := op.feedEnd.Take(); err != nil {
+			op.send(op.c.proto.next, mustMarshal(lastAnswer(op.ctx, err)))
+		}
+		op.complete()
+	default:
+		op.pump(op.rctx, op.responses)
 	}
-	op.pump(op.rctx, op.responses)
+}
+
+// lastAnswer is the answer that ends a subscription with err, as gqlgen gives it.
+func lastAnswer(ctx context.Context, err error) *graphql.Response {
+	ctx = graphql.WithResponseContext(ctx, graph.PresentError, graph.Recover)
+	graphql.AddError(ctx, err)
+	return &graphql.Response{Errors: graphql.GetErrors(ctx)}
 }
 
 // send writes a message of the operation, unless it has ended. An error or complete ends it.
@@ -230,6 +296,14 @@ func (op *wsOperation) send(typ string, payload []byte) {
 func (op *wsOperation) stop() {
 	op.cancel()
 	op.relay.Stop()
+	op.leaveBuilder()
+}
+
+// leaveBuilder lets go of the group's builder, once.
+func (op *wsOperation) leaveBuilder() {
+	if b := op.builder.Swap(nil); b != nil {
+		op.c.t.builders.leave(b)
+	}
 }
 
 func (op *wsOperation) complete() {
@@ -329,6 +403,89 @@ func (a *answers) get(key answerKey, build func() []byte) []byte {
 		a.mu.Unlock()
 	}
 	return e.payload
+}
+
+// answerBuilder is the operation that builds the answers of a group of subscribers to the
+// feed: the same document, operation and variables but for the cursor, the same viewer and
+// language. Its subscribers keep none of gqlgen's state; it lasts while one of them does.
+type answerBuilder struct {
+	key     string
+	members int // under answerBuilders.mu
+
+	mu        sync.Mutex // one answer at a time
+	relay     *programme.Relay
+	responses graphql.ResponseHandler
+	ctx       context.Context
+	cancel    context.CancelFunc
+	broken    atomic.Bool // an answer failed half-way: the builder answers no more
+}
+
+// build returns the answer to c, or nil when there is none.
+func (b *answerBuilder) build(c *programme.Change) []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.broken.Load() || b.ctx.Err() != nil {
+		return nil
+	}
+	done := false
+	defer func() {
+		if !done {
+			b.broken.Store(true) // a panic: the change may wait in the resolver's channel
+		}
+	}()
+	b.relay.Pass(c)
+	resp := b.responses(b.ctx)
+	done = resp != nil
+	if resp == nil {
+		return nil
+	}
+	return mustMarshal(resp)
+}
+
+// answerBuilders are the builders of the groups that have subscribers.
+type answerBuilders struct {
+	mu    sync.Mutex
+	byKey map[string]*answerBuilder
+}
+
+// buildersLive counts the answer builders of every transport, for tests.
+var buildersLive atomic.Int64
+
+// join returns the builder of the group key, made by create when the group has none that
+// works; nil when create could not make one. Each join is followed by one leave.
+func (r *answerBuilders) join(key string, create func() *answerBuilder) *answerBuilder {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if b, ok := r.byKey[key]; ok && !b.broken.Load() {
+		b.members++
+		return b
+	}
+	b := create()
+	if b == nil {
+		return nil
+	}
+	if r.byKey == nil {
+		r.byKey = map[string]*answerBuilder{}
+	}
+	b.key, b.members = key, 1
+	r.byKey[key] = b
+	buildersLive.Add(1)
+	return b
+}
+
+// leave ends b once its last subscriber left.
+func (r *answerBuilders) leave(b *answerBuilder) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b.members--
+	if b.members > 0 {
+		return
+	}
+	if r.byKey[b.key] == b {
+		delete(r.byKey, b.key)
+	}
+	b.cancel()
+	buildersLive.Add(-1)
 }
 
 // documentsKept is how many distinct documents are shared between operations; frontends send

@@ -80,6 +80,7 @@ type websocketTransport struct {
 	initTimeout  time.Duration
 	keepAlive    time.Duration
 	answers      *answers
+	builders     answerBuilders
 	documents    *documents
 	// conns are the open connections, told to go away when the server stops serving
 	// subscriptions.
