@@ -31,8 +31,12 @@ func (e *FeedEnd) set(err error) {
 	e.err = err
 }
 
-// Take returns the error the subscription ends with, once; nil when it ends without one.
+// Take returns the error the subscription ends with, once; nil when it ends without one, or
+// e is nil (outside a server with the FeedEnds extension).
 func (e *FeedEnd) Take() error {
+	if e == nil {
+		return nil
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	err := e.err

@@ -8,9 +8,13 @@ import (
 // A Relay lets the transport of a subscription take the subscriber's changes from the feed
 // itself, instead of a goroutine per subscription waiting on the channel that Subscribe
 // returns. The feed queues changes in the relay and tells it, without blocking, when a change
-// is queued or the queue is closed; the transport then takes the change with Next and either
-// answers it on its own (an answer it has already built for another subscriber) or hands it
-// with Pass to the channel Subscribe returned, which the subscription's resolver reads.
+// is queued or the queue is closed; the transport then takes the change with Next and answers
+// it.
+//
+// Pass hands a change to the channel Subscribe returned, which the subscription's resolver
+// reads, for the transport to read the answer to it. A relay stopped before its subscription
+// starts takes nothing from the feed: its subscription answers only the changes passed to it,
+// as one subscription can for all the subscribers who receive the same answers.
 //
 // A relayed subscription ends when the transport calls Stop, not when the context it was
 // started with is done: an idle subscriber then costs the feed no more than its place in the
@@ -85,10 +89,6 @@ func (r *Relay) Next() (c *Change, ok, ended bool) {
 // Pass hands c to the subscription's resolver, whose channel must be empty: the transport
 // passes one change, then reads the answer to it.
 func (r *Relay) Pass(c *Change) { r.handoff <- c }
-
-// End closes the resolver's channel, once Next reported the end: the subscription then gives
-// its last answers, such as the error of a subscriber that fell behind.
-func (r *Relay) End() { close(r.handoff) }
 
 // Stop ends the subscription: the feed queues nothing more for it. The transport calls it
 // after cancelling the subscription's context, when the subscription is over for any reason;

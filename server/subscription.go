@@ -39,9 +39,6 @@ type wsOperation struct {
 	group   string                        // the subscribers that get the same answer to a change
 	builder atomic.Pointer[answerBuilder] // the group's; nil once the subscription stopped
 	feedEnd *graph.FeedEnd                // the error the subscription ends with
-	// The subscription's own operation, when its group has no builder.
-	responses graphql.ResponseHandler
-	rctx      context.Context // the context the responses are read with
 
 	// pending counts the wake-ups not yet seen by the goroutine sending the subscription's
 	// changes, and the start of the subscription; a goroutine runs while it is not zero.
@@ -102,19 +99,20 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 		op.pump(ctx, responses)
 		return
 	}
+	// gqlgen's state for the subscription goes with responses: its answers come from its
+	// group's builder, and its last message from its end (end).
 	op.group = answerGroup(ctx, rc)
 	op.feedEnd = graph.FeedEndOf(ctx)
 	b := op.c.t.builders.join(op.group, func() *answerBuilder { return op.newBuilder(params) })
-	if b == nil || op.feedEnd == nil {
-		if b != nil {
-			op.c.t.builders.leave(b)
-		}
-		op.responses, op.rctx = responses, ctx
-	} else {
-		op.builder.Store(b)
-		if op.ctx.Err() != nil {
-			op.leaveBuilder() // stopped meanwhile
-		}
+	if b == nil {
+		// The operation that just started cannot be started again.
+		op.send(p.error, mustMarshal(gqlerror.List{{Message: "internal error"}}))
+		op.stop()
+		return
+	}
+	op.builder.Store(b)
+	if op.ctx.Err() != nil {
+		op.leaveBuilder() // stopped meanwhile
 	}
 	op.drain()
 }
@@ -179,11 +177,7 @@ func (op *wsOperation) wake() {
 }
 
 func (op *wsOperation) drainRecovering() {
-	if op.rctx != nil {
-		defer op.recover(op.rctx, graphql.GetOperationContext(op.rctx).Recover)
-	} else {
-		defer op.recover(op.ctx, graph.Recover)
-	}
+	defer op.recover(op.ctx, graph.Recover)
 	op.drain()
 }
 
@@ -217,25 +211,13 @@ func (op *wsOperation) sendNext() bool {
 		return true
 	}
 	payload := op.c.t.answers.get(answerKey{op.group, change.Seq}, func() []byte {
-		if op.responses == nil {
-			if b := op.builder.Load(); b != nil {
-				return b.build(change)
-			}
-			return nil
+		if b := op.builder.Load(); b != nil {
+			return b.build(change)
 		}
-		if op.rctx.Err() != nil {
-			return nil
-		}
-		op.relay.Pass(change)
-		resp := op.responses(op.rctx)
-		if resp == nil {
-			return nil
-		}
-		return mustMarshal(resp)
+		return nil // stopped
 	})
 	if payload == nil {
-		// The operation was stopped while the answer was built: the change may still wait
-		// in the resolver's channel, which can take no other.
+		// The subscription stopped, or its group's builder failed: it is over.
 		op.failed = true
 		return true
 	}
@@ -243,24 +225,14 @@ func (op *wsOperation) sendNext() bool {
 	return true
 }
 
-// end sends the last answers of a subscription whose feed ended (the error of a subscriber
+// end sends the last answer of a subscription whose feed ended (the error of a subscriber
 // that fell behind), then complete.
 func (op *wsOperation) end() {
 	op.ended = true
-	op.relay.End()
-	switch {
-	case op.failed:
-		op.complete()
-	case op.responses == nil:
-		// The group's builder answered the changes; the last message is the subscription's
-		// own.
-		if err := op.feedEnd.Take(); err != nil {
-			op.send(op.c.proto.next, mustMarshal(lastAnswer(op.ctx, err)))
-		}
-		op.complete()
-	default:
-		op.pump(op.rctx, op.responses)
+	if err := op.feedEnd.Take(); err != nil && !op.failed {
+		op.send(op.c.proto.next, mustMarshal(lastAnswer(op.ctx, err)))
 	}
+	op.complete()
 }
 
 // lastAnswer is the answer that ends a subscription with err, as gqlgen gives it.
