@@ -24,6 +24,18 @@ func whenReadable(conn net.Conn, then func()) {
 	}
 }
 
+// wakeReader has the goroutine that whenReadable starts for conn run, or the read it is in
+// fail, so that it ends the connection: conn's read side is shut. A connection that waits for
+// its client must not be closed from elsewhere; one whose read side cannot be shut is broken
+// already, and that wakes its reader too.
+func wakeReader(conn net.Conn) {
+	if r, ok := conn.(interface{ CloseRead() error }); ok {
+		r.CloseRead()
+		return
+	}
+	conn.Close()
+}
+
 // idle is the epoll instance where idle connections wait.
 var idle readiness
 

@@ -295,17 +295,9 @@ func (c *wsConn) wait() {
 	go c.read()
 }
 
-// shut ends the connection from outside its reader: the read side is shut, which wakes the
-// reader wherever it waits, and the reader ends the connection (end). A connection that
-// waits for its client must not be closed from elsewhere (whenReadable); one whose read side
-// cannot be shut is broken already, and that wakes its reader too.
-func (c *wsConn) shut() {
-	if r, ok := c.ws.NetConn().(interface{ CloseRead() error }); ok {
-		r.CloseRead()
-		return
-	}
-	c.ws.Close()
-}
+// shut ends the connection from outside its reader: its reader is woken wherever it waits
+// (wakeReader), and ends the connection (end).
+func (c *wsConn) shut() { wakeReader(c.ws.NetConn()) }
 
 // read reads the client's next message and acts on it, then waits for the next one, until
 // the connection ends or the client breaks a rule.
