@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strconv"
@@ -78,7 +79,8 @@ func TestSubscriptionsDoNotLeak(t *testing.T) {
 	if after.Heap > before.Heap+8<<20 {
 		t.Errorf("heap in use %d KiB after the connections ended, %d KiB before", after.Heap>>10, before.Heap>>10)
 	}
-	if now := waitIdleConnections(waiting, 5*time.Second, atMost); now > waiting {
+	waitUntil(func() bool { return idleConnections() <= waiting })
+	if now := idleConnections(); now > waiting {
 		t.Errorf("%d connections wait for their client after every client went, %d before", now, waiting)
 	}
 	if now := buildersLive.Load(); now > builders {
@@ -92,23 +94,8 @@ func TestSubscriptionsDoNotLeak(t *testing.T) {
 // Idle, a connection holds no goroutine on Linux, where its socket waits in the epoll
 // instance, and one elsewhere.
 func TestSubscribersShareAnswers(t *testing.T) {
-	a := newAPI(t, "sqlite")
-	srv := httptest.NewServer(a.handler)
-	defer srv.Close()
-	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/graphql"
-	x, _ := a.twoSessions(t)
-	organiser := a.key(t, auth.Organiser, "")
-	change := func(op string) string {
-		r := operation(t, op, map[string]any{"id": x.ID})
-		r.header = organiser
-		a.ok(t, r, &struct{}{})
-		head, err := a.feed.Head(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return head
-	}
-	before := change("CancelSession")
+	l := newLiveAPI(t)
+	before := l.change("CancelSession")
 	start, _ := strconv.Atoi(before)
 	goroutines := programmetest.Take().Goroutines
 
@@ -122,20 +109,11 @@ func TestSubscribersShareAnswers(t *testing.T) {
 	}{
 		{"anonymous in French", "FR", ""},
 		{"anonymous in Arabic", "AR", ""},
-		{"organiser in French", "FR", organiser.Get("Authorization")},
+		{"organiser in French", "FR", l.organiser.Get("Authorization")},
 	} {
 		for i := range 4 {
-			c := dialWebsocket(t, url, nil, graphqlTransportWS)
-			if g.key != "" {
-				c.init(`{"authorization":"` + g.key + `"}`)
-			} else {
-				c.init("")
-			}
 			// Half start from the change before: they receive it first.
-			since := strconv.Itoa(start - i%2)
-			feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query,
-				"variables": map[string]any{"since": since, "lang": g.lang}})
-			c.send(message("subscribe", "1", string(feed)))
+			c := l.subscribe(t, g.key, strconv.Itoa(start-i%2), g.lang)
 			subscribers = append(subscribers, subscriber{g.name, c})
 		}
 	}
@@ -143,7 +121,8 @@ func TestSubscribersShareAnswers(t *testing.T) {
 	if runtime.GOOS == "linux" {
 		perConnection = 0
 		// Connections of other tests may end meanwhile.
-		if now := waitIdleConnections(len(subscribers), 5*time.Second, atLeast); now < len(subscribers) {
+		waitUntil(func() bool { return idleConnections() >= len(subscribers) })
+		if now := idleConnections(); now < len(subscribers) {
 			t.Errorf("%d connections wait in the epoll instance, want the %d subscribers'", now, len(subscribers))
 		}
 	}
@@ -153,32 +132,20 @@ func TestSubscribersShareAnswers(t *testing.T) {
 		t.Errorf("%d goroutines for %d idle subscribers, %d before\n%s", now, len(subscribers), goroutines, buf[:runtime.Stack(buf, true)])
 	}
 
-	cursor := change("RestoreSession")
+	cursor := l.change("RestoreSession")
 	answers := map[string]string{} // by group
 	titles := map[string]string{}  // answer → group
 	for _, s := range subscribers {
 		for {
-			m := s.conn.expect("next", "1")
-			var p struct {
-				Data struct {
-					ProgrammeChanged struct {
-						Cursor  string
-						Session struct{ Title string }
-					}
-				}
-			}
-			if err := json.Unmarshal(m.Payload, &p); err != nil {
-				t.Fatal(err)
-			}
-			if p.Data.ProgrammeChanged.Cursor != cursor {
+			answer, got, title := nextChange(t, s.conn)
+			if got != cursor {
 				continue
 			}
-			answer := string(m.Payload)
 			if first, ok := answers[s.group]; ok && first != answer {
 				t.Errorf("%s: %s and %s", s.group, first, answer)
 			}
 			answers[s.group] = answer
-			titles[p.Data.ProgrammeChanged.Session.Title] += s.group + "; "
+			titles[title] += s.group + "; "
 			break
 		}
 	}
@@ -187,74 +154,98 @@ func TestSubscribersShareAnswers(t *testing.T) {
 	}
 }
 
-// waitIdleConnections waits until the number of connections waiting in the epoll instance
-// compares with n as cmp says, or wait has passed, and returns it: a connection is woken
+// waitUntil waits until done reports true, for five seconds at most: a connection is woken
 // when its client goes, then ends, and waits again once it handled a message.
-func waitIdleConnections(n int, wait time.Duration, cmp func(now, n int) bool) int {
-	deadline := time.Now().Add(wait)
-	for {
-		now := idleConnections()
-		if cmp(now, n) || time.Now().After(deadline) {
-			return now
-		}
+func waitUntil(done func() bool) {
+	for deadline := time.Now().Add(5 * time.Second); !done() && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
 
-func atMost(now, n int) bool  { return now <= n }
-func atLeast(now, n int) bool { return now >= n }
+// liveAPI is a server of the demo fair over HTTP, for tests of the feed over websockets.
+type liveAPI struct {
+	*api
+	t         *testing.T
+	url       string // of /graphql, for websockets
+	session   string // the ID of a session that change changes
+	organiser http.Header
+}
+
+func newLiveAPI(t *testing.T) *liveAPI {
+	a := newAPI(t, "sqlite")
+	srv := httptest.NewServer(a.handler)
+	t.Cleanup(srv.Close)
+	x, _ := a.twoSessions(t)
+	return &liveAPI{
+		api:       a,
+		t:         t,
+		url:       "ws" + strings.TrimPrefix(srv.URL, "http") + "/graphql",
+		session:   x.ID,
+		organiser: a.key(t, auth.Organiser, ""),
+	}
+}
+
+// change has the organiser make the change op to the session, and returns the new head of
+// the log.
+func (l *liveAPI) change(op string) string {
+	t := l.t
+	r := operation(t, op, map[string]any{"id": l.session})
+	r.header = l.organiser
+	l.ok(t, r, &struct{}{})
+	head, err := l.feed.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return head
+}
+
+// subscribe opens a connection with the API key of authorization (none when empty) and
+// subscribes it to ScreenFeed from since, in lang, as operation 1.
+func (l *liveAPI) subscribe(t *testing.T, authorization, since, lang string) *wsClient {
+	c := dialWebsocket(t, l.url, nil, graphqlTransportWS)
+	if authorization != "" {
+		c.init(`{"authorization":"` + authorization + `"}`)
+	} else {
+		c.init("")
+	}
+	feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query,
+		"variables": map[string]any{"since": since, "lang": lang}})
+	c.send(message("subscribe", "1", string(feed)))
+	return c
+}
+
+// nextChange reads the next answer of operation 1 on c, and returns it with its cursor and
+// session title.
+func nextChange(t *testing.T, c *wsClient) (answer, cursor, title string) {
+	t.Helper()
+	m := c.expect("next", "1")
+	var p struct {
+		Data struct {
+			ProgrammeChanged struct {
+				Cursor  string
+				Session struct{ Title string }
+			}
+		}
+	}
+	if err := json.Unmarshal(m.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	return string(m.Payload), p.Data.ProgrammeChanged.Cursor, p.Data.ProgrammeChanged.Session.Title
+}
 
 // TestAnswersOutliveTheFirstSubscriber checks that the subscribers of a group are answered
 // after the subscriber that started the group left, that one who joins later shares the
 // group's builder, and that the builder goes with the group's last subscriber.
 func TestAnswersOutliveTheFirstSubscriber(t *testing.T) {
-	a := newAPI(t, "sqlite")
-	srv := httptest.NewServer(a.handler)
-	defer srv.Close()
-	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/graphql"
-	x, _ := a.twoSessions(t)
-	organiser := a.key(t, auth.Organiser, "")
-	change := func(op string) string {
-		r := operation(t, op, map[string]any{"id": x.ID})
-		r.header = organiser
-		a.ok(t, r, &struct{}{})
-		head, err := a.feed.Head(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return head
-	}
-	head := change("CancelSession")
+	l := newLiveAPI(t)
+	head := l.change("CancelSession")
 	builders := buildersLive.Load()
-	subscribe := func(since string) *wsClient {
-		feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query,
-			"variables": map[string]any{"since": since, "lang": "AR"}})
-		c := dialWebsocket(t, url, nil, graphqlTransportWS)
-		c.init("")
-		c.send(message("subscribe", "1", string(feed)))
-		return c
-	}
-	// cursorOf reads the next answer of c and returns its cursor and session title.
-	cursorOf := func(c *wsClient) (cursor, title string) {
-		m := c.expect("next", "1")
-		var p struct {
-			Data struct {
-				ProgrammeChanged struct {
-					Cursor  string
-					Session struct{ Title string }
-				}
-			}
-		}
-		if err := json.Unmarshal(m.Payload, &p); err != nil {
-			t.Fatal(err)
-		}
-		return p.Data.ProgrammeChanged.Cursor, p.Data.ProgrammeChanged.Session.Title
-	}
+	subscribe := func(since string) *wsClient { return l.subscribe(t, "", since, "AR") }
 
 	first, second := subscribe(head), subscribe(head)
-	cursor := change("RestoreSession")
-	_, want := cursorOf(first)
-	if got, title := cursorOf(second); got != cursor || title != want {
+	cursor := l.change("RestoreSession")
+	_, _, want := nextChange(t, first)
+	if _, got, title := nextChange(t, second); got != cursor || title != want {
 		t.Fatalf("the second subscriber got %s %q, want %s %q", got, title, cursor, want)
 	}
 	if n := buildersLive.Load() - builders; n != 1 {
@@ -264,9 +255,9 @@ func TestAnswersOutliveTheFirstSubscriber(t *testing.T) {
 	first.send(message("complete", "1", ""))
 	first.conn.Close()
 	third := subscribe(cursor)
-	cursor = change("CancelSession")
+	cursor = l.change("CancelSession")
 	for _, c := range []*wsClient{second, third} {
-		if got, title := cursorOf(c); got != cursor || title != want {
+		if _, got, title := nextChange(t, c); got != cursor || title != want {
 			t.Errorf("after the first subscriber left: %s %q, want %s %q", got, title, cursor, want)
 		}
 	}
@@ -276,10 +267,7 @@ func TestAnswersOutliveTheFirstSubscriber(t *testing.T) {
 
 	second.conn.Close()
 	third.conn.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for buildersLive.Load() > builders && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitUntil(func() bool { return buildersLive.Load() <= builders })
 	if n := buildersLive.Load() - builders; n != 0 {
 		t.Errorf("%d builders after the group's last subscriber left", n)
 	}
