@@ -26,13 +26,12 @@ type Relay struct {
 	wake    func()
 	handoff chan *Change
 
-	mu       sync.Mutex
-	attached bool
-	queue    []*Change     // what the feed queued, oldest first; nil when nothing waits
-	closed   bool          // the feed queues nothing more
-	taken    chan struct{} // while the feed replays the log to the subscriber: told on a Next
-	stop     func()        // ends the subscription in the feed
-	stopped  bool
+	mu      sync.Mutex
+	queue   []*Change     // what the feed queued, oldest first; nil when nothing waits
+	closed  bool          // the feed queues nothing more
+	taken   chan struct{} // while the feed replays the log to the subscriber: told on a Next
+	stop    func()        // ends the subscription in the feed; nil until a subscription takes r
+	stopped bool
 }
 
 // NewRelay returns a relay that calls wake after a change is queued for its subscriber and
@@ -59,7 +58,7 @@ func relayFrom(ctx context.Context) *Relay {
 func (r *Relay) Attached() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.attached
+	return r.stop != nil
 }
 
 // Next returns the next change queued for the subscriber, without waiting: ok is false when
@@ -108,7 +107,7 @@ func (r *Relay) Stop() {
 func (r *Relay) attach(stop func()) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.attached, r.stop = true, stop
+	r.stop = stop
 	return !r.stopped
 }
 

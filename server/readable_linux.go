@@ -45,19 +45,19 @@ var idle readiness
 type readiness struct {
 	once sync.Once
 	epfd int
-	err  error // there is no instance: connections wait in goroutines
 
 	mu      sync.Mutex
 	waiting map[int32]*waiter // by file descriptor
-	broken  bool              // waiting on the instance failed: connections wait in goroutines
+	broken  bool              // no instance, or waiting on it failed: connections wait in goroutines
 }
 
 type waiter struct{ then func() }
 
 func (r *readiness) start() {
-	r.epfd, r.err = syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
-	if r.err != nil {
-		slog.Warn("idle websockets wait in goroutines: no epoll", "error", r.err)
+	var err error
+	if r.epfd, err = syscall.EpollCreate1(syscall.EPOLL_CLOEXEC); err != nil {
+		slog.Warn("idle websockets wait in goroutines: no epoll", "error", err)
+		r.broken = true
 		return
 	}
 	r.waiting = map[int32]*waiter{}
@@ -68,7 +68,7 @@ func (r *readiness) start() {
 func (r *readiness) add(conn net.Conn, then func()) bool {
 	r.once.Do(r.start)
 	sc, ok := conn.(syscall.Conn)
-	if r.err != nil || !ok {
+	if !ok {
 		return false
 	}
 	raw, err := sc.SyscallConn()
