@@ -26,13 +26,15 @@ func init() {
 }
 
 // internalError is an error that is not meant for the client: a panic, a failing database.
-// The client learns only that it happened, and the request ID.
+// The client learns only that it happened, and the request ID: its message says no more,
+// wherever it ends up, and the cause goes to the log.
 type internalError struct{ err error }
 
-func (e *internalError) Error() string { return e.err.Error() }
+func (e *internalError) Error() string { return "internal error" }
 func (e *internalError) Unwrap() error { return e.err }
 
-// Recover turns a panic in a resolver into an internal error, logged with its stack.
+// Recover turns a panic in a resolver, or anywhere in an operation, into an internal error,
+// logged with its stack.
 func Recover(ctx context.Context, v any) error {
 	slog.ErrorContext(ctx, "panic while resolving", "panic", v, "stack", string(debug.Stack()))
 	return &internalError{err: fmt.Errorf("panic: %v", v)}

@@ -37,6 +37,8 @@ func TestPresentError(t *testing.T) {
 		{name: "database failure, wrapped by gqlgen", err: gqlerror.WrapPath(nil, fmt.Errorf("querying: %w", dbErr)),
 			code: "INTERNAL", message: "request id req-42", notMessage: "SELECT"},
 		{name: "panic", err: Recover(ctx, "index out of range"), code: "INTERNAL", message: "req-42", notMessage: "index"},
+		{name: "panic, on its path as gqlgen puts it", err: graphql.ErrorOnPath(ctx, Recover(ctx, "index out of range")),
+			code: "INTERNAL", message: "req-42", notMessage: "index"},
 		{name: "cancelled request", err: &store.Error{Err: context.Canceled}, code: "INTERNAL"},
 		{name: "validation", err: gqlerror.WrapPath(nil, invalidExhibitor(t)),
 			code: "BAD_USER_INPUT", message: "memberCount", extensions: map[string]any{"field": "memberCount"}},
@@ -63,6 +65,18 @@ func TestPresentError(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPanicMessage checks that the error a panic becomes says nothing of the panic, even where
+// it is shown without the error presenter.
+func TestPanicMessage(t *testing.T) {
+	err := Recover(context.Background(), "runtime error: invalid memory address")
+	if strings.Contains(err.Error(), "memory") {
+		t.Errorf("the error of a panic says %q", err)
+	}
+	if !strings.Contains(fmt.Sprintf("%+v", errors.Unwrap(err)), "memory") {
+		t.Errorf("the cause is lost: %v", errors.Unwrap(err))
 	}
 }
 

@@ -43,7 +43,8 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.Use(cacheableQueries{})
 	srv.Use(graph.FeedEnds{})
 	srv.Use(streamedSubscriptions{})
-	// Mutations run in one transaction each.
+	// Mutations run in one transaction each, and are answered once on every transport.
+	srv.Use(graph.OneAnswer{})
 	srv.Use(entgql.Transactioner{TxOpener: client})
 
 	srv.SetErrorPresenter(graph.PresentError)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -147,12 +146,8 @@ func (op *wsOperation) recover(ctx context.Context, recoverFunc graphql.RecoverF
 	if r == nil {
 		return
 	}
-	err := recoverFunc(ctx, r)
-	var gqlErr *gqlerror.Error
-	if !errors.As(err, &gqlErr) {
-		gqlErr = &gqlerror.Error{Message: "internal error"}
-	}
-	op.send(op.c.proto.error, mustMarshal(gqlerror.List{gqlErr}))
+	err := graph.PresentError(ctx, recoverFunc(ctx, r))
+	op.send(op.c.proto.error, mustMarshal(gqlerror.List{err}))
 	op.stop()
 }
 
