@@ -96,6 +96,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exhibitor.FieldLogoURL:     {Type: field.TypeString, Column: exhibitor.FieldLogoURL},
 			exhibitor.FieldLabels:      {Type: field.TypeJSON, Column: exhibitor.FieldLabels},
 			exhibitor.FieldPublished:   {Type: field.TypeBool, Column: exhibitor.FieldPublished},
+			exhibitor.FieldWithdrawn:   {Type: field.TypeBool, Column: exhibitor.FieldWithdrawn},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -152,6 +153,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldAvailable:       {Type: field.TypeBool, Column: product.FieldAvailable},
 			product.FieldImageUrls:       {Type: field.TypeJSON, Column: product.FieldImageUrls},
 			product.FieldPublished:       {Type: field.TypeBool, Column: product.FieldPublished},
+			product.FieldWithdrawn:       {Type: field.TypeBool, Column: product.FieldWithdrawn},
 			product.FieldListed:          {Type: field.TypeBool, Column: product.FieldListed},
 		},
 	}
@@ -980,6 +982,11 @@ func (f *ExhibitorFilter) WherePublished(p entql.BoolP) {
 	f.Where(p.Field(exhibitor.FieldPublished))
 }
 
+// WhereWithdrawn applies the entql bool predicate on the withdrawn field.
+func (f *ExhibitorFilter) WhereWithdrawn(p entql.BoolP) {
+	f.Where(p.Field(exhibitor.FieldWithdrawn))
+}
+
 // WhereHasProducts applies a predicate to check if query has an edge products.
 func (f *ExhibitorFilter) WhereHasProducts() {
 	f.Where(entql.HasEdge("products"))
@@ -1320,6 +1327,11 @@ func (f *ProductFilter) WhereImageUrls(p entql.BytesP) {
 // WherePublished applies the entql bool predicate on the published field.
 func (f *ProductFilter) WherePublished(p entql.BoolP) {
 	f.Where(p.Field(product.FieldPublished))
+}
+
+// WhereWithdrawn applies the entql bool predicate on the withdrawn field.
+func (f *ProductFilter) WhereWithdrawn(p entql.BoolP) {
+	f.Where(p.Field(product.FieldWithdrawn))
 }
 
 // WhereListed applies the entql bool predicate on the listed field.

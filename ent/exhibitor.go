@@ -56,6 +56,8 @@ type Exhibitor struct {
 	Labels []string `json:"labels,omitempty"`
 	// Published holds the value of the "published" field.
 	Published bool `json:"published,omitempty"`
+	// Unpublished by an organiser: only an organiser publishes it again.
+	Withdrawn bool `json:"withdrawn,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ExhibitorQuery when eager-loading is set.
 	Edges        ExhibitorEdges `json:"edges"`
@@ -129,7 +131,7 @@ func (*Exhibitor) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case exhibitor.FieldName, exhibitor.FieldDescription, exhibitor.FieldCommune:
 			values[i] = new(i18n.Text)
-		case exhibitor.FieldWomenLed, exhibitor.FieldYouthLed, exhibitor.FieldPublished:
+		case exhibitor.FieldWomenLed, exhibitor.FieldYouthLed, exhibitor.FieldPublished, exhibitor.FieldWithdrawn:
 			values[i] = new(sql.NullBool)
 		case exhibitor.FieldFoundedYear, exhibitor.FieldMemberCount:
 			values[i] = new(sql.NullInt64)
@@ -272,6 +274,12 @@ func (_m *Exhibitor) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Published = value.Bool
 			}
+		case exhibitor.FieldWithdrawn:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field withdrawn", values[i])
+			} else if value.Valid {
+				_m.Withdrawn = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -385,6 +393,9 @@ func (_m *Exhibitor) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("published=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Published))
+	builder.WriteString(", ")
+	builder.WriteString("withdrawn=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Withdrawn))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -209,6 +209,20 @@ func (_c *ExhibitorCreate) SetNillablePublished(v *bool) *ExhibitorCreate {
 	return _c
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (_c *ExhibitorCreate) SetWithdrawn(v bool) *ExhibitorCreate {
+	_c.mutation.SetWithdrawn(v)
+	return _c
+}
+
+// SetNillableWithdrawn sets the "withdrawn" field if the given value is not nil.
+func (_c *ExhibitorCreate) SetNillableWithdrawn(v *bool) *ExhibitorCreate {
+	if v != nil {
+		_c.SetWithdrawn(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ExhibitorCreate) SetID(v string) *ExhibitorCreate {
 	_c.mutation.SetID(v)
@@ -366,6 +380,10 @@ func (_c *ExhibitorCreate) defaults() error {
 		v := exhibitor.DefaultPublished
 		_c.mutation.SetPublished(v)
 	}
+	if _, ok := _c.mutation.Withdrawn(); !ok {
+		v := exhibitor.DefaultWithdrawn
+		_c.mutation.SetWithdrawn(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if exhibitor.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized exhibitor.DefaultID (forgotten import ent/runtime?)")
@@ -474,6 +492,9 @@ func (_c *ExhibitorCreate) check() error {
 	}
 	if _, ok := _c.mutation.Published(); !ok {
 		return &ValidationError{Name: "published", err: errors.New(`ent: missing required field "Exhibitor.published"`)}
+	}
+	if _, ok := _c.mutation.Withdrawn(); !ok {
+		return &ValidationError{Name: "withdrawn", err: errors.New(`ent: missing required field "Exhibitor.withdrawn"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := exhibitor.IDValidator(v); err != nil {
@@ -587,6 +608,10 @@ func (_c *ExhibitorCreate) createSpec() (*Exhibitor, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Published(); ok {
 		_spec.SetField(exhibitor.FieldPublished, field.TypeBool, value)
 		_node.Published = value
+	}
+	if value, ok := _c.mutation.Withdrawn(); ok {
+		_spec.SetField(exhibitor.FieldWithdrawn, field.TypeBool, value)
+		_node.Withdrawn = value
 	}
 	if nodes := _c.mutation.ProductsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -944,6 +969,18 @@ func (u *ExhibitorUpsert) UpdatePublished() *ExhibitorUpsert {
 	return u
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (u *ExhibitorUpsert) SetWithdrawn(v bool) *ExhibitorUpsert {
+	u.Set(exhibitor.FieldWithdrawn, v)
+	return u
+}
+
+// UpdateWithdrawn sets the "withdrawn" field to the value that was provided on create.
+func (u *ExhibitorUpsert) UpdateWithdrawn() *ExhibitorUpsert {
+	u.SetExcluded(exhibitor.FieldWithdrawn)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1272,6 +1309,20 @@ func (u *ExhibitorUpsertOne) SetPublished(v bool) *ExhibitorUpsertOne {
 func (u *ExhibitorUpsertOne) UpdatePublished() *ExhibitorUpsertOne {
 	return u.Update(func(s *ExhibitorUpsert) {
 		s.UpdatePublished()
+	})
+}
+
+// SetWithdrawn sets the "withdrawn" field.
+func (u *ExhibitorUpsertOne) SetWithdrawn(v bool) *ExhibitorUpsertOne {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.SetWithdrawn(v)
+	})
+}
+
+// UpdateWithdrawn sets the "withdrawn" field to the value that was provided on create.
+func (u *ExhibitorUpsertOne) UpdateWithdrawn() *ExhibitorUpsertOne {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.UpdateWithdrawn()
 	})
 }
 
@@ -1770,6 +1821,20 @@ func (u *ExhibitorUpsertBulk) SetPublished(v bool) *ExhibitorUpsertBulk {
 func (u *ExhibitorUpsertBulk) UpdatePublished() *ExhibitorUpsertBulk {
 	return u.Update(func(s *ExhibitorUpsert) {
 		s.UpdatePublished()
+	})
+}
+
+// SetWithdrawn sets the "withdrawn" field.
+func (u *ExhibitorUpsertBulk) SetWithdrawn(v bool) *ExhibitorUpsertBulk {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.SetWithdrawn(v)
+	})
+}
+
+// UpdateWithdrawn sets the "withdrawn" field to the value that was provided on create.
+func (u *ExhibitorUpsertBulk) UpdateWithdrawn() *ExhibitorUpsertBulk {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.UpdateWithdrawn()
 	})
 }
 

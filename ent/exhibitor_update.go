@@ -269,6 +269,20 @@ func (_u *ExhibitorUpdate) SetNillablePublished(v *bool) *ExhibitorUpdate {
 	return _u
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (_u *ExhibitorUpdate) SetWithdrawn(v bool) *ExhibitorUpdate {
+	_u.mutation.SetWithdrawn(v)
+	return _u
+}
+
+// SetNillableWithdrawn sets the "withdrawn" field if the given value is not nil.
+func (_u *ExhibitorUpdate) SetNillableWithdrawn(v *bool) *ExhibitorUpdate {
+	if v != nil {
+		_u.SetWithdrawn(*v)
+	}
+	return _u
+}
+
 // AddProductIDs adds the "products" edge to the Product entity by IDs.
 func (_u *ExhibitorUpdate) AddProductIDs(ids ...string) *ExhibitorUpdate {
 	_u.mutation.AddProductIDs(ids...)
@@ -605,6 +619,9 @@ func (_u *ExhibitorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(exhibitor.FieldPublished, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Withdrawn(); ok {
+		_spec.SetField(exhibitor.FieldWithdrawn, field.TypeBool, value)
 	}
 	if _u.mutation.ProductsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1040,6 +1057,20 @@ func (_u *ExhibitorUpdateOne) SetNillablePublished(v *bool) *ExhibitorUpdateOne 
 	return _u
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (_u *ExhibitorUpdateOne) SetWithdrawn(v bool) *ExhibitorUpdateOne {
+	_u.mutation.SetWithdrawn(v)
+	return _u
+}
+
+// SetNillableWithdrawn sets the "withdrawn" field if the given value is not nil.
+func (_u *ExhibitorUpdateOne) SetNillableWithdrawn(v *bool) *ExhibitorUpdateOne {
+	if v != nil {
+		_u.SetWithdrawn(*v)
+	}
+	return _u
+}
+
 // AddProductIDs adds the "products" edge to the Product entity by IDs.
 func (_u *ExhibitorUpdateOne) AddProductIDs(ids ...string) *ExhibitorUpdateOne {
 	_u.mutation.AddProductIDs(ids...)
@@ -1406,6 +1437,9 @@ func (_u *ExhibitorUpdateOne) sqlSave(ctx context.Context) (_node *Exhibitor, er
 	}
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(exhibitor.FieldPublished, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Withdrawn(); ok {
+		_spec.SetField(exhibitor.FieldWithdrawn, field.TypeBool, value)
 	}
 	if _u.mutation.ProductsCleared() {
 		edge := &sqlgraph.EdgeSpec{

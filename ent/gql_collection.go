@@ -471,6 +471,11 @@ func (_q *ExhibitorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, exhibitor.FieldPublished)
 				fieldSeen[exhibitor.FieldPublished] = struct{}{}
 			}
+		case "withdrawn":
+			if _, ok := fieldSeen[exhibitor.FieldWithdrawn]; !ok {
+				selectedFields = append(selectedFields, exhibitor.FieldWithdrawn)
+				fieldSeen[exhibitor.FieldWithdrawn] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -1011,6 +1016,11 @@ func (_q *ProductQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[product.FieldPublished]; !ok {
 				selectedFields = append(selectedFields, product.FieldPublished)
 				fieldSeen[product.FieldPublished] = struct{}{}
+			}
+		case "withdrawn":
+			if _, ok := fieldSeen[product.FieldWithdrawn]; !ok {
+				selectedFields = append(selectedFields, product.FieldWithdrawn)
+				fieldSeen[product.FieldWithdrawn] = struct{}{}
 			}
 		case "id":
 		case "__typename":

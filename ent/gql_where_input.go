@@ -559,6 +559,10 @@ type ExhibitorWhereInput struct {
 	Published    *bool `json:"published,omitempty"`
 	PublishedNEQ *bool `json:"publishedNEQ,omitempty"`
 
+	// "withdrawn" field predicates.
+	Withdrawn    *bool `json:"withdrawn,omitempty"`
+	WithdrawnNEQ *bool `json:"withdrawnNEQ,omitempty"`
+
 	// "products" edge predicates.
 	HasProducts     *bool                `json:"hasProducts,omitempty"`
 	HasProductsWith []*ProductWhereInput `json:"hasProductsWith,omitempty"`
@@ -914,6 +918,12 @@ func (i *ExhibitorWhereInput) P() (predicate.Exhibitor, error) {
 	}
 	if i.PublishedNEQ != nil {
 		predicates = append(predicates, exhibitor.PublishedNEQ(*i.PublishedNEQ))
+	}
+	if i.Withdrawn != nil {
+		predicates = append(predicates, exhibitor.WithdrawnEQ(*i.Withdrawn))
+	}
+	if i.WithdrawnNEQ != nil {
+		predicates = append(predicates, exhibitor.WithdrawnNEQ(*i.WithdrawnNEQ))
 	}
 
 	if i.HasProducts != nil {
@@ -1597,6 +1607,10 @@ type ProductWhereInput struct {
 	Published    *bool `json:"published,omitempty"`
 	PublishedNEQ *bool `json:"publishedNEQ,omitempty"`
 
+	// "withdrawn" field predicates.
+	Withdrawn    *bool `json:"withdrawn,omitempty"`
+	WithdrawnNEQ *bool `json:"withdrawnNEQ,omitempty"`
+
 	// "exhibitor" edge predicates.
 	HasExhibitor     *bool                  `json:"hasExhibitor,omitempty"`
 	HasExhibitorWith []*ExhibitorWhereInput `json:"hasExhibitorWith,omitempty"`
@@ -1874,6 +1888,12 @@ func (i *ProductWhereInput) P() (predicate.Product, error) {
 	}
 	if i.PublishedNEQ != nil {
 		predicates = append(predicates, product.PublishedNEQ(*i.PublishedNEQ))
+	}
+	if i.Withdrawn != nil {
+		predicates = append(predicates, product.WithdrawnEQ(*i.Withdrawn))
+	}
+	if i.WithdrawnNEQ != nil {
+		predicates = append(predicates, product.WithdrawnNEQ(*i.WithdrawnNEQ))
 	}
 
 	if i.HasExhibitor != nil {

@@ -1891,6 +1891,7 @@ type ExhibitorMutation struct {
 	labels               *[]string
 	appendlabels         []string
 	published            *bool
+	withdrawn            *bool
 	clearedFields        map[string]struct{}
 	products             map[string]struct{}
 	removedproducts      map[string]struct{}
@@ -2770,6 +2771,42 @@ func (m *ExhibitorMutation) ResetPublished() {
 	m.published = nil
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (m *ExhibitorMutation) SetWithdrawn(b bool) {
+	m.withdrawn = &b
+}
+
+// Withdrawn returns the value of the "withdrawn" field in the mutation.
+func (m *ExhibitorMutation) Withdrawn() (r bool, exists bool) {
+	v := m.withdrawn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithdrawn returns the old "withdrawn" field's value of the Exhibitor entity.
+// If the Exhibitor object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExhibitorMutation) OldWithdrawn(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithdrawn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithdrawn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithdrawn: %w", err)
+	}
+	return oldValue.Withdrawn, nil
+}
+
+// ResetWithdrawn resets all changes to the "withdrawn" field.
+func (m *ExhibitorMutation) ResetWithdrawn() {
+	m.withdrawn = nil
+}
+
 // AddProductIDs adds the "products" edge to the Product entity by ids.
 func (m *ExhibitorMutation) AddProductIDs(ids ...string) {
 	if m.products == nil {
@@ -3020,7 +3057,7 @@ func (m *ExhibitorMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ExhibitorMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, exhibitor.FieldCreatedAt)
 	}
@@ -3075,6 +3112,9 @@ func (m *ExhibitorMutation) Fields() []string {
 	if m.published != nil {
 		fields = append(fields, exhibitor.FieldPublished)
 	}
+	if m.withdrawn != nil {
+		fields = append(fields, exhibitor.FieldWithdrawn)
+	}
 	return fields
 }
 
@@ -3119,6 +3159,8 @@ func (m *ExhibitorMutation) Field(name string) (ent.Value, bool) {
 		return m.Labels()
 	case exhibitor.FieldPublished:
 		return m.Published()
+	case exhibitor.FieldWithdrawn:
+		return m.Withdrawn()
 	}
 	return nil, false
 }
@@ -3164,6 +3206,8 @@ func (m *ExhibitorMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldLabels(ctx)
 	case exhibitor.FieldPublished:
 		return m.OldPublished(ctx)
+	case exhibitor.FieldWithdrawn:
+		return m.OldWithdrawn(ctx)
 	}
 	return nil, fmt.Errorf("unknown Exhibitor field %s", name)
 }
@@ -3298,6 +3342,13 @@ func (m *ExhibitorMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPublished(v)
+		return nil
+	case exhibitor.FieldWithdrawn:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithdrawn(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Exhibitor field %s", name)
@@ -3455,6 +3506,9 @@ func (m *ExhibitorMutation) ResetField(name string) error {
 		return nil
 	case exhibitor.FieldPublished:
 		m.ResetPublished()
+		return nil
+	case exhibitor.FieldWithdrawn:
+		m.ResetWithdrawn()
 		return nil
 	}
 	return fmt.Errorf("unknown Exhibitor field %s", name)
@@ -5219,6 +5273,7 @@ type ProductMutation struct {
 	image_urls           *[]string
 	appendimage_urls     []string
 	published            *bool
+	withdrawn            *bool
 	listed               *bool
 	clearedFields        map[string]struct{}
 	exhibitor            *string
@@ -5901,6 +5956,42 @@ func (m *ProductMutation) ResetPublished() {
 	m.published = nil
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (m *ProductMutation) SetWithdrawn(b bool) {
+	m.withdrawn = &b
+}
+
+// Withdrawn returns the value of the "withdrawn" field in the mutation.
+func (m *ProductMutation) Withdrawn() (r bool, exists bool) {
+	v := m.withdrawn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWithdrawn returns the old "withdrawn" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldWithdrawn(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWithdrawn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWithdrawn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWithdrawn: %w", err)
+	}
+	return oldValue.Withdrawn, nil
+}
+
+// ResetWithdrawn resets all changes to the "withdrawn" field.
+func (m *ProductMutation) ResetWithdrawn() {
+	m.withdrawn = nil
+}
+
 // SetListed sets the "listed" field.
 func (m *ProductMutation) SetListed(b bool) {
 	m.listed = &b
@@ -6025,7 +6116,7 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
@@ -6068,6 +6159,9 @@ func (m *ProductMutation) Fields() []string {
 	if m.published != nil {
 		fields = append(fields, product.FieldPublished)
 	}
+	if m.withdrawn != nil {
+		fields = append(fields, product.FieldWithdrawn)
+	}
 	if m.listed != nil {
 		fields = append(fields, product.FieldListed)
 	}
@@ -6107,6 +6201,8 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.ImageUrls()
 	case product.FieldPublished:
 		return m.Published()
+	case product.FieldWithdrawn:
+		return m.Withdrawn()
 	case product.FieldListed:
 		return m.Listed()
 	}
@@ -6146,6 +6242,8 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldImageUrls(ctx)
 	case product.FieldPublished:
 		return m.OldPublished(ctx)
+	case product.FieldWithdrawn:
+		return m.OldWithdrawn(ctx)
 	case product.FieldListed:
 		return m.OldListed(ctx)
 	}
@@ -6254,6 +6352,13 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPublished(v)
+		return nil
+	case product.FieldWithdrawn:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWithdrawn(v)
 		return nil
 	case product.FieldListed:
 		v, ok := value.(bool)
@@ -6376,6 +6481,9 @@ func (m *ProductMutation) ResetField(name string) error {
 		return nil
 	case product.FieldPublished:
 		m.ResetPublished()
+		return nil
+	case product.FieldWithdrawn:
+		m.ResetWithdrawn()
 		return nil
 	case product.FieldListed:
 		m.ResetListed()

@@ -50,6 +50,8 @@ type Product struct {
 	ImageUrls []string `json:"image_urls,omitempty"`
 	// Published holds the value of the "published" field.
 	Published bool `json:"published,omitempty"`
+	// Unpublished by an organiser: only an organiser publishes it again.
+	Withdrawn bool `json:"withdrawn,omitempty"`
 	// Published, and its exhibitor too: what visitors and partners see, kept by hooks so that reading the catalogue costs no join.
 	Listed bool `json:"listed,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -104,7 +106,7 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 			values[i] = new(i18n.Text)
 		case product.FieldPrice:
 			values[i] = new(money.Money)
-		case product.FieldAvailable, product.FieldPublished, product.FieldListed:
+		case product.FieldAvailable, product.FieldPublished, product.FieldWithdrawn, product.FieldListed:
 			values[i] = new(sql.NullBool)
 		case product.FieldPriceMinorUnits:
 			values[i] = new(sql.NullInt64)
@@ -222,6 +224,12 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Published = value.Bool
 			}
+		case product.FieldWithdrawn:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field withdrawn", values[i])
+			} else if value.Valid {
+				_m.Withdrawn = value.Bool
+			}
 		case product.FieldListed:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field listed", values[i])
@@ -317,6 +325,9 @@ func (_m *Product) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("published=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Published))
+	builder.WriteString(", ")
+	builder.WriteString("withdrawn=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Withdrawn))
 	builder.WriteString(", ")
 	builder.WriteString("listed=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Listed))

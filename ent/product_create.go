@@ -159,6 +159,20 @@ func (_c *ProductCreate) SetNillablePublished(v *bool) *ProductCreate {
 	return _c
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (_c *ProductCreate) SetWithdrawn(v bool) *ProductCreate {
+	_c.mutation.SetWithdrawn(v)
+	return _c
+}
+
+// SetNillableWithdrawn sets the "withdrawn" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableWithdrawn(v *bool) *ProductCreate {
+	if v != nil {
+		_c.SetWithdrawn(*v)
+	}
+	return _c
+}
+
 // SetListed sets the "listed" field.
 func (_c *ProductCreate) SetListed(v bool) *ProductCreate {
 	_c.mutation.SetListed(v)
@@ -280,6 +294,10 @@ func (_c *ProductCreate) defaults() error {
 		v := product.DefaultPublished
 		_c.mutation.SetPublished(v)
 	}
+	if _, ok := _c.mutation.Withdrawn(); !ok {
+		v := product.DefaultWithdrawn
+		_c.mutation.SetWithdrawn(v)
+	}
 	if _, ok := _c.mutation.Listed(); !ok {
 		v := product.DefaultListed
 		_c.mutation.SetListed(v)
@@ -359,6 +377,9 @@ func (_c *ProductCreate) check() error {
 	}
 	if _, ok := _c.mutation.Published(); !ok {
 		return &ValidationError{Name: "published", err: errors.New(`ent: missing required field "Product.published"`)}
+	}
+	if _, ok := _c.mutation.Withdrawn(); !ok {
+		return &ValidationError{Name: "withdrawn", err: errors.New(`ent: missing required field "Product.withdrawn"`)}
 	}
 	if _, ok := _c.mutation.Listed(); !ok {
 		return &ValidationError{Name: "listed", err: errors.New(`ent: missing required field "Product.listed"`)}
@@ -454,6 +475,10 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Published(); ok {
 		_spec.SetField(product.FieldPublished, field.TypeBool, value)
 		_node.Published = value
+	}
+	if value, ok := _c.mutation.Withdrawn(); ok {
+		_spec.SetField(product.FieldWithdrawn, field.TypeBool, value)
+		_node.Withdrawn = value
 	}
 	if value, ok := _c.mutation.Listed(); ok {
 		_spec.SetField(product.FieldListed, field.TypeBool, value)
@@ -713,6 +738,18 @@ func (u *ProductUpsert) UpdatePublished() *ProductUpsert {
 	return u
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (u *ProductUpsert) SetWithdrawn(v bool) *ProductUpsert {
+	u.Set(product.FieldWithdrawn, v)
+	return u
+}
+
+// UpdateWithdrawn sets the "withdrawn" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateWithdrawn() *ProductUpsert {
+	u.SetExcluded(product.FieldWithdrawn)
+	return u
+}
+
 // SetListed sets the "listed" field.
 func (u *ProductUpsert) SetListed(v bool) *ProductUpsert {
 	u.Set(product.FieldListed, v)
@@ -969,6 +1006,20 @@ func (u *ProductUpsertOne) SetPublished(v bool) *ProductUpsertOne {
 func (u *ProductUpsertOne) UpdatePublished() *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePublished()
+	})
+}
+
+// SetWithdrawn sets the "withdrawn" field.
+func (u *ProductUpsertOne) SetWithdrawn(v bool) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetWithdrawn(v)
+	})
+}
+
+// UpdateWithdrawn sets the "withdrawn" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateWithdrawn() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateWithdrawn()
 	})
 }
 
@@ -1397,6 +1448,20 @@ func (u *ProductUpsertBulk) SetPublished(v bool) *ProductUpsertBulk {
 func (u *ProductUpsertBulk) UpdatePublished() *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
 		s.UpdatePublished()
+	})
+}
+
+// SetWithdrawn sets the "withdrawn" field.
+func (u *ProductUpsertBulk) SetWithdrawn(v bool) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetWithdrawn(v)
+	})
+}
+
+// UpdateWithdrawn sets the "withdrawn" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateWithdrawn() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateWithdrawn()
 	})
 }
 

@@ -192,6 +192,20 @@ func (_u *ProductUpdate) SetNillablePublished(v *bool) *ProductUpdate {
 	return _u
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (_u *ProductUpdate) SetWithdrawn(v bool) *ProductUpdate {
+	_u.mutation.SetWithdrawn(v)
+	return _u
+}
+
+// SetNillableWithdrawn sets the "withdrawn" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableWithdrawn(v *bool) *ProductUpdate {
+	if v != nil {
+		_u.SetWithdrawn(*v)
+	}
+	return _u
+}
+
 // SetListed sets the "listed" field.
 func (_u *ProductUpdate) SetListed(v bool) *ProductUpdate {
 	_u.mutation.SetListed(v)
@@ -365,6 +379,9 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(product.FieldPublished, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Withdrawn(); ok {
+		_spec.SetField(product.FieldWithdrawn, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.Listed(); ok {
 		_spec.SetField(product.FieldListed, field.TypeBool, value)
@@ -606,6 +623,20 @@ func (_u *ProductUpdateOne) SetNillablePublished(v *bool) *ProductUpdateOne {
 	return _u
 }
 
+// SetWithdrawn sets the "withdrawn" field.
+func (_u *ProductUpdateOne) SetWithdrawn(v bool) *ProductUpdateOne {
+	_u.mutation.SetWithdrawn(v)
+	return _u
+}
+
+// SetNillableWithdrawn sets the "withdrawn" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableWithdrawn(v *bool) *ProductUpdateOne {
+	if v != nil {
+		_u.SetWithdrawn(*v)
+	}
+	return _u
+}
+
 // SetListed sets the "listed" field.
 func (_u *ProductUpdateOne) SetListed(v bool) *ProductUpdateOne {
 	_u.mutation.SetListed(v)
@@ -809,6 +840,9 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 	}
 	if value, ok := _u.mutation.Published(); ok {
 		_spec.SetField(product.FieldPublished, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Withdrawn(); ok {
+		_spec.SetField(product.FieldWithdrawn, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.Listed(); ok {
 		_spec.SetField(product.FieldListed, field.TypeBool, value)

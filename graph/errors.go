@@ -93,8 +93,8 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 	case errors.Is(err, privacy.Deny):
 		out.Message = "not allowed"
-		if reason, _, _ := strings.Cut(err.Error(), privacy.Deny.Error()); strings.TrimSuffix(reason, ": ") != "" {
-			out.Message += ": " + strings.TrimSuffix(reason, ": ")
+		if reason := denyReason(err); reason != "" {
+			out.Message += ": " + reason
 		}
 		out.Extensions["code"] = maarid.Forbidden
 	case errors.As(err, &validation):
@@ -124,6 +124,18 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		out.Extensions["code"] = maarid.BadUserInput
 	}
 	return out
+}
+
+// denyReason returns the reason a privacy rule gave for a refusal (privacy.Denyf), without
+// what gqlgen and ent wrapped it in: where the field is in the document, "ent/privacy: deny
+// rule".
+func denyReason(err error) string {
+	for ; err != nil; err = errors.Unwrap(err) {
+		if reason, wrapped := strings.CutSuffix(err.Error(), ": "+privacy.Deny.Error()); wrapped && errors.Unwrap(err) == privacy.Deny {
+			return reason
+		}
+	}
+	return ""
 }
 
 // known reports whether err is one of the errors PresentError tells clients about.

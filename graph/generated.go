@@ -114,6 +114,7 @@ type ComplexityRoot struct {
 		Slug                    func(childComplexity int) int
 		Stands                  func(childComplexity int) int
 		UpdatedAt               func(childComplexity int) int
+		Withdrawn               func(childComplexity int) int
 		WomenLed                func(childComplexity int) int
 		YouthLed                func(childComplexity int) int
 	}
@@ -228,6 +229,7 @@ type ComplexityRoot struct {
 		Unit                    func(childComplexity int, lang *i18n.Lang) int
 		UnitTranslations        func(childComplexity int) int
 		UpdatedAt               func(childComplexity int) int
+		Withdrawn               func(childComplexity int) int
 	}
 
 	ProductConnection struct {
@@ -839,6 +841,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Exhibitor.UpdatedAt(childComplexity), true
+	case "Exhibitor.withdrawn":
+		if e.ComplexityRoot.Exhibitor.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibitor.Withdrawn(childComplexity), true
 	case "Exhibitor.womenLed":
 		if e.ComplexityRoot.Exhibitor.WomenLed == nil {
 			break
@@ -1456,6 +1464,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Product.UpdatedAt(childComplexity), true
+	case "Product.withdrawn":
+		if e.ComplexityRoot.Product.Withdrawn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Withdrawn(childComplexity), true
 
 	case "ProductConnection.edges":
 		if e.ComplexityRoot.ProductConnection.Edges == nil {
@@ -2894,6 +2908,10 @@ type Exhibitor implements Node {
   """
   labels: [String!]!
   published: Boolean!
+  """
+  Unpublished by an organiser: only an organiser publishes it again.
+  """
+  withdrawn: Boolean!
   products(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3127,6 +3145,11 @@ input ExhibitorWhereInput {
   """
   published: Boolean
   publishedNEQ: Boolean
+  """
+  withdrawn field predicates
+  """
+  withdrawn: Boolean
+  withdrawnNEQ: Boolean
   """
   products edge predicates
   """
@@ -3555,6 +3578,10 @@ type Product implements Node {
   """
   imageUrls: [String!]!
   published: Boolean!
+  """
+  Unpublished by an organiser: only an organiser publishes it again.
+  """
+  withdrawn: Boolean!
   exhibitor: Exhibitor!
   category: Category
 }
@@ -3708,6 +3735,11 @@ input ProductWhereInput {
   """
   published: Boolean
   publishedNEQ: Boolean
+  """
+  withdrawn field predicates
+  """
+  withdrawn: Boolean
+  withdrawnNEQ: Boolean
   """
   exhibitor edge predicates
   """
@@ -5271,6 +5303,8 @@ func (ec *executionContext) childFields_Exhibitor(ctx context.Context, field gra
 		return ec.fieldContext_Exhibitor_labels(ctx, field)
 	case "published":
 		return ec.fieldContext_Exhibitor_published(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_Exhibitor_withdrawn(ctx, field)
 	case "products":
 		return ec.fieldContext_Exhibitor_products(ctx, field)
 	case "stands":
@@ -5465,6 +5499,8 @@ func (ec *executionContext) childFields_Product(ctx context.Context, field graph
 		return ec.fieldContext_Product_imageUrls(ctx, field)
 	case "published":
 		return ec.fieldContext_Product_published(ctx, field)
+	case "withdrawn":
+		return ec.fieldContext_Product_withdrawn(ctx, field)
 	case "exhibitor":
 		return ec.fieldContext_Product_exhibitor(ctx, field)
 	case "category":
@@ -8419,6 +8455,29 @@ func (ec *executionContext) fieldContext_Exhibitor_published(_ context.Context, 
 	return graphql.NewScalarFieldContext("Exhibitor", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Exhibitor_withdrawn(ctx context.Context, field graphql.CollectedField, obj *ent.Exhibitor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibitor_withdrawn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdrawn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibitor_withdrawn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibitor", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Exhibitor_products(ctx context.Context, field graphql.CollectedField, obj *ent.Exhibitor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10947,6 +11006,29 @@ func (ec *executionContext) _Product_published(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Product_withdrawn(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_withdrawn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withdrawn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_withdrawn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Product", field, false, false, "Boolean")
 }
 
@@ -16837,7 +16919,7 @@ func (ec *executionContext) unmarshalInputExhibitorWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "sector", "sectorNEQ", "sectorIn", "sectorNotIn", "province", "provinceNEQ", "provinceIn", "provinceNotIn", "foundedYear", "foundedYearNEQ", "foundedYearIn", "foundedYearNotIn", "foundedYearGT", "foundedYearGTE", "foundedYearLT", "foundedYearLTE", "foundedYearIsNil", "foundedYearNotNil", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "memberCountIsNil", "memberCountNotNil", "womenLed", "womenLedNEQ", "youthLed", "youthLedNEQ", "logoURL", "logoURLNEQ", "logoURLIn", "logoURLNotIn", "logoURLGT", "logoURLGTE", "logoURLLT", "logoURLLTE", "logoURLContains", "logoURLHasPrefix", "logoURLHasSuffix", "logoURLIsNil", "logoURLNotNil", "logoURLEqualFold", "logoURLContainsFold", "published", "publishedNEQ", "hasProducts", "hasProductsWith", "hasStands", "hasStandsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "sector", "sectorNEQ", "sectorIn", "sectorNotIn", "province", "provinceNEQ", "provinceIn", "provinceNotIn", "foundedYear", "foundedYearNEQ", "foundedYearIn", "foundedYearNotIn", "foundedYearGT", "foundedYearGTE", "foundedYearLT", "foundedYearLTE", "foundedYearIsNil", "foundedYearNotNil", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "memberCountIsNil", "memberCountNotNil", "womenLed", "womenLedNEQ", "youthLed", "youthLedNEQ", "logoURL", "logoURLNEQ", "logoURLIn", "logoURLNotIn", "logoURLGT", "logoURLGTE", "logoURLLT", "logoURLLTE", "logoURLContains", "logoURLHasPrefix", "logoURLHasSuffix", "logoURLIsNil", "logoURLNotNil", "logoURLEqualFold", "logoURLContainsFold", "published", "publishedNEQ", "withdrawn", "withdrawnNEQ", "hasProducts", "hasProductsWith", "hasStands", "hasStandsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17509,6 +17591,20 @@ func (ec *executionContext) unmarshalInputExhibitorWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.PublishedNEQ = data
+		case "withdrawn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawn"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Withdrawn = data
+		case "withdrawnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnNEQ = data
 		case "hasProducts":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProducts"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -18466,7 +18562,7 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "exhibitorID", "exhibitorIDNEQ", "exhibitorIDIn", "exhibitorIDNotIn", "exhibitorIDGT", "exhibitorIDGTE", "exhibitorIDLT", "exhibitorIDLTE", "exhibitorIDContains", "exhibitorIDHasPrefix", "exhibitorIDHasSuffix", "exhibitorIDEqualFold", "exhibitorIDContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "priceMinorUnits", "priceMinorUnitsNEQ", "priceMinorUnitsIn", "priceMinorUnitsNotIn", "priceMinorUnitsGT", "priceMinorUnitsGTE", "priceMinorUnitsLT", "priceMinorUnitsLTE", "available", "availableNEQ", "published", "publishedNEQ", "hasExhibitor", "hasExhibitorWith", "hasCategory", "hasCategoryWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "exhibitorID", "exhibitorIDNEQ", "exhibitorIDIn", "exhibitorIDNotIn", "exhibitorIDGT", "exhibitorIDGTE", "exhibitorIDLT", "exhibitorIDLTE", "exhibitorIDContains", "exhibitorIDHasPrefix", "exhibitorIDHasSuffix", "exhibitorIDEqualFold", "exhibitorIDContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "priceMinorUnits", "priceMinorUnitsNEQ", "priceMinorUnitsIn", "priceMinorUnitsNotIn", "priceMinorUnitsGT", "priceMinorUnitsGTE", "priceMinorUnitsLT", "priceMinorUnitsLTE", "available", "availableNEQ", "published", "publishedNEQ", "withdrawn", "withdrawnNEQ", "hasExhibitor", "hasExhibitorWith", "hasCategory", "hasCategoryWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18956,6 +19052,20 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.PublishedNEQ = data
+		case "withdrawn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawn"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Withdrawn = data
+		case "withdrawnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("withdrawnNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WithdrawnNEQ = data
 		case "hasExhibitor":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExhibitor"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -22821,6 +22931,11 @@ func (ec *executionContext) _Exhibitor(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "withdrawn":
+			out.Values[i] = ec._Exhibitor_withdrawn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "products":
 			out.Values[i] = ec._Exhibitor_products(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23553,6 +23668,11 @@ func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "published":
 			out.Values[i] = ec._Product_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawn":
+			out.Values[i] = ec._Product_withdrawn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

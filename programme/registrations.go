@@ -31,10 +31,8 @@ func (p *Planner) Register(ctx context.Context, sessionID string, in Registratio
 	}
 	var reg *ent.Registration
 	err := p.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
-		// The session is read as the caller sees it: an unpublished one does not exist for
-		// the public.
-		if _, err := tx.Session.Get(ctx, sessionID); err != nil {
-			return notFound(err, "sessionID", "session", sessionID)
+		if _, err := seenSession(ctx, tx, sessionID, "sessionID"); err != nil {
+			return err
 		}
 		s, err := lockSeats(ctx, tx, sessionID)
 		if err != nil {
@@ -203,4 +201,15 @@ func trimmed(s *string) *string {
 		return nil
 	}
 	return &t
+}
+
+// seenSession returns the session id as stored, if the caller of ctx may see it; NOT_FOUND
+// about field otherwise, as for an ID that does not exist.
+func seenSession(ctx context.Context, tx *ent.Tx, id, field string) (*ent.Session, error) {
+	q := tx.Session.Query().Where(session.ID(id))
+	if p := auth.FromContext(ctx).VisibleSessions(); p != nil && !auth.IsSystem(ctx) {
+		q.Where(p)
+	}
+	s, err := q.Only(auth.System(ctx))
+	return s, notFound(err, field, "session", id)
 }

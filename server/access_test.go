@@ -14,6 +14,8 @@ import (
 	"maarid/demo"
 	"maarid/ent/exhibitor"
 	"maarid/ent/product"
+	"maarid/ent/registration"
+	"maarid/ent/session"
 	"maarid/i18n"
 	"maarid/store/storetest"
 )
@@ -46,7 +48,8 @@ func newCallers(t *testing.T, a *api) callers {
 	}
 }
 
-// snapshot is what a forbidden mutation must leave unchanged.
+// snapshot is what a refused mutation must leave unchanged: the catalogue, the programme,
+// registrations and the change log.
 func snapshot(t *testing.T, a *api) string {
 	t.Helper()
 	ctx := auth.System(context.Background())
@@ -58,12 +61,22 @@ func snapshot(t *testing.T, a *api) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	for _, p := range products {
-		json.NewEncoder(&b).Encode(p)
+	sessions, err := a.client.Session.Query().Order(session.ByID()).All(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, e := range exhibitors {
-		json.NewEncoder(&b).Encode(e)
+	registrations, err := a.client.Registration.Query().Order(registration.ByID()).All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := a.client.ProgrammeChange.Query().Count(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for _, rows := range []any{products, exhibitors, sessions, registrations, changes} {
+		enc.Encode(rows)
 	}
 	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,7 +13,10 @@ import (
 	"time"
 
 	"maarid/auth"
+	"maarid/ent/exhibitor"
 	"maarid/ent/product"
+	"maarid/ent/session"
+	"maarid/store/storetest"
 )
 
 // The security regression suite: one test per hole found by attacking the server as an
@@ -136,4 +140,284 @@ func TestOperationsOverStreams(t *testing.T) {
 		}
 		checkResult(t, events[0].data)
 	})
+}
+
+// as sends query with variables as the caller of header.
+func (a *api) as(t *testing.T, header http.Header, query string, variables map[string]any) response {
+	t.Helper()
+	return a.post(t, request{query: query, variables: variables, header: header})
+}
+
+// refused checks that res is one error with code, and that the database is as before.
+func (a *api) refused(t *testing.T, res response, code, before string) {
+	t.Helper()
+	if len(res.Errors) != 1 || res.Errors[0].code() != code {
+		t.Errorf("errors %+v, want one %s", res.Errors, code)
+	}
+	if snapshot(t, a) != before {
+		t.Error("a refused mutation changed the database")
+	}
+}
+
+const (
+	updateProduct   = `mutation($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id published exhibitor { id } } }`
+	deleteProduct   = `mutation($id: ID!) { deleteProduct(id: $id) }`
+	updateExhibitor = `mutation($id: ID!, $input: UpdateExhibitorInput!) { updateExhibitor(id: $id, input: $input) { id published withdrawn } }`
+)
+
+// TestWritesToHiddenRows attacks hole 1: an exhibitor key took, defaced and deleted another
+// exhibitor's unpublished product, because its ownership rule read the product as the key sees
+// it. A write to a row the caller may not see is answered as for an ID that does not exist.
+func TestWritesToHiddenRows(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			a := newAPI(t, kind)
+			c := newCallers(t, a)
+			ctx := auth.System(context.Background())
+			hidden, err := a.client.Product.Query().Where(product.ExhibitorID(c.otherID)).Order(product.ByID()).FirstID(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res := a.as(t, c.organiser, updateProduct, map[string]any{"id": hidden, "input": map[string]any{"published": false}}); len(res.Errors) > 0 {
+				t.Fatal(res.Errors)
+			}
+			if res := a.as(t, c.organiser, updateExhibitor, map[string]any{"id": c.otherID, "input": map[string]any{"published": false}}); len(res.Errors) > 0 {
+				t.Fatal(res.Errors)
+			}
+			published, err := a.client.Exhibitor.Query().Where(exhibitor.IDNotIn(c.ownID, c.otherID), exhibitor.Published(true)).FirstID(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const unknownProduct, unknownExhibitor = "prd_01CK877C00NP7RZEQ6K743KN3N", "exh_01CK877C00NP7RZEQ6K743KN3N"
+			name := []map[string]any{{"lang": "FR", "value": "Défiguré"}}
+			tests := []struct {
+				name, query string
+				vars        func(id string) map[string]any
+				hidden      string // the ID of a row the key may not see
+				unknown     string // an ID that names nothing
+			}{
+				{"take it and publish it", updateProduct, func(id string) map[string]any {
+					return map[string]any{"id": id, "input": map[string]any{"exhibitorID": c.ownID, "published": true}}
+				}, hidden, unknownProduct},
+				{"deface it", updateProduct, func(id string) map[string]any {
+					return map[string]any{"id": id, "input": map[string]any{"name": name, "price": map[string]any{"minorUnits": 1}}}
+				}, hidden, unknownProduct},
+				{"delete it", deleteProduct, func(id string) map[string]any { return map[string]any{"id": id} }, hidden, unknownProduct},
+				{"edit an unpublished exhibitor", updateExhibitor, func(id string) map[string]any {
+					return map[string]any{"id": id, "input": map[string]any{"name": name}}
+				}, c.otherID, unknownExhibitor},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					before := snapshot(t, a)
+					res := a.as(t, c.own, tt.query, tt.vars(tt.hidden))
+					a.refused(t, res, "NOT_FOUND", before)
+					unknown := a.as(t, c.own, tt.query, tt.vars(tt.unknown))
+					if len(res.Errors) == 1 && len(unknown.Errors) == 1 {
+						hiddenAnswer := strings.ReplaceAll(fmt.Sprint(res.Errors[0].Message, res.Errors[0].Extensions), tt.hidden, "ID")
+						unknownAnswer := strings.ReplaceAll(fmt.Sprint(unknown.Errors[0].Message, unknown.Errors[0].Extensions), tt.unknown, "ID")
+						if hiddenAnswer != unknownAnswer {
+							t.Errorf("a hidden row answers %q, one that does not exist %q", hiddenAnswer, unknownAnswer)
+						}
+					}
+				})
+			}
+			t.Run("edit a published exhibitor", func(t *testing.T) {
+				before := snapshot(t, a)
+				res := a.as(t, c.own, updateExhibitor, map[string]any{"id": published, "input": map[string]any{"name": name}})
+				a.refused(t, res, "FORBIDDEN", before)
+				if want := "not allowed: an exhibitor key changes its own profile only"; len(res.Errors) == 1 && res.Errors[0].Message != want {
+					t.Errorf("the refusal says %q, want %q", res.Errors[0].Message, want)
+				}
+			})
+		})
+	}
+}
+
+// TestModeration attacks hole 7: an exhibitor key published again what an organiser had
+// unpublished. A withdrawn row stays withdrawn until an organiser restores it, while the
+// exhibitor keeps publishing and unpublishing its own drafts.
+func TestModeration(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			a := newAPI(t, kind)
+			c := newCallers(t, a)
+			ctx := auth.System(context.Background())
+			ids, err := a.client.Product.Query().Where(product.ExhibitorID(c.ownID)).Order(product.ByID()).Limit(2).IDs(ctx)
+			if err != nil || len(ids) < 2 {
+				t.Fatal(ids, err)
+			}
+			withdrawnProduct, draft := ids[0], ids[1]
+			publish := func(v bool) map[string]any { return map[string]any{"published": v} }
+			visible := func(id string) bool {
+				t.Helper()
+				res := a.as(t, c.anonymous, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id})
+				return strings.Contains(string(res.Data), id)
+			}
+			ok := func(header http.Header, query, id string, input map[string]any) {
+				t.Helper()
+				if res := a.as(t, header, query, map[string]any{"id": id, "input": input}); len(res.Errors) > 0 {
+					t.Fatalf("%v", res.Errors)
+				}
+			}
+
+			// The organiser withdraws a product and the exhibitor's profile.
+			ok(c.organiser, updateProduct, withdrawnProduct, publish(false))
+			ok(c.organiser, updateExhibitor, c.ownID, publish(false))
+			for _, tt := range []struct{ name, query, id string }{
+				{"product", updateProduct, withdrawnProduct},
+				{"profile", updateExhibitor, c.ownID},
+			} {
+				t.Run("publish a withdrawn "+tt.name, func(t *testing.T) {
+					before := snapshot(t, a)
+					res := a.as(t, c.own, tt.query, map[string]any{"id": tt.id, "input": publish(true)})
+					a.refused(t, res, "FORBIDDEN", before)
+					if len(res.Errors) == 1 && !strings.Contains(res.Errors[0].Message, "organisers") {
+						t.Errorf("the refusal does not say why: %q", res.Errors[0].Message)
+					}
+				})
+			}
+			// A withdrawn product is still the exhibitor's to edit, and stays withdrawn.
+			ok(c.own, updateProduct, withdrawnProduct, map[string]any{"available": false})
+			ok(c.organiser, updateExhibitor, c.ownID, publish(true))
+			if visible(withdrawnProduct) {
+				t.Error("a withdrawn product is visible once its exhibitor is restored")
+			}
+
+			// The exhibitor's own drafts.
+			ok(c.own, updateProduct, draft, publish(false))
+			if visible(draft) {
+				t.Error("a draft is visible")
+			}
+			ok(c.own, updateProduct, draft, publish(true))
+			if !visible(draft) {
+				t.Error("a draft published again by its exhibitor is not visible")
+			}
+
+			// The organiser restores the product.
+			ok(c.organiser, updateProduct, withdrawnProduct, publish(true))
+			if !visible(withdrawnProduct) {
+				t.Error("a restored product is not visible")
+			}
+			ok(c.own, updateProduct, withdrawnProduct, publish(false))
+			ok(c.own, updateProduct, withdrawnProduct, publish(true))
+		})
+	}
+}
+
+// TestUnpublishedSessions attacks hole 2: an unpublished session was listed, counted, shown by
+// node, nowAndNext and the space's programme, and took registrations from anyone. It is now
+// hidden on every path from those who may not see it, as the catalogue's unpublished rows are.
+func TestUnpublishedSessions(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			a := newAPI(t, kind)
+			c := newCallers(t, a)
+			ctx := auth.System(context.Background())
+			s, err := a.client.Session.Query().Where(session.HasSpeakers(), session.CapacityNotNil()).WithSpeakers().Order(session.ByID()).First(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			all, err := a.client.Session.Query().Count(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res := a.as(t, c.organiser, `mutation($id: ID!) { updateSession(id: $id, input: {published: false}) { id } }`,
+				map[string]any{"id": s.ID}); len(res.Errors) > 0 {
+				t.Fatal(res.Errors)
+			}
+			const q = `query($id: ID!, $space: ID!, $speaker: ID!, $during: Time!, $before: Time!) {
+				hidden: sessions(where: {published: false}) { totalCount edges { node { id title description } } }
+				sessions { totalCount }
+				fairs(first: 1) { edges { node { sessions { totalCount } } } }
+				node(id: $id) { id }
+				during: nowAndNext(spaceID: $space, at: $during) { now { id } }
+				before: nowAndNext(spaceID: $space, at: $before, first: 20) { next { id } }
+				space: node(id: $space) { ... on Space { sessions(first: 100) { totalCount edges { node { id } } } } }
+				speaker: node(id: $speaker) { ... on Speaker { sessions { id } } }
+			}`
+			vars := map[string]any{"id": s.ID, "space": *s.SpaceID, "speaker": s.Edges.Speakers[0].ID,
+				"during": s.StartsAt.Add(time.Minute), "before": s.StartsAt.Add(-time.Hour)}
+			for _, tt := range []struct {
+				who    string
+				caller http.Header
+				sees   bool
+			}{
+				{"anonymous", c.anonymous, false},
+				{"partner", c.partner, false},
+				{"exhibitor", c.own, false},
+				{"organiser", c.organiser, true},
+			} {
+				t.Run(tt.who, func(t *testing.T) {
+					res := a.as(t, tt.caller, q, vars)
+					for _, e := range res.Errors {
+						if e.code() != "NOT_FOUND" || tt.sees {
+							t.Errorf("error %+v", e)
+						}
+					}
+					var got struct {
+						Hidden   struct{ TotalCount int }
+						Sessions struct{ TotalCount int }
+						Fairs    struct {
+							Edges []struct {
+								Node struct{ Sessions struct{ TotalCount int } }
+							}
+						}
+						Node   *struct{ ID string }
+						During struct{ Now *struct{ ID string } }
+						Before struct{ Next []struct{ ID string } }
+						Space  struct {
+							Sessions struct {
+								TotalCount int
+								Edges      []struct{ Node struct{ ID string } }
+							}
+						}
+						Speaker struct{ Sessions []struct{ ID string } }
+					}
+					if err := json.Unmarshal(res.Data, &got); err != nil {
+						t.Fatal(err)
+					}
+					want, count := 0, all-1
+					if tt.sees {
+						want, count = 1, all
+					}
+					if got.Hidden.TotalCount != want || got.Sessions.TotalCount != count || got.Fairs.Edges[0].Node.Sessions.TotalCount != count {
+						t.Errorf("counts: unpublished %d, all %d, the fair's %d; want %d, %d", got.Hidden.TotalCount, got.Sessions.TotalCount,
+							got.Fairs.Edges[0].Node.Sessions.TotalCount, want, count)
+					}
+					var seen []string
+					if got.Node != nil {
+						seen = append(seen, "node")
+					}
+					if got.During.Now != nil && got.During.Now.ID == s.ID {
+						seen = append(seen, "nowAndNext's now")
+					}
+					for _, n := range got.Before.Next {
+						if n.ID == s.ID {
+							seen = append(seen, "nowAndNext's next")
+						}
+					}
+					for _, e := range got.Space.Sessions.Edges {
+						if e.Node.ID == s.ID {
+							seen = append(seen, "the space's sessions")
+						}
+					}
+					for _, n := range got.Speaker.Sessions {
+						if n.ID == s.ID {
+							seen = append(seen, "the speaker's sessions")
+						}
+					}
+					if tt.sees && len(seen) != 5 || !tt.sees && len(seen) > 0 {
+						t.Errorf("the unpublished session is seen in %v", seen)
+					}
+				})
+			}
+			t.Run("register", func(t *testing.T) {
+				before := snapshot(t, a)
+				res := a.as(t, c.anonymous, `mutation($id: ID!) { registerForSession(sessionID: $id, input: {name: "Aicha", email: "aicha@example.ma"}) { id status } }`,
+					map[string]any{"id": s.ID})
+				a.refused(t, res, "NOT_FOUND", before)
+			})
+		})
+	}
 }

@@ -55,6 +55,8 @@ const (
 	FieldLabels = "labels"
 	// FieldPublished holds the string denoting the published field in the database.
 	FieldPublished = "published"
+	// FieldWithdrawn holds the string denoting the withdrawn field in the database.
+	FieldWithdrawn = "withdrawn"
 	// EdgeProducts holds the string denoting the products edge name in mutations.
 	EdgeProducts = "products"
 	// EdgeStands holds the string denoting the stands edge name in mutations.
@@ -116,6 +118,7 @@ var Columns = []string{
 	FieldLogoURL,
 	FieldLabels,
 	FieldPublished,
+	FieldWithdrawn,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -134,7 +137,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "maarid/ent/runtime"
 var (
-	Hooks        [5]ent.Hook
+	Hooks        [6]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -167,6 +170,8 @@ var (
 	DefaultLabels []string
 	// DefaultPublished holds the default value on creation for the "published" field.
 	DefaultPublished bool
+	// DefaultWithdrawn holds the default value on creation for the "withdrawn" field.
+	DefaultWithdrawn bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -336,6 +341,11 @@ func ByLogoURL(opts ...sql.OrderTermOption) OrderOption {
 // ByPublished orders the results by the published field.
 func ByPublished(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPublished, opts...).ToFunc()
+}
+
+// ByWithdrawn orders the results by the withdrawn field.
+func ByWithdrawn(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWithdrawn, opts...).ToFunc()
 }
 
 // ByProductsCount orders the results by products count.

@@ -131,6 +131,11 @@ func Published(v bool) predicate.Exhibitor {
 	return predicate.Exhibitor(sql.FieldEQ(FieldPublished, v))
 }
 
+// Withdrawn applies equality check predicate on the "withdrawn" field. It's identical to WithdrawnEQ.
+func Withdrawn(v bool) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldWithdrawn, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Exhibitor {
 	return predicate.Exhibitor(sql.FieldEQ(FieldCreatedAt, v))
@@ -734,6 +739,16 @@ func PublishedEQ(v bool) predicate.Exhibitor {
 // PublishedNEQ applies the NEQ predicate on the "published" field.
 func PublishedNEQ(v bool) predicate.Exhibitor {
 	return predicate.Exhibitor(sql.FieldNEQ(FieldPublished, v))
+}
+
+// WithdrawnEQ applies the EQ predicate on the "withdrawn" field.
+func WithdrawnEQ(v bool) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldWithdrawn, v))
+}
+
+// WithdrawnNEQ applies the NEQ predicate on the "withdrawn" field.
+func WithdrawnNEQ(v bool) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNEQ(FieldWithdrawn, v))
 }
 
 // HasProducts applies the HasEdge predicate on the "products" edge.

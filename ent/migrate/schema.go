@@ -100,6 +100,7 @@ var (
 		{Name: "logo_url", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "labels", Type: field.TypeJSON},
 		{Name: "published", Type: field.TypeBool, Default: true},
+		{Name: "withdrawn", Type: field.TypeBool, Default: false},
 	}
 	// ExhibitorsTable holds the schema information for the "exhibitors" table.
 	ExhibitorsTable = &schema.Table{
@@ -182,6 +183,7 @@ var (
 		{Name: "available", Type: field.TypeBool, Default: true},
 		{Name: "image_urls", Type: field.TypeJSON},
 		{Name: "published", Type: field.TypeBool, Default: true},
+		{Name: "withdrawn", Type: field.TypeBool, Default: false},
 		{Name: "listed", Type: field.TypeBool, Default: true},
 		{Name: "category_id", Type: field.TypeString, Nullable: true},
 		{Name: "exhibitor_id", Type: field.TypeString},
@@ -194,13 +196,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "products_categories_products",
-				Columns:    []*schema.Column{ProductsColumns[14]},
+				Columns:    []*schema.Column{ProductsColumns[15]},
 				RefColumns: []*schema.Column{CategoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "products_exhibitors_products",
-				Columns:    []*schema.Column{ProductsColumns[15]},
+				Columns:    []*schema.Column{ProductsColumns[16]},
 				RefColumns: []*schema.Column{ExhibitorsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -219,12 +221,12 @@ var (
 			{
 				Name:    "product_exhibitor_id_name_sort_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[15], ProductsColumns[3], ProductsColumns[0]},
+				Columns: []*schema.Column{ProductsColumns[16], ProductsColumns[3], ProductsColumns[0]},
 			},
 			{
 				Name:    "product_category_id_price_minor_units",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[14], ProductsColumns[8]},
+				Columns: []*schema.Column{ProductsColumns[15], ProductsColumns[8]},
 			},
 			{
 				Name:    "product_price_minor_units_name_sort_id",

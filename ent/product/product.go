@@ -44,6 +44,8 @@ const (
 	FieldImageUrls = "image_urls"
 	// FieldPublished holds the string denoting the published field in the database.
 	FieldPublished = "published"
+	// FieldWithdrawn holds the string denoting the withdrawn field in the database.
+	FieldWithdrawn = "withdrawn"
 	// FieldListed holds the string denoting the listed field in the database.
 	FieldListed = "listed"
 	// EdgeExhibitor holds the string denoting the exhibitor edge name in mutations.
@@ -85,6 +87,7 @@ var Columns = []string{
 	FieldAvailable,
 	FieldImageUrls,
 	FieldPublished,
+	FieldWithdrawn,
 	FieldListed,
 }
 
@@ -104,7 +107,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "maarid/ent/runtime"
 var (
-	Hooks  [6]ent.Hook
+	Hooks  [7]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -130,6 +133,8 @@ var (
 	DefaultImageUrls []string
 	// DefaultPublished holds the default value on creation for the "published" field.
 	DefaultPublished bool
+	// DefaultWithdrawn holds the default value on creation for the "withdrawn" field.
+	DefaultWithdrawn bool
 	// DefaultListed holds the default value on creation for the "listed" field.
 	DefaultListed bool
 	// DefaultID holds the default value on creation for the "id" field.
@@ -204,6 +209,11 @@ func ByAvailable(opts ...sql.OrderTermOption) OrderOption {
 // ByPublished orders the results by the published field.
 func ByPublished(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPublished, opts...).ToFunc()
+}
+
+// ByWithdrawn orders the results by the withdrawn field.
+func ByWithdrawn(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWithdrawn, opts...).ToFunc()
 }
 
 // ByListed orders the results by the listed field.

@@ -127,6 +127,11 @@ func Published(v bool) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldPublished, v))
 }
 
+// Withdrawn applies equality check predicate on the "withdrawn" field. It's identical to WithdrawnEQ.
+func Withdrawn(v bool) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldWithdrawn, v))
+}
+
 // Listed applies equality check predicate on the "listed" field. It's identical to ListedEQ.
 func Listed(v bool) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldListed, v))
@@ -635,6 +640,16 @@ func PublishedEQ(v bool) predicate.Product {
 // PublishedNEQ applies the NEQ predicate on the "published" field.
 func PublishedNEQ(v bool) predicate.Product {
 	return predicate.Product(sql.FieldNEQ(FieldPublished, v))
+}
+
+// WithdrawnEQ applies the EQ predicate on the "withdrawn" field.
+func WithdrawnEQ(v bool) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldWithdrawn, v))
+}
+
+// WithdrawnNEQ applies the NEQ predicate on the "withdrawn" field.
+func WithdrawnNEQ(v bool) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldWithdrawn, v))
 }
 
 // ListedEQ applies the EQ predicate on the "listed" field.

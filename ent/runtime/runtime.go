@@ -173,6 +173,8 @@ func init() {
 	exhibitor.Hooks[3] = exhibitorHooks[0]
 
 	exhibitor.Hooks[4] = exhibitorHooks[1]
+
+	exhibitor.Hooks[5] = exhibitorHooks[2]
 	exhibitorInters := schema.Exhibitor{}.Interceptors()
 	exhibitor.Interceptors[0] = exhibitorInters[0]
 	exhibitorMixinFields0 := exhibitorMixin[0].Fields()
@@ -270,6 +272,10 @@ func init() {
 	exhibitorDescPublished := exhibitorFields[14].Descriptor()
 	// exhibitor.DefaultPublished holds the default value on creation for the published field.
 	exhibitor.DefaultPublished = exhibitorDescPublished.Default.(bool)
+	// exhibitorDescWithdrawn is the schema descriptor for withdrawn field.
+	exhibitorDescWithdrawn := exhibitorFields[15].Descriptor()
+	// exhibitor.DefaultWithdrawn holds the default value on creation for the withdrawn field.
+	exhibitor.DefaultWithdrawn = exhibitorDescWithdrawn.Default.(bool)
 	// exhibitorDescID is the schema descriptor for id field.
 	exhibitorDescID := exhibitorMixinFields0[0].Descriptor()
 	// exhibitor.DefaultID holds the default value on creation for the id field.
@@ -397,6 +403,8 @@ func init() {
 	product.Hooks[4] = productHooks[1]
 
 	product.Hooks[5] = productHooks[2]
+
+	product.Hooks[6] = productHooks[3]
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0
 	productMixinFields1 := productMixin[1].Fields()
@@ -451,8 +459,12 @@ func init() {
 	productDescPublished := productFields[10].Descriptor()
 	// product.DefaultPublished holds the default value on creation for the published field.
 	product.DefaultPublished = productDescPublished.Default.(bool)
+	// productDescWithdrawn is the schema descriptor for withdrawn field.
+	productDescWithdrawn := productFields[11].Descriptor()
+	// product.DefaultWithdrawn holds the default value on creation for the withdrawn field.
+	product.DefaultWithdrawn = productDescWithdrawn.Default.(bool)
 	// productDescListed is the schema descriptor for listed field.
-	productDescListed := productFields[11].Descriptor()
+	productDescListed := productFields[12].Descriptor()
 	// product.DefaultListed holds the default value on creation for the listed field.
 	product.DefaultListed = productDescListed.Default.(bool)
 	// productDescID is the schema descriptor for id field.

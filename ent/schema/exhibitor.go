@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"maarid"
+	"maarid/auth"
 	gen "maarid/ent"
 	"maarid/ent/hook"
 	"maarid/ent/privacy"
@@ -84,6 +85,7 @@ func (Exhibitor) Fields() []ent.Field {
 			Comment("Quality labels and certifications, e.g. ONSSA, organic."),
 		field.Bool("published").
 			Default(true),
+		withdrawn(),
 	}
 }
 
@@ -115,7 +117,7 @@ func (Exhibitor) Annotations() []schema.Annotation {
 
 func (Exhibitor) Policy() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{publishedExhibitors},
+		Query:    privacy.QueryPolicy{privacy.ExhibitorQueryRuleFunc(visibleOnly[*gen.ExhibitorQuery]((*auth.Viewer).VisibleExhibitors))},
 		Mutation: privacy.MutationPolicy{allowOrganiser, ownExhibitor},
 	}
 }
@@ -125,7 +127,7 @@ func (Exhibitor) Interceptors() []ent.Interceptor {
 }
 
 func (Exhibitor) Hooks() []ent.Hook {
-	return []ent.Hook{check("contact", func(c *maarid.Contact) error { return c.Validate() }), listProducts}
+	return []ent.Hook{check("contact", func(c *maarid.Contact) error { return c.Validate() }), moderate, listProducts}
 }
 
 // listProducts lists or unlists an exhibitor's products with it when it is published or

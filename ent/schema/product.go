@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"maarid"
+	"maarid/auth"
 	gen "maarid/ent"
 	"maarid/ent/exhibitor"
 	"maarid/ent/hook"
@@ -66,6 +67,7 @@ func (Product) Fields() []ent.Field {
 			Comment("Absolute http(s) URLs."),
 		field.Bool("published").
 			Default(true),
+		withdrawn(),
 		field.Bool("listed").
 			Default(true).
 			Comment("Published, and its exhibitor too: what visitors and partners see, kept by hooks so that " +
@@ -102,7 +104,7 @@ func (Product) Annotations() []schema.Annotation {
 }
 
 func (Product) Hooks() []ent.Hook {
-	return []ent.Hook{derivePrice, checkImages, listProduct}
+	return []ent.Hook{derivePrice, checkImages, moderate, listProduct}
 }
 
 // derivePrice validates the price on every write and keeps price_minor_units in step with it.
@@ -115,7 +117,7 @@ var derivePrice = derive("price", "price_minor_units", func(price money.Money) (
 
 func (Product) Policy() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{publishedProducts},
+		Query:    privacy.QueryPolicy{privacy.ProductQueryRuleFunc(visibleOnly[*gen.ProductQuery]((*auth.Viewer).VisibleProducts))},
 		Mutation: privacy.MutationPolicy{allowOrganiser, ownProducts},
 	}
 }

@@ -10,6 +10,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"maarid/auth"
+	gen "maarid/ent"
+	"maarid/ent/privacy"
 	"maarid/gid"
 	"maarid/i18n"
 )
@@ -126,4 +129,11 @@ func (Session) Annotations() []schema.Annotation {
 	return relay(entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()))
 }
 
-func (Session) Policy() ent.Policy { return publicPolicy() }
+// Policy shows the published sessions to everyone, the others to organisers, who alone change
+// the programme.
+func (Session) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.SessionQueryRuleFunc(visibleOnly[*gen.SessionQuery]((*auth.Viewer).VisibleSessions))},
+		Mutation: organisersWrite,
+	}
+}

@@ -8,6 +8,9 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"maarid/auth"
+	gen "maarid/ent"
+	"maarid/ent/privacy"
 	"maarid/gid"
 )
 
@@ -65,4 +68,10 @@ func (Stand) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection(), entgql.MultiOrder()}
 }
 
-func (Stand) Policy() ent.Policy { return publicPolicy() }
+// Policy shows a stand to those who may see its exhibitor; organisers change stands.
+func (Stand) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.StandQueryRuleFunc(visibleOnly[*gen.StandQuery]((*auth.Viewer).VisibleStands))},
+		Mutation: organisersWrite,
+	}
+}
