@@ -8,6 +8,7 @@ package main
 import (
 	"log"
 	"reflect"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
@@ -24,7 +25,7 @@ func main() {
 		entgql.WithSchemaPath("./schema/ent.graphql"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
-		entgql.WithSchemaHook(localizedFields),
+		entgql.WithSchemaHook(localizedFields, visibleOnly),
 	)
 	if err != nil {
 		log.Fatalf("creating the entgql extension: %v", err)
@@ -101,6 +102,19 @@ func localizedFields(g *gen.Graph, s *ast.Schema) error {
 					}
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// visibleOnly puts @visibleOnly on every where input: its filters across edges (has…,
+// has…With) match only the rows the caller may see, as the query they filter does. The
+// directive is defined in schema/auth.graphql and implemented in package graph; ent's privacy
+// policies filter what a query returns, not the subqueries of its predicates.
+func visibleOnly(_ *gen.Graph, s *ast.Schema) error {
+	for name, def := range s.Types {
+		if def.Kind == ast.InputObject && strings.HasSuffix(name, "WhereInput") {
+			def.Directives = append(def.Directives, &ast.Directive{Name: "visibleOnly", Location: ast.LocationInputObject})
 		}
 	}
 	return nil

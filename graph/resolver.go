@@ -19,9 +19,12 @@ type Resolver struct {
 // NewSchema returns the executable GraphQL schema over client, whose programme changes feed
 // announces and delivers.
 func NewSchema(client *ent.Client, feed *programme.Feed) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: &Resolver{
-		client:  client,
-		feed:    feed,
-		planner: programme.NewPlanner(client, feed),
-	}})
+	return NewExecutableSchema(Config{
+		Resolvers: &Resolver{
+			client:  client,
+			feed:    feed,
+			planner: programme.NewPlanner(client, feed),
+		},
+		Directives: DirectiveRoot{VisibleOnly: visibleOnly},
+	})
 }

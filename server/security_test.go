@@ -8,14 +8,20 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"maarid/auth"
 	"maarid/ent/exhibitor"
 	"maarid/ent/product"
 	"maarid/ent/session"
+	"maarid/ent/stand"
+	"maarid/graph"
 	"maarid/store/storetest"
 )
 
@@ -420,4 +426,297 @@ func TestUnpublishedSessions(t *testing.T) {
 			})
 		})
 	}
+}
+
+// hiddenRows is a fixture of rows that callers without rights may not see: an unpublished
+// exhibitor (and with it its stands and products), an unpublished product of a published
+// exhibitor, an unpublished session. Each is the first of its type by ID, so that the first
+// page of any list would show it.
+type hiddenRows struct {
+	exhibitor, product, session, stand string
+	slug                               string // the hidden exhibitor's
+	price                              int64  // the hidden product's
+}
+
+func (h hiddenRows) ids() []string { return []string{h.exhibitor, h.product, h.session, h.stand} }
+
+// ofType returns the hidden row of a GraphQL type, if the fixture has one.
+func (h hiddenRows) ofType(typ string) string {
+	return map[string]string{"Exhibitor": h.exhibitor, "Product": h.product, "Session": h.session, "Stand": h.stand}[typ]
+}
+
+func hide(t *testing.T, a *api) hiddenRows {
+	t.Helper()
+	ctx := auth.System(context.Background())
+	var h hiddenRows
+	st, err := a.client.Stand.Query().Order(stand.ByID()).First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.stand, h.exhibitor = st.ID, st.ExhibitorID
+	e, err := a.client.Exhibitor.UpdateOneID(h.exhibitor).SetPublished(false).Save(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.slug = e.Slug
+	p, err := a.client.Product.Query().Where(product.ExhibitorIDNEQ(h.exhibitor), product.CategoryIDNotNil()).Order(product.ByID()).First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = p.Update().SetPublished(false).Save(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.product, h.price = p.ID, p.PriceMinorUnits
+	s, err := a.client.Session.Query().Where(session.HasSpeakers()).Order(session.ByID()).First(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update().SetPublished(false).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.session = s.ID
+	return h
+}
+
+// totalCount sends query as the caller of header and returns the totalCount of its first
+// field.
+func (a *api) totalCount(t *testing.T, header http.Header, query string, variables map[string]any) int {
+	t.Helper()
+	res := a.as(t, header, query, variables)
+	if len(res.Errors) > 0 {
+		t.Fatalf("%s: %+v", query, res.Errors)
+	}
+	var data map[string]struct{ TotalCount int }
+	if err := json.Unmarshal(res.Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range data {
+		return v.TotalCount
+	}
+	return 0
+}
+
+// TestFiltersAcrossEdges attacks hole 3 as it was written: filters that cross an edge named
+// the exhibitor of a hidden product, gave a hidden exhibitor's stand, and let a hidden slug,
+// price and ID be found by bisection.
+func TestFiltersAcrossEdges(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			a := newAPI(t, kind)
+			c := newCallers(t, a)
+			h := hide(t, a)
+			ctx := auth.System(context.Background())
+			// An exhibitor all of whose products are hidden.
+			bare, err := a.client.Exhibitor.Query().Where(exhibitor.IDNotIn(h.exhibitor, c.ownID), exhibitor.HasProducts()).Order(exhibitor.ByID()).FirstID(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			products, err := a.client.Product.Query().Where(product.ExhibitorID(bare)).All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range products {
+				if err := p.Update().SetPublished(false).Exec(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			slugPrefix := h.slug[:len(h.slug)-1]
+			tests := []struct {
+				attack, query string
+				vars          map[string]any
+			}{
+				{"the exhibitor of a hidden product", `{ exhibitors(where: {hasProductsWith: {published: false}}) { totalCount } }`, nil},
+				{"a hidden exhibitor's stand", `{ fairs { edges { node { stands(where: {hasExhibitorWith: {published: false}}) { totalCount } } } } }`, nil},
+				{"a hidden slug by prefix", `query($p: String!) { fairs { edges { node { stands(where: {hasExhibitorWith: {slugHasPrefix: $p}}) { totalCount } } } } }`, map[string]any{"p": slugPrefix}},
+				{"a hidden slug through products", `query($p: String!) { categories(where: {hasProductsWith: {hasExhibitorWith: {slugHasPrefix: $p}}}) { totalCount } }`, map[string]any{"p": slugPrefix}},
+				{"a hidden price", `query($id: ID!, $p: Int!) { exhibitors(where: {hasProductsWith: {id: $id, priceMinorUnitsGT: $p}}) { totalCount } }`, map[string]any{"id": h.product, "p": h.price - 1}},
+				{"a hidden ID by range", `query($id: ID!) { exhibitors(where: {hasProductsWith: {idGTE: $id, idLTE: $id}}) { totalCount } }`, map[string]any{"id": h.product}},
+				{"a hidden session through its speakers", `query($id: ID!) { speakers(where: {hasSessionsWith: {id: $id}}) { totalCount } }`, map[string]any{"id": h.session}},
+				{"a hidden product's exhibitor, nested", `query($id: ID!) { categories { edges { node { products(where: {hasExhibitorWith: {hasProductsWith: {id: $id}}}) { totalCount } } } } }`, map[string]any{"id": h.product}},
+				{"has products, all hidden", `query($id: ID!) { exhibitors(where: {id: $id, hasProducts: true}) { totalCount } }`, map[string]any{"id": bare}},
+			}
+			for _, tt := range tests {
+				t.Run(tt.attack, func(t *testing.T) {
+					res := a.as(t, c.anonymous, tt.query, tt.vars)
+					if len(res.Errors) > 0 {
+						t.Fatal(res.Errors)
+					}
+					if strings.Contains(string(res.Data), `"totalCount":`) && !allZero(res.Data) {
+						t.Errorf("anonymous: %s", res.Data)
+					}
+					if res := a.as(t, c.organiser, tt.query, tt.vars); allZero(res.Data) {
+						t.Errorf("the attack finds nothing even for an organiser: %s %v", res.Data, res.Errors)
+					}
+				})
+			}
+			if n := a.totalCount(t, c.anonymous, `query($id: ID!) { exhibitors(where: {id: $id, hasProducts: false}) { totalCount } }`, map[string]any{"id": bare}); n != 1 {
+				t.Errorf("an exhibitor whose products are all hidden has products, for an anonymous caller (%d)", n)
+			}
+			if n := a.totalCount(t, c.organiser, `query($id: ID!) { exhibitors(where: {id: $id, hasProducts: false}) { totalCount } }`, map[string]any{"id": bare}); n != 0 {
+				t.Errorf("an exhibitor with hidden products has none, for an organiser (%d)", n)
+			}
+		})
+	}
+}
+
+var totalCounts = regexp.MustCompile(`"totalCount":(\d+)`)
+
+// allZero reports whether every totalCount in an answer is 0.
+func allZero(data []byte) bool {
+	for _, m := range totalCounts.FindAllSubmatch(data, -1) {
+		if string(m[1]) != "0" {
+			return false
+		}
+	}
+	return true
+}
+
+// TestNothingHiddenThroughTheSchema walks the schema as an anonymous caller over the hidden
+// rows of hide: every list of Query, every edge from its nodes two levels deep, and every
+// filter that crosses an edge, two deep, aimed at a hidden row, at the root and in the lists
+// of edges. No hidden ID or slug may appear, and no filter aimed at a hidden row may match;
+// the same walk as an organiser finds every hidden row. The walk is read from the schema: a new
+// edge or filter is walked without anyone listing it.
+func TestNothingHiddenThroughTheSchema(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			a := newAPI(t, kind)
+			c := newCallers(t, a)
+			h := hide(t, a)
+			w := schemaWalk{schema: graph.NewSchema(a.client, a.feed).Schema(), hidden: h}
+			secrets := append(h.ids(), h.slug)
+
+			var organiserSaw strings.Builder
+			for _, root := range w.roots() {
+				q := fmt.Sprintf("{ %s(first: 100) { edges { node { %s } } } }", root.Name, w.selection(w.nodeType(root), 0))
+				res := a.as(t, c.anonymous, q, nil)
+				for _, e := range res.Errors {
+					if e.code() != "FORBIDDEN" {
+						t.Errorf("%s: %+v", root.Name, e)
+					}
+				}
+				for _, s := range secrets {
+					if strings.Contains(string(res.Data), s) {
+						t.Errorf("%s shows the hidden %s to an anonymous caller", root.Name, s)
+					}
+				}
+				organiserSaw.Write(a.as(t, c.organiser, q, nil).Data)
+			}
+			for _, s := range secrets {
+				if !strings.Contains(organiserSaw.String(), s) {
+					t.Errorf("the walk never reaches %s, even as an organiser", s)
+				}
+			}
+
+			found := map[string]bool{}
+			for _, root := range w.roots() {
+				where := root.Arguments.ForName("where").Type.Name()
+				for _, f := range w.filters(where, 2) {
+					q := fmt.Sprintf("query($w: %s) { %s(where: $w) { totalCount } }", where, root.Name)
+					vars := map[string]any{"w": f.where}
+					if n := a.totalCount(t, c.anonymous, q, vars); n != 0 {
+						t.Errorf("%s(where: %s) matches %d for an anonymous caller", root.Name, mustMarshal(f.where), n)
+					}
+					if a.totalCount(t, c.organiser, q, vars) > 0 {
+						found[f.target] = true
+					}
+				}
+				// The lists of edges, which entgql loads ahead with their own filters.
+				node := w.schema.Types[w.nodeType(root)]
+				for _, edge := range node.Fields {
+					arg := edge.Arguments.ForName("where")
+					if arg == nil {
+						continue
+					}
+					for _, f := range w.filters(arg.Type.Name(), 1) {
+						q := fmt.Sprintf("query($w: %s) { %s(first: 100) { edges { node { %s(where: $w) { totalCount } } } } }", arg.Type.Name(), root.Name, edge.Name)
+						vars := map[string]any{"w": f.where}
+						if res := a.as(t, c.anonymous, q, vars); len(res.Errors) > 0 || !allZero(res.Data) {
+							t.Errorf("%s { %s(where: %s) } matches for an anonymous caller: %v", root.Name, edge.Name, mustMarshal(f.where), res.Errors)
+						}
+						if !allZero(a.as(t, c.organiser, q, vars).Data) {
+							found[f.target] = true
+						}
+					}
+				}
+			}
+			for _, id := range h.ids() {
+				if !found[id] {
+					t.Errorf("no filter finds %s, even for an organiser", id)
+				}
+			}
+		})
+	}
+}
+
+// schemaWalk reads the lists, edges and filters of the API from its schema.
+type schemaWalk struct {
+	schema *ast.Schema
+	hidden hiddenRows
+}
+
+// roots are the lists of Query: its connections with a where filter.
+func (w schemaWalk) roots() []*ast.FieldDefinition {
+	var out []*ast.FieldDefinition
+	for _, f := range w.schema.Query.Fields {
+		if f.Arguments.ForName("where") != nil && strings.HasSuffix(f.Type.Name(), "Connection") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// nodeType is the type of the nodes of a connection field.
+func (w schemaWalk) nodeType(f *ast.FieldDefinition) string {
+	edge := w.schema.Types[f.Type.Name()].Fields.ForName("edges").Type.Elem.Name()
+	return w.schema.Types[edge].Fields.ForName("node").Type.Name()
+}
+
+// selection selects the ID and slug of a node of typ and, below depth 2, every edge of it: the
+// nodes it points to, and the first nodes of its connections.
+func (w schemaWalk) selection(typ string, depth int) string {
+	def := w.schema.Types[typ]
+	fields := []string{"id"}
+	if def.Fields.ForName("slug") != nil {
+		fields = append(fields, "slug")
+	}
+	if depth < 2 {
+		for _, f := range def.Fields {
+			target := w.schema.Types[f.Type.Name()]
+			switch {
+			case strings.HasSuffix(f.Type.Name(), "Connection"):
+				fields = append(fields, fmt.Sprintf("%s(first: 5) { edges { node { %s } } }", f.Name, w.selection(w.nodeType(f), depth+1)))
+			case target != nil && target.Kind == ast.Object && slices.Contains(target.Interfaces, "Node"):
+				fields = append(fields, fmt.Sprintf("%s { %s }", f.Name, w.selection(target.Name, depth+1)))
+			}
+		}
+	}
+	return strings.Join(fields, " ")
+}
+
+// filter is a where input aimed at the hidden row target.
+type filter struct {
+	where  map[string]any
+	target string
+}
+
+// filters returns the filters of the where input whereType aimed at a hidden row: its ID, at
+// this level, and through each has…With edge, down to depth more levels.
+func (w schemaWalk) filters(whereType string, depth int) []filter {
+	var out []filter
+	if id := w.hidden.ofType(strings.TrimSuffix(whereType, "WhereInput")); id != "" {
+		out = append(out, filter{where: map[string]any{"id": id}, target: id})
+	}
+	if depth == 0 {
+		return out
+	}
+	for _, f := range w.schema.Types[whereType].Fields {
+		if !strings.HasPrefix(f.Name, "has") || !strings.HasSuffix(f.Name, "With") {
+			continue
+		}
+		for _, inner := range w.filters(f.Type.Name(), depth-1) {
+			out = append(out, filter{where: map[string]any{f.Name: []any{inner.where}}, target: inner.target})
+		}
+	}
+	return out
 }
