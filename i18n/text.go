@@ -123,3 +123,25 @@ func FromTranslations(field string, ts []*Translation) (Text, error) {
 	}
 	return t, nil
 }
+
+// Map returns t as a map of language codes to values, for what is kept outside this package's
+// types (a programme change keeps the texts of its session).
+func (t Text) Map() map[string]string {
+	if len(t) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(t))
+	for l, v := range t {
+		m[string(l)] = v
+	}
+	return m
+}
+
+// TextOf returns the Text that Map made m from.
+func TextOf(m map[string]string) Text {
+	t := make(Text, len(m))
+	for l, v := range m {
+		t[Lang(l)] = v
+	}
+	return t
+}

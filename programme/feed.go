@@ -16,6 +16,7 @@ import (
 	"maarid/ent/programmechange"
 	"maarid/ent/session"
 	"maarid/ent/space"
+	"maarid/i18n"
 	"maarid/store"
 )
 
@@ -26,10 +27,14 @@ type Change struct {
 	At     time.Time
 	Reason *string
 	FairID string
-	// Session is the session as the change left it; its space is loaded.
+	// Session is the session as the change left it, read from what the change kept; its
+	// space is loaded.
 	Session  *ent.Session
 	Previous *maarid.SessionState
 	Current  maarid.SessionState
+	// withdrawal is what those who may not see unpublished sessions receive of a change that
+	// unpublished a session they could see: that it is gone, and nothing of what it became.
+	withdrawal *Change
 }
 
 // Cursor is the position of the change in the log, for resuming a feed after it.
@@ -55,18 +60,28 @@ type Filter struct {
 	Unpublished bool
 }
 
-func (f Filter) keeps(c *Change) bool {
+// view returns c as the subscriber of f sees it, or nil when it does not see it. A subscriber
+// that may not see unpublished sessions sees a change only where it could see the session in
+// the state the change left it; a change that unpublished a session it could see before
+// reaches it as a withdrawal.
+func (f Filter) view(c *Change) *Change {
 	if f.FairID != "" && c.FairID != f.FairID {
-		return false
+		return nil
 	}
 	if !f.Unpublished && c.Current.Hidden {
-		return false
+		if c.withdrawal == nil {
+			return nil
+		}
+		c = c.withdrawal
 	}
 	if len(f.SpaceIDs) == 0 {
-		return true
+		return c
 	}
 	in := func(id *string) bool { return id != nil && slices.Contains(f.SpaceIDs, *id) }
-	return in(c.Current.SpaceID) || c.Previous != nil && in(c.Previous.SpaceID)
+	if in(c.Current.SpaceID) || c.Previous != nil && in(c.Previous.SpaceID) {
+		return c
+	}
+	return nil
 }
 
 const (
@@ -226,11 +241,12 @@ func (f *Feed) deliver(s *subscriber, c *Change) {
 	if c.Seq <= s.last {
 		return
 	}
-	if !s.filter.keeps(c) {
+	seen := s.filter.view(c)
+	if seen == nil {
 		s.last = c.Seq
 		return
 	}
-	if s.offer(c, f.queue()) {
+	if s.offer(seen, f.queue()) {
 		s.last = c.Seq
 		s.wake()
 	} else {
@@ -308,30 +324,62 @@ func (f *Feed) read(ctx context.Context, seq int64, limit int) ([]*Change, error
 		if !ok {
 			return nil, fmt.Errorf("change %d: session %s is gone", r.Seq, r.SessionID)
 		}
-		out = append(out, &Change{
+		current := *r.After
+		if current.Details == nil && !s.Published {
+			// A change logged before changes kept their session's details: it could only be
+			// shown with what the session says now, which is not to be seen.
+			current.Hidden = true
+		}
+		c := &Change{
 			Seq:      r.Seq,
 			Kind:     r.Kind,
 			At:       r.At,
 			Reason:   nonEmpty(r.Reason),
 			FairID:   r.FairID,
-			Session:  asOf(s, *r.After, spaceByID),
+			Session:  asOf(s, current, r.At, spaceByID),
 			Previous: r.Before,
-			Current:  *r.After,
-		})
+			Current:  current,
+		}
+		if current.Hidden && r.Before != nil && !r.Before.Hidden {
+			c.withdrawal = withdrawal(c, s, spaceByID)
+		}
+		out = append(out, c)
 	}
 	return out, nil
 }
 
-// asOf returns session s as a change left it: where and when state says, in the space it says.
-func asOf(s *ent.Session, state maarid.SessionState, spaces map[string]*ent.Space) *ent.Session {
-	at := *s
-	at.StartsAt, at.EndsAt, at.SpaceID, at.Version = state.StartsAt, state.EndsAt, state.SpaceID, state.Version
-	at.Status, at.Published = session.Status(state.Status), !state.Hidden
-	at.Edges = ent.SessionEdges{}
-	if state.SpaceID != nil {
-		at.Edges.Space = spaces[*state.SpaceID]
+// asOf returns session s as a change at time at left it: what state says of it, in the space
+// it says.
+func asOf(s *ent.Session, state maarid.SessionState, at time.Time, spaces map[string]*ent.Space) *ent.Session {
+	then := *s
+	then.StartsAt, then.EndsAt, then.SpaceID, then.Version = state.StartsAt, state.EndsAt, state.SpaceID, state.Version
+	then.Status, then.Published = session.Status(state.Status), !state.Hidden
+	if d := state.Details; d != nil {
+		then.Title, then.Description, then.Audience = i18n.TextOf(d.Title), i18n.TextOf(d.Description), i18n.TextOf(d.Audience)
+		then.Kind, then.Topics, then.Capacity = session.Kind(d.Kind), d.Topics, d.Capacity
+		then.Languages = make([]i18n.Lang, len(d.Languages))
+		for i, l := range d.Languages {
+			then.Languages[i] = i18n.Lang(l)
+		}
+		then.UpdatedAt = at
 	}
-	return &at
+	then.Edges = ent.SessionEdges{}
+	if state.SpaceID != nil {
+		then.Edges.Space = spaces[*state.SpaceID]
+	}
+	return &then
+}
+
+// withdrawal returns the change c, which unpublished its session, as those who may not see
+// unpublished sessions receive it: the session is where it was, unpublished, and says nothing
+// of itself.
+func withdrawal(c *Change, s *ent.Session, spaces map[string]*ent.Space) *Change {
+	gone := *c.Previous
+	gone.Hidden, gone.Details = true, &maarid.SessionDetails{Kind: s.Kind.String()}
+	session := asOf(s, gone, c.At, spaces)
+	session.SeatsLeft = nil
+	return &Change{Seq: c.Seq, Kind: programmechange.KindUPDATED, At: c.At, FairID: c.FairID,
+		Session: session, Previous: c.Previous, Current: gone}
 }
 
 func nonEmpty(s string) *string {
@@ -512,11 +560,12 @@ func (f *Feed) replay(ctx context.Context, s *subscriber) error {
 			return err
 		}
 		for _, c := range changes {
-			if !s.filter.keeps(c) {
+			seen := s.filter.view(c)
+			if seen == nil {
 				s.last = c.Seq
 				continue
 			}
-			if err := s.push(ctx, c, f.queue()); err != nil {
+			if err := s.push(ctx, seen, f.queue()); err != nil {
 				return err
 			}
 			s.last = c.Seq

@@ -185,8 +185,23 @@ func TestFeedFilters(t *testing.T) {
 	if got := seqsOf(inA, 7); fmt.Sprint(got) != "[3 4 6 7]" {
 		t.Errorf("the subscriber to a's space got %v", got)
 	}
-	if got := seqsOf(public, 8); fmt.Sprint(got) != "[1 2 3 4 6 7 8]" {
+	var withdrawn *programme.Change
+	var got []int64
+	for c := range public {
+		got = append(got, c.Seq)
+		if c.Seq == 5 {
+			withdrawn = c
+		}
+		if c.Seq == 8 {
+			break
+		}
+	}
+	// 5 unpublished b: the public is told it is gone, and nothing of it.
+	if fmt.Sprint(got) != "[1 2 3 4 5 6 7 8]" {
 		t.Errorf("a public subscriber got %v", got)
+	}
+	if w := withdrawn; w == nil || w.Session.ID != b.ID || w.Session.Published || len(w.Session.Title) > 0 || w.Reason != nil {
+		t.Errorf("the withdrawal of b: %+v", w)
 	}
 	checkRun(t, "organisers", seqsOf(organisers, 8), 0, until())
 	select {

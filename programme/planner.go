@@ -215,6 +215,7 @@ func (p *Planner) record(ctx context.Context, tx *ent.Tx, s *ent.Session, kind p
 	if err != nil {
 		return err
 	}
+	after.Details = detailsOf(s)
 	create := tx.ProgrammeChange.Create().
 		SetID(gid.New(gid.ProgrammeChange)).
 		SetSeq(seq + 1).
@@ -290,6 +291,22 @@ func lastSeq(ctx context.Context, c *ent.Client) (int64, error) {
 
 func stateOf(s *ent.Session) maarid.SessionState {
 	return maarid.SessionState{StartsAt: s.StartsAt, EndsAt: s.EndsAt, SpaceID: s.SpaceID, Status: s.Status.String(), Version: s.Version, Hidden: !s.Published}
+}
+
+// detailsOf returns what a change keeps of the texts and particulars of s.
+func detailsOf(s *ent.Session) *maarid.SessionDetails {
+	d := &maarid.SessionDetails{
+		Title:       s.Title.Map(),
+		Description: s.Description.Map(),
+		Audience:    s.Audience.Map(),
+		Kind:        s.Kind.String(),
+		Topics:      s.Topics,
+		Capacity:    s.Capacity,
+	}
+	for _, l := range s.Languages {
+		d.Languages = append(d.Languages, string(l))
+	}
+	return d
 }
 
 func sameSpace(a, b *string) bool {

@@ -101,7 +101,13 @@ func (s *liveServer) shutdown() {
 // post sends a GraphQL operation of the contract with key, and fails the test on any error.
 func (s *liveServer) post(t *testing.T, key, name string, variables map[string]any) json.RawMessage {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": operation(t, name, nil).query, "variables": variables})
+	return s.send(t, key, operation(t, name, nil).query, variables)
+}
+
+// send sends a GraphQL document with key, and fails the test on any error.
+func (s *liveServer) send(t *testing.T, key, query string, variables map[string]any) json.RawMessage {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
 	req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+key)
@@ -116,7 +122,7 @@ func (s *liveServer) post(t *testing.T, key, name string, variables map[string]a
 	}
 	raw, _ := io.ReadAll(res.Body)
 	if err := json.Unmarshal(raw, &answer); err != nil || len(answer.Errors) > 0 {
-		t.Fatalf("%s: %s", name, raw)
+		t.Fatalf("%s: %s", query, raw)
 	}
 	return answer.Data
 }
@@ -180,6 +186,10 @@ func TestScreenInBrowser(t *testing.T) {
 		next.ID))
 	checkLayout(t, ctx)
 	shoot(t, ctx, "../docs/screen-fr.png")
+
+	// The cancelled session is withdrawn from the programme: it leaves the screen.
+	srv.send(t, organiser, `mutation($id: ID!) { updateSession(id: $id, input: {published: false}) { id } }`, map[string]any{"id": next.ID})
+	waitFor(t, ctx, "the withdrawal", 2*time.Second, fmt.Sprintf(`document.querySelector('[data-session=%q]') === null`, next.ID))
 
 	// The server stops; the session on now is cancelled while it is away; the page catches up
 	// once the server is back.

@@ -720,3 +720,73 @@ func (w schemaWalk) filters(whereType string, depth int) []filter {
 	}
 	return out
 }
+
+// TestFeedShowsChangesAsTheyWere attacks hole 6: a replay of the feed showed a session's old
+// changes with what it says now, after a later change had unpublished it. Each change carries
+// the session as that change left it; a caller sees a change only where it could see the
+// session then, and the unpublishing as a withdrawal that says nothing of what it became.
+func TestFeedShowsChangesAsTheyWere(t *testing.T) {
+	l := newLiveAPI(t)
+	edit := func(input map[string]any) {
+		t.Helper()
+		if res := l.as(t, l.organiser, `mutation($id: ID!, $input: UpdateSessionInput!) { updateSession(id: $id, input: $input) { id } }`,
+			map[string]any{"id": l.session, "input": input}); len(res.Errors) > 0 {
+			t.Fatal(res.Errors)
+		}
+	}
+	title := func(fr string) []map[string]any { return []map[string]any{{"lang": "FR", "value": fr}} }
+	edit(map[string]any{"title": title("Gestion financière des coopératives")})
+	edit(map[string]any{"title": title("Atelier à huis clos"), "published": false})
+	head, err := l.feed.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type seen struct{ cursor, kind, title string }
+	follow := func(authorization string) []seen {
+		c := l.subscribe(t, authorization, "0", "FR")
+		var out []seen
+		for {
+			m := c.expect("next", "1")
+			var p struct {
+				Data struct {
+					ProgrammeChanged struct {
+						Cursor, Kind string
+						Session      struct {
+							ID    string
+							Title *string
+						}
+					}
+				}
+			}
+			if err := json.Unmarshal(m.Payload, &p); err != nil {
+				t.Fatal(err)
+			}
+			ch := p.Data.ProgrammeChanged
+			if ch.Session.ID == l.session {
+				s := seen{cursor: ch.Cursor, kind: ch.Kind}
+				if ch.Session.Title != nil {
+					s.title = *ch.Session.Title
+				}
+				out = append(out, s)
+			}
+			if ch.Cursor == head {
+				return out
+			}
+		}
+	}
+	public := follow("")
+	if len(public) < 2 {
+		t.Fatalf("the public saw %+v", public)
+	}
+	last, before := public[len(public)-1], public[len(public)-2]
+	if before.title != "Gestion financière des coopératives" {
+		t.Errorf("a replayed change shows the title %q, not the one it had", before.title)
+	}
+	if last.cursor != head || last.title != "" {
+		t.Errorf("the unpublishing reached the public as %+v, want a withdrawal without a title", last)
+	}
+	organiser := follow(l.organiser.Get("Authorization"))
+	if got := organiser[len(organiser)-1]; got.title != "Atelier à huis clos" {
+		t.Errorf("an organiser sees the unpublishing as %+v", got)
+	}
+}

@@ -54,7 +54,9 @@
     });
     const body = await res.json();
     if (body.errors && body.errors.length) {
-      throw new Error(operationName + ': ' + body.errors[0].message);
+      const err = new Error(operationName + ': ' + body.errors[0].message);
+      err.code = (body.errors[0].extensions || {}).code;
+      throw err;
     }
     return body.data;
   }
@@ -94,10 +96,21 @@
   }
 
   // A change from the feed: applied at once, then the session is read again for what the
-  // change does not carry (speakers, seats).
+  // change does not carry (speakers, seats). A session withdrawn from the programme (no longer
+  // published) leaves the screen.
+  function withdraw(id) {
+    state.sessions.delete(id);
+    state.marks.delete(id);
+    render();
+  }
+
   function apply(change) {
     state.cursor = change.cursor;
     const s = change.session;
+    if (s.published === false) {
+      withdraw(s.id);
+      return;
+    }
     const known = state.sessions.get(s.id);
     if (known && known.version > s.version) return; // the programme was read after it
     state.sessions.set(s.id, Object.assign({}, known || { speakers: [] }, sessionOf(s), {
@@ -107,13 +120,15 @@
     state.marks.set(s.id, { kind: change.kind, at: Date.now(), previous: change.previous });
     render();
     gql('ScreenSession', { id: s.id, lang: LANG }).then((data) => {
-      const fresh = data.node && sessionOf(data.node);
+      const fresh = sessionOf(data.node);
       const current = state.sessions.get(s.id);
       if (fresh && current && fresh.version >= current.version) {
         state.sessions.set(s.id, fresh);
         render();
       }
-    }, () => {});
+    }, (err) => {
+      if (err.code === 'NOT_FOUND') withdraw(s.id); // unpublished since
+    });
   }
 
   // The live connection, with backoff and resumption from the last cursor.
