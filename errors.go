@@ -5,6 +5,7 @@ package maarid
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Codes of the errors a client can see, in extensions.code of a GraphQL error. The set is
@@ -58,4 +59,20 @@ func AsError(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// FieldName turns the snake_case name of an ent field into the name clients know from
+// GraphQL: image_urls is imageUrls, logo_url logoURL, category_id categoryID.
+func FieldName(name string) string {
+	parts := strings.Split(name, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "id" || parts[i] == "url" {
+			parts[i] = strings.ToUpper(parts[i])
+			continue
+		}
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
 }

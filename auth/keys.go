@@ -16,6 +16,7 @@ import (
 	"maarid"
 	"maarid/ent"
 	"maarid/ent/apikey"
+	"maarid/i18n"
 )
 
 // KeyPrefix starts every key, so that secret scanners and people recognise one.
@@ -59,6 +60,9 @@ func (k *Keys) Create(ctx context.Context, role Role, name, exhibitorID string) 
 		return "", nil, maarid.Invalid("exhibitor", "only an exhibitor key acts for an exhibitor")
 	case role == Anonymous:
 		return "", nil, maarid.Invalid("role", "a key is for a partner, an exhibitor or an organiser")
+	}
+	if err := i18n.CheckText(name, false); err != nil {
+		return "", nil, maarid.Invalid("name", "%v", err)
 	}
 	var b [32]byte
 	rand.Read(b[:])

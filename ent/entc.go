@@ -8,6 +8,7 @@ package main
 import (
 	"log"
 	"reflect"
+	"slices"
 	"strings"
 
 	"entgo.io/contrib/entgql"
@@ -25,7 +26,7 @@ func main() {
 		entgql.WithSchemaPath("./schema/ent.graphql"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
-		entgql.WithSchemaHook(localizedFields, visibleOnly),
+		entgql.WithSchemaHook(localizedFields, visibleOnly, withoutAppends),
 	)
 	if err != nil {
 		log.Fatalf("creating the entgql extension: %v", err)
@@ -116,6 +117,22 @@ func visibleOnly(_ *gen.Graph, s *ast.Schema) error {
 		if def.Kind == ast.InputObject && strings.HasSuffix(name, "WhereInput") {
 			def.Directives = append(def.Directives, &ast.Directive{Name: "visibleOnly", Location: ast.LocationInputObject})
 		}
+	}
+	return nil
+}
+
+// withoutAppends takes the append… fields (appendLabels…) out of the update inputs: entgql
+// v0.7.0 appends the value of the field that sets the list instead of theirs, so that they do
+// nothing, or append the new list to itself (ent/contrib#639). A list is changed by setting it
+// whole.
+func withoutAppends(_ *gen.Graph, s *ast.Schema) error {
+	for name, def := range s.Types {
+		if def.Kind != ast.InputObject || !strings.HasPrefix(name, "Update") {
+			continue
+		}
+		def.Fields = slices.DeleteFunc(def.Fields, func(f *ast.FieldDefinition) bool {
+			return strings.HasPrefix(f.Name, "append")
+		})
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ type Exhibitor struct {
 	Contact *maarid.Contact `json:"contact,omitempty"`
 	// LogoURL holds the value of the "logo_url" field.
 	LogoURL string `json:"logo_url,omitempty"`
-	// Quality labels and certifications, e.g. ONSSA, organic.
+	// Quality labels and certifications, as codes: e.g. ONSSA, BIO.
 	Labels []string `json:"labels,omitempty"`
 	// Published holds the value of the "published" field.
 	Published bool `json:"published,omitempty"`

@@ -98,7 +98,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		}
 		out.Extensions["code"] = maarid.Forbidden
 	case errors.As(err, &validation):
-		field := lowerCamel(validation.Name)
+		field := maarid.FieldName(validation.Name)
 		out.Message = field + ": " + strings.TrimPrefix(validation.Error(), "ent: ")
 		out.Extensions["code"] = maarid.BadUserInput
 		out.Extensions["field"] = field
@@ -117,6 +117,9 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			out.Extensions["code"] = code
 		default:
 			out.Extensions["code"] = maarid.BadUserInput
+		}
+		if field, ok := gqlErr.Extensions["field"].(string); ok {
+			out.Extensions["field"] = field
 		}
 	default:
 		// Errors that reach here unwrapped come from reading the request.
@@ -149,21 +152,6 @@ func known(err error) bool {
 	)
 	return errors.As(err, &internal) || errors.As(err, &domain) || errors.Is(err, privacy.Deny) ||
 		errors.As(err, &validation) || errors.As(err, &notFound) || ent.IsConstraintError(err) || errors.As(err, &gqlErr)
-}
-
-// lowerCamel turns ent's snake_case field names into the GraphQL names clients know.
-func lowerCamel(name string) string {
-	parts := strings.Split(name, "_")
-	for i := 1; i < len(parts); i++ {
-		if parts[i] == "id" || parts[i] == "url" {
-			parts[i] = strings.ToUpper(parts[i])
-			continue
-		}
-		if parts[i] != "" {
-			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
-		}
-	}
-	return strings.Join(parts, "")
 }
 
 var errContactsForbidden = maarid.Errorf(maarid.Forbidden, "only partners, organisers and the exhibitor itself read an exhibitor's contact")

@@ -2786,7 +2786,7 @@ input CreateExhibitorInput {
   contact: ExhibitorContactInput
   logoURL: String
   """
-  Quality labels and certifications, e.g. ONSSA, organic.
+  Quality labels and certifications, as codes: e.g. ONSSA, BIO.
   """
   labels: [String!]
   published: Boolean
@@ -2912,7 +2912,7 @@ type Exhibitor implements Node {
   contact: ExhibitorContact @goField(forceResolver: true)
   logoURL: String
   """
-  Quality labels and certifications, e.g. ONSSA, organic.
+  Quality labels and certifications, as codes: e.g. ONSSA, BIO.
   """
   labels: [String!]!
   published: Boolean!
@@ -4971,10 +4971,9 @@ input UpdateExhibitorInput {
   logoURL: String
   clearLogoURL: Boolean
   """
-  Quality labels and certifications, e.g. ONSSA, organic.
+  Quality labels and certifications, as codes: e.g. ONSSA, BIO.
   """
   labels: [String!]
-  appendLabels: [String!]
   published: Boolean
 }
 """
@@ -5002,13 +5001,11 @@ input UpdateProductInput {
   Quality signs, e.g. IGP, AOP, BIO, LABEL_AGRICOLE.
   """
   labels: [String!]
-  appendLabels: [String!]
   available: Boolean
   """
   Absolute http(s) URLs.
   """
   imageUrls: [String!]
-  appendImageUrls: [String!]
   published: Boolean
   exhibitorID: ID
   categoryID: ID
@@ -5036,12 +5033,10 @@ input UpdateSessionInput {
   Topic codes, e.g. COMMERCIAL_STRATEGY, FINANCIAL_MANAGEMENT.
   """
   topics: [String!]
-  appendTopics: [String!]
   """
   Languages the session is held in.
   """
   languages: [Language!]
-  appendLanguages: [Language!]
   """
   Seats that can be booked; none means open entry.
   """
@@ -22286,7 +22281,7 @@ func (ec *executionContext) unmarshalInputUpdateExhibitorInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "commune", "slug", "kind", "sector", "province", "foundedYear", "clearFoundedYear", "memberCount", "clearMemberCount", "womenLed", "youthLed", "contact", "clearContact", "logoURL", "clearLogoURL", "labels", "appendLabels", "published"}
+	fieldsInOrder := [...]string{"name", "description", "commune", "slug", "kind", "sector", "province", "foundedYear", "clearFoundedYear", "memberCount", "clearMemberCount", "womenLed", "youthLed", "contact", "clearContact", "logoURL", "clearLogoURL", "labels", "published"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22425,13 +22420,6 @@ func (ec *executionContext) unmarshalInputUpdateExhibitorInput(ctx context.Conte
 				return it, err
 			}
 			it.Labels = data
-		case "appendLabels":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendLabels"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AppendLabels = data
 		case "published":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -22467,7 +22455,7 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "unit", "price", "labels", "appendLabels", "available", "imageUrls", "appendImageUrls", "published", "exhibitorID", "categoryID", "clearCategory"}
+	fieldsInOrder := [...]string{"name", "description", "unit", "price", "labels", "available", "imageUrls", "published", "exhibitorID", "categoryID", "clearCategory"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22515,13 +22503,6 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 				return it, err
 			}
 			it.Labels = data
-		case "appendLabels":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendLabels"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AppendLabels = data
 		case "available":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("available"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -22536,13 +22517,6 @@ func (ec *executionContext) unmarshalInputUpdateProductInput(ctx context.Context
 				return it, err
 			}
 			it.ImageUrls = data
-		case "appendImageUrls":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendImageUrls"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AppendImageUrls = data
 		case "published":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -22599,7 +22573,7 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "audience", "kind", "topics", "appendTopics", "languages", "appendLanguages", "capacity", "clearCapacity", "published", "addSpeakerIDs", "removeSpeakerIDs", "clearSpeakers"}
+	fieldsInOrder := [...]string{"title", "description", "audience", "kind", "topics", "languages", "capacity", "clearCapacity", "published", "addSpeakerIDs", "removeSpeakerIDs", "clearSpeakers"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22647,13 +22621,6 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 				return it, err
 			}
 			it.Topics = data
-		case "appendTopics":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendTopics"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AppendTopics = data
 		case "languages":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
 			data, err := ec.unmarshalOLanguage2ᚕmaaridᚋi18nᚐLangᚄ(ctx, v)
@@ -22661,13 +22628,6 @@ func (ec *executionContext) unmarshalInputUpdateSessionInput(ctx context.Context
 				return it, err
 			}
 			it.Languages = data
-		case "appendLanguages":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendLanguages"))
-			data, err := ec.unmarshalOLanguage2ᚕmaaridᚋi18nᚐLangᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AppendLanguages = data
 		case "capacity":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)

@@ -191,3 +191,33 @@ func BenchmarkScan(b *testing.B) {
 		}
 	}
 }
+
+func TestCheckText(t *testing.T) {
+	tests := []struct {
+		name      string
+		text      string
+		multiline bool
+		ok        bool
+	}{
+		{"Arabic and French", "تعاونية تيفاوين – Coopérative Tifawin", false, true},
+		{"direction marks", "Tifawin \u200fتيفاوين\u200e 2018 \u061c", false, true},
+		{"replacement character", "miel \ufffd thym", false, true},
+		{"NUL", "a\x00b", false, false},
+		{"NUL in a description", "a\x00b", true, false},
+		{"bell", "a\ab", true, false},
+		{"C1 control", "a\u0085b", true, false},
+		{"delete", "a\x7fb", false, false},
+		{"line break in a name", "Miel\nde thym", false, false},
+		{"line break in a description", "Miel de thym.\r\n\tRécolte 2018.", true, true},
+		{"right-to-left override", "ملف\u202Egpj.exe", false, false},
+		{"isolate", "a\u2067b\u2069", true, false},
+		{"not UTF-8", "caf\xe9", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := i18n.CheckText(tt.text, tt.multiline); (err == nil) != tt.ok {
+				t.Errorf("CheckText(%q, %v) = %v", tt.text, tt.multiline, err)
+			}
+		})
+	}
+}

@@ -45,7 +45,11 @@ func (fx *fixture) head(t testing.TB) int64 {
 // deadline passes, and returns the sequence numbers read.
 func collect(ch <-chan *programme.Change, until func() int64) []int64 {
 	var seqs []int64
+	var last int64
 	deadline := time.After(20 * time.Second)
+	// The last change may arrive before until knows it is the last.
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		select {
 		case c, ok := <-ch:
@@ -53,10 +57,12 @@ func collect(ch <-chan *programme.Change, until func() int64) []int64 {
 				return seqs
 			}
 			seqs = append(seqs, c.Seq)
-			if u := until(); u > 0 && c.Seq >= u {
-				return seqs
-			}
+			last = c.Seq
+		case <-tick.C:
 		case <-deadline:
+			return seqs
+		}
+		if u := until(); u > 0 && last >= u {
 			return seqs
 		}
 	}

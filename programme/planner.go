@@ -20,6 +20,7 @@ import (
 	"maarid/ent/programmechange"
 	"maarid/ent/session"
 	"maarid/gid"
+	"maarid/i18n"
 )
 
 // Planner changes the programme. Every change runs in one transaction that checks the rules,
@@ -33,6 +34,9 @@ type Planner struct {
 func NewPlanner(client *ent.Client, feed *Feed) *Planner {
 	return &Planner{client: client, feed: feed}
 }
+
+// MaxSpeakers bounds the speakers of a session.
+const MaxSpeakers = 20
 
 // Reschedule is a move of a session in time or to another space.
 type Reschedule struct {
@@ -48,6 +52,9 @@ type Reschedule struct {
 func (p *Planner) Create(ctx context.Context, input ent.CreateSessionInput, reason *string) (*ent.Session, error) {
 	if err := checkReason(reason); err != nil {
 		return nil, err
+	}
+	if len(input.SpeakerIDs) > MaxSpeakers {
+		return nil, maarid.Invalid("speakerIDs", "at most %d speakers, not %d", MaxSpeakers, len(input.SpeakerIDs))
 	}
 	var created *ent.Session
 	err := p.organise(ctx, func(ctx context.Context, tx *ent.Tx) error {
@@ -79,6 +86,9 @@ func (p *Planner) Update(ctx context.Context, id string, input ent.UpdateSession
 			return nil, "", err
 		}
 		after := updatedSpeakers(speakers, input)
+		if len(after) > MaxSpeakers {
+			return nil, "", maarid.Invalid("addSpeakerIDs", "at most %d speakers, not %d", MaxSpeakers, len(after))
+		}
 		if !changes(s, speakers, after, input) {
 			return s, "", nil
 		}
@@ -321,8 +331,14 @@ func actor(ctx context.Context) string {
 }
 
 func checkReason(reason *string) error {
-	if reason != nil && len([]rune(*reason)) > 1000 {
+	if reason == nil {
+		return nil
+	}
+	if len([]rune(*reason)) > 1000 {
 		return maarid.Invalid("reason", "is longer than 1,000 characters")
+	}
+	if err := i18n.CheckText(*reason, true); err != nil {
+		return maarid.Invalid("reason", "%v", err)
 	}
 	return nil
 }

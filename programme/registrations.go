@@ -9,9 +9,11 @@ import (
 	"maarid"
 	"maarid/auth"
 	"maarid/ent"
+	"maarid/ent/predicate"
 	"maarid/ent/registration"
 	"maarid/ent/session"
 	"maarid/gid"
+	"maarid/i18n"
 )
 
 // RegistrationInput is a place asked for in a session.
@@ -24,7 +26,9 @@ type RegistrationInput struct {
 
 // Register asks for a place in a session: it is confirmed while seats are left, waitlisted
 // after; a session without a capacity is open entry and confirms everyone. Anyone may
-// register; an exhibitor key registers for its own exhibitor only.
+// register, with an e-mail address or a phone number (organisers may register someone without
+// either); an exhibitor key registers for its own exhibitor only. One e-mail address, or one
+// phone number, has one place in a session: asking again is a CONFLICT.
 func (p *Planner) Register(ctx context.Context, sessionID string, in RegistrationInput) (*ent.Registration, error) {
 	if err := in.validate(ctx); err != nil {
 		return nil, err
@@ -41,6 +45,9 @@ func (p *Planner) Register(ctx context.Context, sessionID string, in Registratio
 		if s.Status == session.StatusCANCELLED {
 			return &maarid.Error{Code: maarid.Conflict, Field: "sessionID", IDs: []string{s.ID}, Message: "the session is cancelled"}
 		}
+		if err := checkOnce(ctx, tx, s.ID, in); err != nil {
+			return err
+		}
 		status := registration.StatusCONFIRMED
 		if s.SeatsLeft != nil {
 			if *s.SeatsLeft == 0 {
@@ -54,13 +61,67 @@ func (p *Planner) Register(ctx context.Context, sessionID string, in Registratio
 			SetSessionID(s.ID).
 			SetNillableExhibitorID(in.ExhibitorID).
 			SetName(strings.TrimSpace(in.Name)).
-			SetNillableEmail(trimmed(in.Email)).
-			SetNillablePhone(trimmed(in.Phone)).
+			SetNillableEmail(emailKey(in.Email)).
+			SetNillablePhone(phoneKey(in.Phone)).
 			SetStatus(status).
 			Save(ctx)
 		return err
 	})
 	return reg, err
+}
+
+// checkOnce refuses a second place in the session sessionID for the e-mail address or phone
+// number of in. The session's seats are locked: registrations to it take turns.
+func checkOnce(ctx context.Context, tx *ent.Tx, sessionID string, in RegistrationInput) error {
+	for _, c := range []struct {
+		field, what string
+		key         *string
+		same        func(string) predicate.Registration
+	}{
+		{"email", "e-mail address", emailKey(in.Email), registration.Email},
+		{"phone", "phone number", phoneKey(in.Phone), registration.Phone},
+	} {
+		if c.key == nil {
+			continue
+		}
+		taken, err := tx.Registration.Query().
+			Where(registration.SessionID(sessionID), registration.StatusNEQ(registration.StatusCANCELLED), c.same(*c.key)).
+			Exist(auth.System(ctx))
+		if err != nil {
+			return err
+		}
+		if taken {
+			return &maarid.Error{Code: maarid.Conflict, Field: c.field, IDs: []string{sessionID},
+				Message: "this " + c.what + " has a place in the session already"}
+		}
+	}
+	return nil
+}
+
+// emailKey is an e-mail address as registrations keep it: trimmed, in lower case.
+func emailKey(email *string) *string {
+	e := trimmed(email)
+	if e == nil {
+		return nil
+	}
+	lower := strings.ToLower(*e)
+	return &lower
+}
+
+// phoneKey is a phone number as registrations keep it: its digits, and the + of an
+// international number, without spaces, dots, dashes or brackets.
+func phoneKey(phone *string) *string {
+	p := trimmed(phone)
+	if p == nil {
+		return nil
+	}
+	key := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r == '+' {
+			return r
+		}
+		return -1
+	}, *p)
+	return &key
 }
 
 // CancelRegistration cancels a registration (organisers). A confirmed place goes to the first
@@ -170,13 +231,19 @@ func (in RegistrationInput) validate(ctx context.Context) error {
 	case utf8.RuneCountInString(name) > 200:
 		return maarid.Invalid("name", "is longer than 200 characters")
 	}
+	if err := i18n.CheckText(name, false); err != nil {
+		return maarid.Invalid("name", "%v", err)
+	}
+	if trimmed(in.Email) == nil && trimmed(in.Phone) == nil && !organiser(ctx) {
+		return maarid.Invalid("email", "give an e-mail address or a phone number: each has one place in a session")
+	}
 	if e := trimmed(in.Email); e != nil {
 		if a, err := mail.ParseAddress(*e); err != nil || a.Address != *e || len(*e) > 254 {
 			return maarid.Invalid("email", "is not an e-mail address")
 		}
 	}
 	if ph := trimmed(in.Phone); ph != nil {
-		if len(*ph) > 40 || strings.Trim(*ph, "+0123456789 .-()") != "" {
+		if len(*ph) > 40 || strings.Trim(*ph, "+0123456789 .-()") != "" || len(*phoneKey(ph)) < 6 {
 			return maarid.Invalid("phone", "is not a phone number")
 		}
 	}

@@ -40,6 +40,7 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(extension.Introspection{})
 	srv.Use(pageLimits{maxPageSize: c.maxPageSize, maxPartnerPage: c.maxPartnerPage})
+	srv.Use(&graph.CheckInputs{})
 	srv.Use(cacheableQueries{})
 	srv.Use(graph.FeedEnds{})
 	srv.Use(streamedSubscriptions{})

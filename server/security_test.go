@@ -21,6 +21,7 @@ import (
 	"maarid/ent/product"
 	"maarid/ent/session"
 	"maarid/ent/stand"
+	"maarid/gid"
 	"maarid/graph"
 	"maarid/store/storetest"
 )
@@ -789,4 +790,96 @@ func TestFeedShowsChangesAsTheyWere(t *testing.T) {
 	if got := organiser[len(organiser)-1]; got.title != "Atelier à huis clos" {
 		t.Errorf("an organiser sees the unpublishing as %+v", got)
 	}
+}
+
+// TestInputHygiene attacks hole 8: a NUL cut a filter short and matched 42 exhibitors; a
+// right-to-left override, 10,000 labels and a 100,000-character topic were stored; one name
+// and e-mail took 100 places in a session. Each is refused with BAD_USER_INPUT naming the
+// field, or CONFLICT, and nothing is written.
+func TestInputHygiene(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			a := newAPI(t, kind)
+			c := newCallers(t, a)
+			ctx := auth.System(context.Background())
+			own, err := a.client.Product.Query().Where(product.ExhibitorID(c.ownID)).Order(product.ByID()).FirstID(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := a.client.Session.Query().Where(session.CapacityNotNil()).Order(session.ByID()).First(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			many := func(n int, v string) []string {
+				out := make([]string, n)
+				for i := range out {
+					out[i] = fmt.Sprintf("%s_%d", v, i)
+				}
+				return out
+			}
+			named := func(v string) map[string]any {
+				return map[string]any{"id": own, "input": map[string]any{"name": []map[string]any{{"lang": "FR", "value": v}}}}
+			}
+			const updateSession = `mutation($id: ID!, $input: UpdateSessionInput!) { updateSession(id: $id, input: $input) { id } }`
+			tests := []struct {
+				name, query string
+				vars        map[string]any
+				caller      http.Header
+				field       string
+			}{
+				{"NUL in a filter", `query($s: String!) { exhibitors(where: {slugContains: $s}) { totalCount } }`, map[string]any{"s": "a\u0000b"}, c.anonymous, "slugContains"},
+				{"NUL in a filter, as a literal", `{ exhibitors(where: {hasProductsWith: {hasExhibitorWith: {slugContains: "a\u0000b"}}}) { totalCount } }`, nil, c.anonymous, "slugContains"},
+				{"a filter of 10,000 characters", `query($s: String!) { exhibitors(where: {slugContains: $s}) { totalCount } }`, map[string]any{"s": strings.Repeat("a", 10000)}, c.anonymous, "slugContains"},
+				{"NUL in a name", updateProduct, named("Miel\u0000 de thym"), c.own, "name"},
+				{"a right-to-left override", updateProduct, named("Miel de thym \u202Egpj.exe"), c.own, "name"},
+				{"a line break in a name", updateProduct, named("Miel\nde thym"), c.own, "name"},
+				{"10,000 labels", updateProduct, map[string]any{"id": own, "input": map[string]any{"labels": many(10000, "BIO")}}, c.own, "labels"},
+				{"21 labels", updateProduct, map[string]any{"id": own, "input": map[string]any{"labels": many(21, "BIO")}}, c.own, "labels"},
+				{"a label that is not a code", updateProduct, map[string]any{"id": own, "input": map[string]any{"labels": []string{"bio; DROP TABLE"}}}, c.own, "labels"},
+				{"a 100,000-character topic", updateSession, map[string]any{"id": s.ID, "input": map[string]any{"topics": []string{strings.Repeat("A", 100000)}}}, c.organiser, "topics"},
+				{"a topic of 41 characters", updateSession, map[string]any{"id": s.ID, "input": map[string]any{"topics": []string{strings.Repeat("A", 41)}}}, c.organiser, "topics"},
+				{"21 speakers", updateSession, map[string]any{"id": s.ID, "input": map[string]any{"addSpeakerIDs": speakerIDs(21)}}, c.organiser, "addSpeakerIDs"},
+				{"a bell in a reason", `mutation($id: ID!) { cancelSession(id: $id, input: {reason: "Salle\u0007"}) { id } }`, map[string]any{"id": s.ID}, c.organiser, "reason"},
+				{"NUL in an attendee's name", `mutation($id: ID!) { registerForSession(sessionID: $id, input: {name: "A\u0000", email: "a@example.ma"}) { id } }`, map[string]any{"id": s.ID}, c.anonymous, "name"},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					before := snapshot(t, a)
+					res := a.as(t, tt.caller, tt.query, tt.vars)
+					a.refused(t, res, "BAD_USER_INPUT", before)
+					if len(res.Errors) == 1 && res.Errors[0].Extensions["field"] != tt.field {
+						t.Errorf("the error names %v, want %s: %s", res.Errors[0].Extensions["field"], tt.field, res.Errors[0].Message)
+					}
+				})
+			}
+			t.Run("a description's lines", func(t *testing.T) {
+				desc := "Miel de thym de Demnate.\n\tRécolte de juillet 2018."
+				res := a.as(t, c.own, updateProduct, map[string]any{"id": own, "input": map[string]any{"description": []map[string]any{{"lang": "FR", "value": desc}}}})
+				if len(res.Errors) > 0 {
+					t.Errorf("a description with lines and a tab: %+v", res.Errors)
+				}
+			})
+			t.Run("one place per e-mail", func(t *testing.T) {
+				register := `mutation($id: ID!, $email: String) { registerForSession(sessionID: $id, input: {name: "Aicha Ait Ali", email: $email}) { id } }`
+				if res := a.as(t, c.anonymous, register, map[string]any{"id": s.ID, "email": "aicha@example.ma"}); len(res.Errors) > 0 {
+					t.Fatal(res.Errors)
+				}
+				for range 3 {
+					before := snapshot(t, a)
+					res := a.as(t, c.anonymous, register, map[string]any{"id": s.ID, "email": "Aicha@Example.ma"})
+					a.refused(t, res, "CONFLICT", before)
+				}
+				before := snapshot(t, a)
+				a.refused(t, a.as(t, c.anonymous, register, map[string]any{"id": s.ID}), "BAD_USER_INPUT", before)
+			})
+		})
+	}
+}
+
+func speakerIDs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = gid.New(gid.Speaker)
+	}
+	return out
 }

@@ -175,6 +175,8 @@ func init() {
 	exhibitor.Hooks[4] = exhibitorHooks[1]
 
 	exhibitor.Hooks[5] = exhibitorHooks[2]
+
+	exhibitor.Hooks[6] = exhibitorHooks[3]
 	exhibitorInters := schema.Exhibitor{}.Interceptors()
 	exhibitor.Interceptors[0] = exhibitorInters[0]
 	exhibitorMixinFields0 := exhibitorMixin[0].Fields()
@@ -405,6 +407,8 @@ func init() {
 	product.Hooks[5] = productHooks[2]
 
 	product.Hooks[6] = productHooks[3]
+
+	product.Hooks[7] = productHooks[4]
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0
 	productMixinFields1 := productMixin[1].Fields()
@@ -579,6 +583,10 @@ func init() {
 	session.Hooks[1] = sessionMixinHooks2[0]
 
 	session.Hooks[2] = sessionHooks[0]
+
+	session.Hooks[3] = sessionHooks[1]
+
+	session.Hooks[4] = sessionHooks[2]
 	sessionMixinFields0 := sessionMixin[0].Fields()
 	_ = sessionMixinFields0
 	sessionMixinFields1 := sessionMixin[1].Fields()

@@ -82,7 +82,7 @@ func (Exhibitor) Fields() []ent.Field {
 			Validate(maarid.CheckWebURL),
 		field.Strings("labels").
 			Default([]string{}).
-			Comment("Quality labels and certifications, e.g. ONSSA, organic."),
+			Comment("Quality labels and certifications, as codes: e.g. ONSSA, BIO."),
 		field.Bool("published").
 			Default(true),
 		withdrawn(),
@@ -127,7 +127,12 @@ func (Exhibitor) Interceptors() []ent.Interceptor {
 }
 
 func (Exhibitor) Hooks() []ent.Hook {
-	return []ent.Hook{check("contact", func(c *maarid.Contact) error { return c.Validate() }), moderate, listProducts}
+	return []ent.Hook{
+		check("contact", func(c *maarid.Contact) error { return c.Validate() }),
+		checkCodes("labels", func(m ent.Mutation) ([]string, bool) { return m.(*gen.ExhibitorMutation).AppendedLabels() }),
+		moderate,
+		listProducts,
+	}
 }
 
 // listProducts lists or unlists an exhibitor's products with it when it is published or

@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"entgo.io/ent/schema/mixin"
 
 	"maarid"
+	"maarid/ent/privacy"
 	"maarid/gid"
 	"maarid/i18n"
 )
@@ -71,8 +73,11 @@ func localized(name string) ent.Field {
 		)
 }
 
-// textMixin validates the localized fields of a type on every write; the fields named in
-// required need a value in at least one language (their default, an empty text, has none).
+// textMixin validates the text fields of a type on every write, whoever writes: no control
+// characters nor bidirectional controls in any of them (line breaks and tabs in descriptions
+// only, i18n.CheckText); every localized field in known languages and within its length; the
+// localized fields named in required need a value in at least one language (their default, an
+// empty text, has none).
 type textMixin struct {
 	mixin.Schema
 	required []string
@@ -83,21 +88,103 @@ func (m textMixin) Hooks() []ent.Hook {
 		return ent.MutateFunc(func(ctx context.Context, mut ent.Mutation) (ent.Value, error) {
 			for _, name := range mut.Fields() {
 				v, _ := mut.Field(name)
-				text, ok := v.(i18n.Text)
-				if !ok {
-					continue
-				}
-				check := text.Validate
-				if slices.Contains(m.required, name) {
-					check = text.Required
-				}
-				if err := check(); err != nil {
-					return nil, maarid.Invalid(name, "%v", err)
+				if err := checkText(name, v, slices.Contains(m.required, name)); err != nil {
+					return nil, err
 				}
 			}
 			return next.Mutate(ctx, mut)
 		})
 	}}
+}
+
+// checkText validates the new value of the text field name: a localized text, a string or a
+// list of strings; other values pass.
+func checkText(name string, value ent.Value, required bool) error {
+	field := maarid.FieldName(name)
+	multiline := i18n.Multiline(name)
+	switch v := value.(type) {
+	case i18n.Text:
+		check := v.Validate
+		if required {
+			check = v.Required
+		}
+		if err := check(); err != nil {
+			return maarid.Invalid(field, "%v", err)
+		}
+		for l, s := range v {
+			if err := i18n.CheckText(s, multiline && !required); err != nil {
+				return maarid.Invalid(field, "the %s text %v", l.Enum(), err)
+			}
+		}
+	case string:
+		if err := i18n.CheckText(v, multiline); err != nil {
+			return maarid.Invalid(field, "%v", err)
+		}
+	case []string:
+		for _, s := range v {
+			if err := i18n.CheckText(s, false); err != nil {
+				return maarid.Invalid(field, "%q %v", s, err)
+			}
+		}
+	}
+	return nil
+}
+
+// codePattern is the shape of the codes that labels and topics are made of: upper-case ASCII
+// words joined by underscores, such as IGP, LABEL_AGRICOLE, COMMERCIAL_STRATEGY.
+var codePattern = regexp.MustCompile(`^[A-Z0-9]+(_[A-Z0-9]+)*$`)
+
+// Bounds of the lists of codes.
+const (
+	maxCodes      = 20
+	maxCodeLength = 40
+)
+
+// checkCodes returns a hook that keeps the list field of codes (labels, topics) to at most
+// maxCodes distinct codes of codePattern, as a write leaves it: set, or appended to the list
+// as stored. appended returns what a mutation appends to the list.
+func checkCodes(name string, appended func(ent.Mutation) ([]string, bool)) ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			var codes []string
+			if v, set := m.Field(name); set {
+				codes, _ = v.([]string)
+			}
+			if more, ok := appended(m); ok {
+				if m.Op().Is(ent.OpUpdateOne) {
+					if _, set := m.Field(name); !set {
+						old, err := m.OldField(privacy.DecisionContext(ctx, privacy.Allow), name)
+						if err != nil {
+							return nil, err
+						}
+						codes, _ = old.([]string)
+					}
+				}
+				codes = append(slices.Clone(codes), more...)
+			}
+			if err := validCodes(codes); err != nil {
+				return nil, maarid.Invalid(maarid.FieldName(name), "%v", err)
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+}
+
+func validCodes(codes []string) error {
+	if len(codes) > maxCodes {
+		return fmt.Errorf("at most %d, not %d", maxCodes, len(codes))
+	}
+	for i, c := range codes {
+		switch {
+		case len(c) > maxCodeLength:
+			return fmt.Errorf("a code has at most %d characters, not %d", maxCodeLength, len(c))
+		case !codePattern.MatchString(c):
+			return fmt.Errorf("%q is not a code: upper-case letters and digits in words joined by _, such as LABEL_AGRICOLE", c)
+		case slices.Contains(codes[:i], c):
+			return fmt.Errorf("%s is there twice", c)
+		}
+	}
+	return nil
 }
 
 // sortKeyMixin adds the name_sort column derived from a localized name by a hook, so that NAME

@@ -104,7 +104,13 @@ func (Product) Annotations() []schema.Annotation {
 }
 
 func (Product) Hooks() []ent.Hook {
-	return []ent.Hook{derivePrice, checkImages, moderate, listProduct}
+	return []ent.Hook{
+		derivePrice,
+		checkImages,
+		checkCodes("labels", func(m ent.Mutation) ([]string, bool) { return m.(*gen.ProductMutation).AppendedLabels() }),
+		moderate,
+		listProduct,
+	}
 }
 
 // derivePrice validates the price on every write and keeps price_minor_units in step with it.

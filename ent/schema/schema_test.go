@@ -3,6 +3,7 @@ package schema_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -65,6 +66,37 @@ func TestHooks(t *testing.T) {
 					_, err := p.Update().SetDescription(i18n.Text{"de": "Honig"}).Save(ctx)
 					return err
 				}, "description"},
+				{"NUL in a description", func() error {
+					_, err := p.Update().SetDescription(i18n.Text{i18n.FR: "Miel\x00"}).Save(ctx)
+					return err
+				}, "description"},
+				{"a line break in a name", func() error {
+					_, err := p.Update().SetName(i18n.Text{i18n.FR: "Miel\nde thym"}).Save(ctx)
+					return err
+				}, "name"},
+				{"an override in a slug's neighbour", func() error {
+					_, err := ex.Update().SetLogoURL("https://example.ma/\u202elogo.png").Save(ctx)
+					return err
+				}, "logoURL"},
+				{"a label that is not a code", func() error {
+					_, err := p.Update().SetLabels([]string{"organic"}).Save(ctx)
+					return err
+				}, "labels"},
+				{"the same label twice", func() error {
+					_, err := p.Update().SetLabels([]string{"BIO", "BIO"}).Save(ctx)
+					return err
+				}, "labels"},
+				{"21 labels, appended to one", func() error {
+					if err := p.Update().SetLabels([]string{"BIO"}).Exec(ctx); err != nil {
+						return err
+					}
+					labels := make([]string, 20)
+					for i := range labels {
+						labels[i] = fmt.Sprintf("L%d", i)
+					}
+					_, err := client.Product.UpdateOneID(p.ID).AppendLabels(labels).Save(ctx)
+					return err
+				}, "labels"},
 			}
 			for _, tt := range refused {
 				var e *maarid.Error

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"slices"
+
 	"context"
 
 	"entgo.io/contrib/entgql"
@@ -10,6 +12,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"maarid"
 	"maarid/auth"
 	gen "maarid/ent"
 	"maarid/ent/privacy"
@@ -101,7 +104,18 @@ func (Session) Edges() []ent.Edge {
 }
 
 func (Session) Hooks() []ent.Hook {
-	return []ent.Hook{openSeats}
+	return []ent.Hook{
+		openSeats,
+		checkCodes("topics", func(m ent.Mutation) ([]string, bool) { return m.(*gen.SessionMutation).AppendedTopics() }),
+		check("languages", func(langs []i18n.Lang) error {
+			for i, l := range langs {
+				if slices.Contains(langs[:i], l) {
+					return maarid.Invalid("languages", "%s is there twice", l.Enum())
+				}
+			}
+			return nil
+		}),
+	}
 }
 
 // openSeats gives a new session with a capacity as many free seats.
