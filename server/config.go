@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ type config struct {
 	cacheMiB        int
 	shutdownTimeout time.Duration
 	allowedOrigins  []string
+	frameAncestors  []string // origins besides the server's own; ["'none'"] for none
 }
 
 // envPrefix starts the name of every setting's environment variable: --max-page-size is
@@ -65,6 +67,22 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 			"/graphql, or * for any; by default only the server's own pages and clients that are not browsers",
 		func(v string) (err error) {
 			c.allowedOrigins, err = parseOrigins(v)
+			return err
+		})
+
+	fs.Func("frame-ancestors",
+		"origins (scheme://host[:port], comma-separated) of other sites whose pages may show Maarid's pages in a "+
+			"frame, such as a signage system showing /screen, or none for no site at all; by default only the "+
+			"server's own pages",
+		func(v string) (err error) {
+			if strings.TrimSpace(v) == "none" {
+				c.frameAncestors = []string{"'none'"}
+				return nil
+			}
+			c.frameAncestors, err = parseOrigins(v)
+			if slices.Contains(c.frameAncestors, "*") {
+				return fmt.Errorf("frame ancestors: name the sites that may frame Maarid's pages; * would let any site do it")
+			}
 			return err
 		})
 

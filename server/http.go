@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,7 +44,31 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())
 	mux.HandleFunc("GET /healthz", health(client))
-	return requestContext(log, fallback, mux)
+	return requestContext(log, fallback, framing(c.frameAncestors, mux))
+}
+
+// framing says on every response which sites may show it in a frame: the server's own pages,
+// and the ancestors configured (a signage system that frames /screen), or none. A page that
+// any site could frame could be dressed up to trick its visitor into clicking on it.
+// X-Frame-Options says the same to browsers that know no Content-Security-Policy, when it
+// can: it names no other site.
+func framing(ancestors []string, next http.Handler) http.Handler {
+	policy := "frame-ancestors " + strings.Join(append([]string{"'self'"}, ancestors...), " ")
+	xfo := "SAMEORIGIN"
+	switch {
+	case slices.Equal(ancestors, []string{"'none'"}):
+		policy, xfo = "frame-ancestors 'none'", "DENY"
+	case len(ancestors) > 0:
+		xfo = ""
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Add("Content-Security-Policy", policy)
+		if xfo != "" {
+			h.Set("X-Frame-Options", xfo)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // requestContext gives every request an ID (the client's X-Request-Id when it is sane), its

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,5 +47,24 @@ func TestReadmeQuery(t *testing.T) {
 	showcase, err := a.client.Exhibitor.Query().Where(exhibitor.Slug(demo.ShowcaseExhibitorSlug)).OnlyID(context.Background())
 	if err != nil || !strings.Contains(string(readme), "--exhibitor "+showcase) {
 		t.Errorf("the README's exhibitor key is not for the demo exhibitor %s (%v)", showcase, err)
+	}
+}
+
+// TestReadmeConfiguration checks that the README's table of settings has every flag.
+func TestReadmeConfiguration(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var usage strings.Builder
+	parseConfig([]string{"-h"}, func(string) string { return "" }, &usage)
+	flags := regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllStringSubmatch(usage.String(), -1)
+	if len(flags) < 10 {
+		t.Fatalf("only %d flags in the usage:\n%s", len(flags), usage.String())
+	}
+	for _, f := range flags {
+		if row := "| `--" + f[1] + "` | `" + envName(f[1]) + "` |"; !strings.Contains(string(readme), row) {
+			t.Errorf("the README has no row %s", row)
+		}
 	}
 }

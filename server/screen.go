@@ -23,7 +23,8 @@ func screen() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The page is small and changes with the server: displays check it on every load.
 		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:")
+		// Added to the server's frame-ancestors policy (framing): a browser enforces both.
+		w.Header().Add("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if r.URL.Path == "/screen" {
 			http.ServeFileFS(w, r, files, "index.html")

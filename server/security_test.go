@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -882,4 +884,38 @@ func speakerIDs(n int) []string {
 		out[i] = gid.New(gid.Speaker)
 	}
 	return out
+}
+
+// TestFraming attacks hole 9: any site could show / and /screen in a frame. Every response
+// says which sites may frame it: the server's own by default, the signage systems configured,
+// or none.
+func TestFraming(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, tt := range []struct {
+		flags               []string
+		policy, frameOption string
+	}{
+		{nil, "frame-ancestors 'self'", "SAMEORIGIN"},
+		{[]string{"--frame-ancestors=https://signage.example.ma, https://hall.example.ma:8443"}, "frame-ancestors 'self' https://signage.example.ma https://hall.example.ma:8443", ""},
+		{[]string{"--frame-ancestors=none"}, "frame-ancestors 'none'", "DENY"},
+	} {
+		t.Run(strings.Join(tt.flags, " "), func(t *testing.T) {
+			h := routes(a.client, a.keys, a.feed, testConfig(t, tt.flags...), log, a.fair.DefaultLanguage)
+			for _, path := range []string{"/", "/screen", "/screen/screen.js", "/graphql?query=%7B__typename%7D", "/healthz"} {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+				policies := rec.Header().Values("Content-Security-Policy")
+				if !slices.Contains(policies, tt.policy) || rec.Header().Get("X-Frame-Options") != tt.frameOption {
+					t.Errorf("%s: Content-Security-Policy %q, X-Frame-Options %q", path, policies, rec.Header().Get("X-Frame-Options"))
+				}
+				if strings.HasPrefix(path, "/screen") && len(policies) != 2 {
+					t.Errorf("%s: the page's own policy is lost: %q", path, policies)
+				}
+			}
+		})
+	}
+	if _, err := parseConfig([]string{"--frame-ancestors=*"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Error("any site may frame the pages")
+	}
 }
