@@ -17,6 +17,7 @@ import (
 	"maarid/ent"
 	"maarid/ent/apikey"
 	"maarid/i18n"
+	"maarid/store/notify"
 )
 
 // KeyPrefix starts every key, so that secret scanners and people recognise one.
@@ -31,16 +32,19 @@ const touchEvery = time.Minute
 // keyed hash is enough for secrets of that strength, and fast enough to check on every call.
 type Keys struct {
 	client *ent.Client
+	dsn    string
 	pepper []byte
 
 	mu      sync.Mutex
-	touched map[string]time.Time // key ID → when its last-used time was last written
-	writes  sync.WaitGroup       // last-used times being written
+	touched map[string]time.Time             // key ID → when its last-used time was last written
+	writes  sync.WaitGroup                   // last-used times being written
+	held    map[string]map[*holding]struct{} // key ID → the connections it holds (Hold)
 }
 
-// NewKeys returns the keys of client's database, hashed with pepper.
-func NewKeys(client *ent.Client, pepper []byte) *Keys {
-	return &Keys{client: client, pepper: pepper, touched: map[string]time.Time{}}
+// NewKeys returns the keys of client's database, whose data source name is dsn, hashed with
+// pepper.
+func NewKeys(client *ent.Client, dsn string, pepper []byte) *Keys {
+	return &Keys{client: client, dsn: dsn, pepper: pepper, touched: map[string]time.Time{}}
 }
 
 func (k *Keys) hash(secret string) []byte {
@@ -83,13 +87,27 @@ func (k *Keys) List(ctx context.Context) ([]*ent.APIKey, error) {
 	return k.client.APIKey.Query().Order(ent.Asc(apikey.FieldCreatedAt), ent.Asc(apikey.FieldID)).All(System(ctx))
 }
 
-// Revoke ends the key with the ID id; the next call made with it is refused.
+// Revoke ends the key with the ID id: the next call made with it is refused, and the
+// websockets and event streams it holds on every instance end within seconds (Watch); on
+// PostgreSQL the revocation is announced to every instance as it commits.
 func (k *Keys) Revoke(ctx context.Context, id string) error {
-	n, err := k.client.APIKey.Update().
+	ctx = System(ctx)
+	tx, err := k.client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	n, err := tx.APIKey.Update().
 		Where(apikey.ID(id), apikey.RevokedAtIsNil()).
 		SetRevokedAt(time.Now()).
-		Save(System(ctx))
+		Save(ctx)
+	if err == nil && n > 0 {
+		err = notify.Send(ctx, tx, k.dsn, keysChannel, id)
+	}
 	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
 		return err
 	}
 	if n == 0 {
@@ -100,6 +118,10 @@ func (k *Keys) Revoke(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// ErrRevoked is the answer to an operation on a connection whose key was revoked since it was
+// opened.
+var ErrRevoked = maarid.Errorf(maarid.Unauthenticated, "the API key of this connection was revoked: connect again with a valid key, or without one")
 
 // errUnauthenticated is the answer to a key that is malformed, unknown or revoked. It
 // says which of them it was not, so that a guess learns nothing.

@@ -83,3 +83,46 @@ func endFeedWith(ctx context.Context) func(error) {
 		}
 	}
 }
+
+type streamEndsKey struct{}
+
+// streamEnds are the ends of the subscriptions of one stream of events.
+type streamEnds struct {
+	mu    sync.Mutex
+	err   error // once the stream is ended
+	funcs []func(error)
+}
+
+// WithStreamEnd returns a context for a stream of events, and the function that ends every
+// subscription of the stream with an error as its last message: the stream's API key was
+// revoked.
+func WithStreamEnd(ctx context.Context) (context.Context, func(error)) {
+	ends := &streamEnds{}
+	return context.WithValue(ctx, streamEndsKey{}, ends), func(err error) {
+		ends.mu.Lock()
+		funcs := ends.funcs
+		ends.err, ends.funcs = err, nil
+		ends.mu.Unlock()
+		for _, f := range funcs {
+			f(err)
+		}
+	}
+}
+
+// onStreamEnd has end called when the stream of ctx is ended, at once if it was; it does
+// nothing outside a stream.
+func onStreamEnd(ctx context.Context, end func(error)) {
+	ends, _ := ctx.Value(streamEndsKey{}).(*streamEnds)
+	if ends == nil {
+		return
+	}
+	ends.mu.Lock()
+	err := ends.err
+	if err == nil {
+		ends.funcs = append(ends.funcs, end)
+	}
+	ends.mu.Unlock()
+	if err != nil {
+		end(err)
+	}
+}

@@ -107,7 +107,18 @@ func (r *subscriptionResolver) ProgrammeChanged(ctx context.Context, fairID *str
 			return nil, err
 		}
 	}
-	return r.feed.Subscribe(ctx, from, filter, endFeedWith(ctx))
+	// A stream of events ends its subscription when its key is revoked.
+	ctx, cancel := context.WithCancel(ctx)
+	end := endFeedWith(ctx)
+	onStreamEnd(ctx, func(err error) {
+		end(err)
+		cancel()
+	})
+	changes, err := r.feed.Subscribe(ctx, from, filter, end)
+	if err != nil {
+		cancel()
+	}
+	return changes, err
 }
 
 // SessionState returns SessionStateResolver implementation.

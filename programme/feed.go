@@ -18,6 +18,7 @@ import (
 	"maarid/ent/space"
 	"maarid/i18n"
 	"maarid/store"
+	"maarid/store/notify"
 )
 
 // Change is an entry of the programme's change log, as the feed delivers it.
@@ -168,7 +169,9 @@ func (f *Feed) Run(ctx context.Context) error {
 	close(f.ready)
 	defer f.closeAll()
 	if f.postgres {
-		go f.listen(ctx)
+		// Changes committed while no connection listened are in the log: the feed reads it
+		// whenever the listener connects.
+		go notify.Listen(ctx, f.dsn, notifyChannel, f.Wake, f.log)
 	}
 	tick := time.NewTicker(f.Poll)
 	defer tick.Stop()
@@ -592,10 +595,8 @@ func (f *Feed) serialise(ctx context.Context, tx *ent.Tx) error {
 // announce has the feed, and on PostgreSQL every instance's feed, read the log once tx has
 // committed change seq.
 func (f *Feed) announce(ctx context.Context, tx *ent.Tx, seq int64) error {
-	if f.postgres {
-		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", notifyChannel, strconv.FormatInt(seq, 10)); err != nil {
-			return err
-		}
+	if err := notify.Send(ctx, tx, f.dsn, notifyChannel, strconv.FormatInt(seq, 10)); err != nil {
+		return err
 	}
 	tx.OnCommit(func(next ent.Committer) ent.Committer {
 		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {

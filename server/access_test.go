@@ -371,7 +371,7 @@ func TestKeys(t *testing.T) {
 	if len(stored.SecretHash) != 32 || bytes.Contains(stored.SecretHash, []byte(secret)) || strings.Contains(stored.String(), secret) {
 		t.Errorf("the database keeps more than a hash of the key")
 	}
-	other := auth.NewKeys(a.client, []byte("another pepper, also long enough to pass"))
+	other := auth.NewKeys(a.client, "", []byte("another pepper, also long enough to pass"))
 	if _, err := other.Authenticate(ctx, "Bearer "+secret); err == nil {
 		t.Error("a key was accepted under another pepper")
 	}

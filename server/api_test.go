@@ -53,11 +53,21 @@ func newAPI(t testing.TB, kind string, flags ...string) *api {
 		t.Fatalf("seeding the demo fair: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a.keys = auth.NewKeys(a.client, []byte(testPepper))
+	a.keys = auth.NewKeys(a.client, dsn, []byte(testPepper))
 	// The feed reads the log on its own schedule, so its statements are not counted: the
 	// counter tells what requests cost.
 	a.feed = programmetest.Run(t, ent.NewClient(ent.Driver(a.counter.Driver)), dsn, log)
 	a.handler = routes(a.client, a.keys, a.feed, testConfig(t, append([]string{"--response-cache-mb=0"}, flags...)...), log, a.fair.DefaultLanguage)
+	watch, stop := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		a.keys.Watch(watch, auth.StandingEvery, log)
+	}()
+	t.Cleanup(func() {
+		stop()
+		<-watched
+	})
 	return a
 }
 

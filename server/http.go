@@ -39,7 +39,7 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	if c.cacheMiB > 0 {
 		api = newResponseCache(client, c.cacheMiB<<20).serve(api)
 	}
-	mux.Handle("/graphql", cors(streams(feed.Stopping(), authenticate(keys, gql), gate(authenticate(keys, api)))))
+	mux.Handle("/graphql", cors(streams(feed.Stopping(), authenticate(keys, holdStream(keys, gql)), gate(authenticate(keys, api)))))
 	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())

@@ -51,7 +51,7 @@ func TestKeysCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server := auth.NewKeys(client, pepper)
+	server := auth.NewKeys(client, dsn, pepper)
 	if v, err := server.Authenticate(ctx, "Bearer "+secret); err != nil || v.Role != auth.Exhibitor {
 		t.Fatalf("the new key: %+v, %v", v, err)
 	}

@@ -80,6 +80,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	defer stopFeed()
 	feedDone := make(chan error, 1)
 	go func() { feedDone <- feed.Run(feedCtx) }()
+	// The websockets and event streams of a revoked key end within seconds.
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		keys.Watch(feedCtx, auth.StandingEvery, log)
+	}()
+	defer func() {
+		stopFeed()
+		<-watched
+	}()
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
@@ -136,7 +146,7 @@ func openStore(ctx context.Context, c config) (*ent.Client, *auth.Keys, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return client, auth.NewKeys(client, pepper), nil
+	return client, auth.NewKeys(client, c.database, pepper), nil
 }
 
 // prepare seeds the demo fair and a demo key per role into an empty database when asked to,

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,6 +43,12 @@ type sseEvent struct {
 // ends.
 func stream(t *testing.T, url string, r request) []sseEvent {
 	t.Helper()
+	return streamFrom(t, url, r, func() {})
+}
+
+// streamFrom is stream, which calls begun once the stream has begun.
+func streamFrom(t *testing.T, url string, r request, begun func()) []sseEvent {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": r.query, "operationName": r.operation, "variables": r.variables})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -61,6 +68,7 @@ func stream(t *testing.T, url string, r request) []sseEvent {
 	lines := bufio.NewScanner(res.Body)
 	for lines.Scan() {
 		line := lines.Text()
+		begun()
 		switch {
 		case strings.HasPrefix(line, "event: "):
 			name = strings.TrimPrefix(line, "event: ")
@@ -917,5 +925,87 @@ func TestFraming(t *testing.T) {
 	}
 	if _, err := parseConfig([]string{"--frame-ancestors=*"}, func(string) string { return "" }, io.Discard); err == nil {
 		t.Error("any site may frame the pages")
+	}
+}
+
+// TestRevokedKeysOnOpenConnections attacks hole 4: after a key was revoked, a websocket
+// opened before still answered as an organiser, committed a change of the programme and kept
+// its subscriptions, and so did a stream of events. Every operation now runs under the key's
+// standing at that moment, and a revoked key's connections end within seconds: websockets
+// closed with 4403, event streams with UNAUTHENTICATED.
+func TestRevokedKeysOnOpenConnections(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			a := newAPI(t, kind)
+			srv := httptest.NewServer(a.handler)
+			defer srv.Close()
+			url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/graphql"
+			secret, key, err := a.keys.Create(context.Background(), auth.Organiser, "régie du salon", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			bearer := "Bearer " + secret
+			x, _ := a.twoSessions(t)
+			feed := func(c *wsClient, subscribe string) {
+				payload, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "0"}})
+				c.send(message(subscribe, "feed", string(payload)))
+			}
+
+			// Connections opened before the revocation: the key in connection_init, the key in
+			// the upgrade request, each subprotocol, and a stream of events.
+			asking := dialWebsocket(t, url, nil, graphqlTransportWS)
+			asking.init(`{"authorization":"` + bearer + `"}`)
+			asking.send(message("subscribe", "who", `{"query":"{ viewer { role } }"}`))
+			if m := asking.expect("next", "who"); !strings.Contains(string(m.Payload), "ORGANISER") {
+				t.Fatalf("before the revocation: %s", m.Payload)
+			}
+			asking.expect("complete", "who")
+			writing := dialWebsocket(t, url, http.Header{"Authorization": {bearer}}, graphqlWS)
+			writing.init("")
+			following := dialWebsocket(t, url, nil, graphqlTransportWS)
+			following.init(`{"authorization":"` + bearer + `"}`)
+			feed(following, "subscribe")
+			legacy := dialWebsocket(t, url, http.Header{"Authorization": {bearer}}, graphqlWS)
+			legacy.init("")
+			feed(legacy, "start")
+			events := make(chan []sseEvent, 1)
+			started := make(chan struct{})
+			var once sync.Once
+			begun := func() { once.Do(func() { close(started) }) }
+			go func() {
+				defer close(events)
+				defer begun() // also when the stream failed
+				r := operation(t, "ScreenFeed", map[string]any{"since": "0"})
+				r.header = http.Header{"Authorization": {bearer}}
+				events <- streamFrom(t, srv.URL+"/graphql", r, begun)
+			}()
+			<-started
+			waitUntil(func() bool { return a.keys.Held() == 5 })
+			if n := a.keys.Held(); n != 5 {
+				t.Fatalf("%d connections hold the key, want 5", n)
+			}
+
+			if err := a.keys.Revoke(context.Background(), key.ID); err != nil {
+				t.Fatal(err)
+			}
+			before := snapshot(t, a)
+			asking.send(message("subscribe", "who", `{"query":"{ viewer { role } }"}`))
+			asking.expectClose(closeForbidden)
+			writing.send(message("start", "cancel", `{"query":"mutation($id: ID!) { cancelSession(id: $id) { id } }","variables":{"id":"`+x.ID+`"}}`))
+			writing.expectClose(closeForbidden, "ka")
+			if snapshot(t, a) != before {
+				t.Error("a mutation under a revoked key was committed")
+			}
+			following.expectClose(closeForbidden)
+			legacy.expectClose(closeForbidden, "ka")
+			got := <-events
+			if len(got) < 2 || got[len(got)-1].name != "complete" || !strings.Contains(got[len(got)-2].data, "UNAUTHENTICATED") {
+				t.Errorf("the stream of events ended with %+v", got)
+			}
+			waitUntil(func() bool { return a.keys.Held() == 0 })
+			if n := a.keys.Held(); n != 0 {
+				t.Errorf("%d connections still hold the revoked key", n)
+			}
+		})
 	}
 }

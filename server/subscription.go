@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,9 +57,21 @@ func newOperation(c *wsConn, id string) *wsOperation {
 	return op
 }
 
-// start runs the operation of a subscribe (or start) message's payload.
+// start runs the operation of a subscribe (or start) message's payload, under the standing
+// of the connection's API key at this moment: a key revoked since closes the connection.
 func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 	p := op.c.proto
+	if keys := op.c.t.keys; keys != nil {
+		if err := keys.Check(op.ctx, auth.FromContext(op.ctx)); errors.Is(err, auth.ErrRevoked) {
+			op.c.revoked()
+			return
+		} else if err != nil {
+			slog.ErrorContext(op.ctx, "checking the API key of a websocket", "error", err)
+			op.send(p.error, mustMarshal(gqlerror.List{graph.PresentError(op.ctx, err)}))
+			op.stop()
+			return
+		}
+	}
 	ctx := graphql.StartOperationTrace(op.ctx)
 	// The upgrade request's headers are not kept: no extension of the API reads them, and an
 	// idle subscriber would hold them.

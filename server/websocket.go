@@ -71,7 +71,9 @@ const (
 // the operation, viewer and language (see subscription.go).
 //
 // The connection_init payload may carry an API key as an HTTP request does (authorization:
-// Bearer mrd_…); without one the connection keeps the viewer of its upgrade request.
+// Bearer mrd_…); without one the connection keeps the viewer of its upgrade request. Every
+// operation runs under its key's standing at that moment, and a connection whose key is
+// revoked is closed with 4403 within seconds (auth.Keys.Hold).
 type websocketTransport struct {
 	origins      originPolicy
 	keys         *auth.Keys
@@ -198,6 +200,7 @@ func (c *wsConn) serve() {
 	if !c.t.conns.add(c) {
 		c.goAway()
 	}
+	c.hold(auth.FromContext(c.opCtx))
 	c.mu.Lock()
 	c.timer = time.AfterFunc(c.t.initTimeout, c.initTimedOut)
 	c.mu.Unlock()
@@ -211,7 +214,12 @@ func (c *wsConn) end() {
 	c.closed = true
 	c.timer.Stop()
 	ops := slices.Collect(maps.Values(c.ops))
+	release := c.release
+	c.release = nil
 	c.mu.Unlock()
+	if release != nil {
+		release()
+	}
 	for _, op := range ops {
 		op.stop()
 	}
@@ -246,6 +254,7 @@ type wsConn struct {
 	timer        *time.Timer     // connection_init's deadline, then the keep-alive
 	lastPong     time.Time
 	ops          map[string]*wsOperation // by the client's ID
+	release      func()                  // lets go of the connection's API key (hold)
 }
 
 // protocol names the messages of a subprotocol.
@@ -433,6 +442,9 @@ func (c *wsConn) initialise(payload json.RawMessage) *closeFrame {
 	c.acked = true
 	c.lastPong = time.Now()
 	c.mu.Unlock()
+	if authorization != "" {
+		c.hold(auth.FromContext(ctx))
+	}
 	c.write(envelope{Type: c.proto.ack}.encode())
 	if c.proto.keepAlive != "" {
 		c.write(envelope{Type: c.proto.keepAlive}.encode())
@@ -443,6 +455,32 @@ func (c *wsConn) initialise(payload json.RawMessage) *closeFrame {
 	}
 	c.mu.Unlock()
 	return nil
+}
+
+// hold has the connection end when the key of v is revoked (auth.Keys.Hold), instead of the
+// key it held before.
+func (c *wsConn) hold(v *auth.Viewer) {
+	if c.t.keys == nil {
+		return
+	}
+	release := c.t.keys.Hold(v, c.revoked)
+	c.mu.Lock()
+	previous := c.release
+	c.release = release
+	closed := c.closed
+	c.mu.Unlock()
+	if previous != nil {
+		previous()
+	}
+	if closed {
+		release()
+	}
+}
+
+// revoked closes the connection, whose API key was revoked, and with it its operations.
+func (c *wsConn) revoked() {
+	c.closeWith(closeForbidden, "Forbidden: the API key was revoked")
+	c.shut()
 }
 
 // refuseInit tells a graphql-ws client why its connection_init is refused (graphql-transport-ws

@@ -79,7 +79,7 @@ func wait[T any](t *testing.T, ch <-chan T, what string) T {
 // websocketKeys returns the API keys of a new database and the secret of a partner key.
 func websocketKeys(t *testing.T) (*auth.Keys, string) {
 	t.Helper()
-	keys := auth.NewKeys(storetest.Open(t, "sqlite"), []byte(testPepper))
+	keys := auth.NewKeys(storetest.Open(t, "sqlite"), "", []byte(testPepper))
 	t.Cleanup(keys.Wait)
 	return keys, newKey(t, keys, auth.Partner)
 }

@@ -18,6 +18,7 @@ import (
 
 	"maarid/ent"
 	_ "maarid/ent/runtime" // the schema's defaults, hooks and validators
+	"maarid/store/notify"
 )
 
 // Option changes how Open sets a store up.
@@ -33,9 +34,7 @@ func WithDriver(wrap func(dialect.Driver) dialect.Driver) Option {
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than an SQLite file.
-func IsPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
-}
+func IsPostgres(dsn string) bool { return notify.IsPostgres(dsn) }
 
 // Open opens the database named by dsn — a postgres:// URL, or the path of an SQLite file,
 // optionally written as a file: URI — and brings its schema up to date.
