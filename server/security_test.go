@@ -95,10 +95,7 @@ func TestOperationsOverStreams(t *testing.T) {
 	defer srv.Close()
 	c := newCallers(t, a)
 	ctx := auth.System(context.Background())
-	id, err := a.client.Product.Query().Where(product.ExhibitorID(c.ownID)).Order(product.ByID()).FirstID(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := a.firstProduct(t, c.ownID)
 	price := 1000
 	edit := func() request {
 		price += 5
@@ -165,6 +162,24 @@ func (a *api) as(t *testing.T, header http.Header, query string, variables map[s
 	return a.post(t, request{query: query, variables: variables, header: header})
 }
 
+// must sends query as the caller of header, and fails the test on any error.
+func (a *api) must(t *testing.T, header http.Header, query string, variables map[string]any) {
+	t.Helper()
+	if res := a.as(t, header, query, variables); len(res.Errors) > 0 {
+		t.Fatalf("%+v", res.Errors)
+	}
+}
+
+// firstProduct returns the ID of the first product, by ID, of an exhibitor.
+func (a *api) firstProduct(t *testing.T, exhibitorID string) string {
+	t.Helper()
+	id, err := a.client.Product.Query().Where(product.ExhibitorID(exhibitorID)).Order(product.ByID()).FirstID(auth.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // refused checks that res is one error with code, and that the database is as before.
 func (a *api) refused(t *testing.T, res response, code, before string) {
 	t.Helper()
@@ -191,16 +206,9 @@ func TestWritesToHiddenRows(t *testing.T) {
 			a := newAPI(t, kind)
 			c := newCallers(t, a)
 			ctx := auth.System(context.Background())
-			hidden, err := a.client.Product.Query().Where(product.ExhibitorID(c.otherID)).Order(product.ByID()).FirstID(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res := a.as(t, c.organiser, updateProduct, map[string]any{"id": hidden, "input": map[string]any{"published": false}}); len(res.Errors) > 0 {
-				t.Fatal(res.Errors)
-			}
-			if res := a.as(t, c.organiser, updateExhibitor, map[string]any{"id": c.otherID, "input": map[string]any{"published": false}}); len(res.Errors) > 0 {
-				t.Fatal(res.Errors)
-			}
+			hidden := a.firstProduct(t, c.otherID)
+			a.must(t, c.organiser, updateProduct, map[string]any{"id": hidden, "input": map[string]any{"published": false}})
+			a.must(t, c.organiser, updateExhibitor, map[string]any{"id": c.otherID, "input": map[string]any{"published": false}})
 			published, err := a.client.Exhibitor.Query().Where(exhibitor.IDNotIn(c.ownID, c.otherID), exhibitor.Published(true)).FirstID(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -273,9 +281,7 @@ func TestModeration(t *testing.T) {
 			}
 			ok := func(header http.Header, query, id string, input map[string]any) {
 				t.Helper()
-				if res := a.as(t, header, query, map[string]any{"id": id, "input": input}); len(res.Errors) > 0 {
-					t.Fatalf("%v", res.Errors)
-				}
+				a.must(t, header, query, map[string]any{"id": id, "input": input})
 			}
 
 			// The organiser withdraws a product and the exhibitor's profile.
@@ -339,10 +345,7 @@ func TestUnpublishedSessions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res := a.as(t, c.organiser, `mutation($id: ID!) { updateSession(id: $id, input: {published: false}) { id } }`,
-				map[string]any{"id": s.ID}); len(res.Errors) > 0 {
-				t.Fatal(res.Errors)
-			}
+			a.must(t, c.organiser, `mutation($id: ID!) { updateSession(id: $id, input: {published: false}) { id } }`, map[string]any{"id": s.ID})
 			const q = `query($id: ID!, $space: ID!, $speaker: ID!, $during: Time!, $before: Time!) {
 				hidden: sessions(where: {published: false}) { totalCount edges { node { id title description } } }
 				sessions { totalCount }
@@ -740,10 +743,8 @@ func TestFeedShowsChangesAsTheyWere(t *testing.T) {
 	l := newLiveAPI(t)
 	edit := func(input map[string]any) {
 		t.Helper()
-		if res := l.as(t, l.organiser, `mutation($id: ID!, $input: UpdateSessionInput!) { updateSession(id: $id, input: $input) { id } }`,
-			map[string]any{"id": l.session, "input": input}); len(res.Errors) > 0 {
-			t.Fatal(res.Errors)
-		}
+		l.must(t, l.organiser, `mutation($id: ID!, $input: UpdateSessionInput!) { updateSession(id: $id, input: $input) { id } }`,
+			map[string]any{"id": l.session, "input": input})
 	}
 	title := func(fr string) []map[string]any { return []map[string]any{{"lang": "FR", "value": fr}} }
 	edit(map[string]any{"title": title("Gestion financière des coopératives")})
@@ -812,10 +813,7 @@ func TestInputHygiene(t *testing.T) {
 			a := newAPI(t, kind)
 			c := newCallers(t, a)
 			ctx := auth.System(context.Background())
-			own, err := a.client.Product.Query().Where(product.ExhibitorID(c.ownID)).Order(product.ByID()).FirstID(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			own := a.firstProduct(t, c.ownID)
 			s, err := a.client.Session.Query().Where(session.CapacityNotNil()).Order(session.ByID()).First(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -871,9 +869,7 @@ func TestInputHygiene(t *testing.T) {
 			})
 			t.Run("one place per e-mail", func(t *testing.T) {
 				register := `mutation($id: ID!, $email: String) { registerForSession(sessionID: $id, input: {name: "Aicha Ait Ali", email: $email}) { id } }`
-				if res := a.as(t, c.anonymous, register, map[string]any{"id": s.ID, "email": "aicha@example.ma"}); len(res.Errors) > 0 {
-					t.Fatal(res.Errors)
-				}
+				a.must(t, c.anonymous, register, map[string]any{"id": s.ID, "email": "aicha@example.ma"})
 				for range 3 {
 					before := snapshot(t, a)
 					res := a.as(t, c.anonymous, register, map[string]any{"id": s.ID, "email": "Aicha@Example.ma"})
