@@ -171,8 +171,11 @@ type liveAPI struct {
 	organiser http.Header
 }
 
-func newLiveAPI(t *testing.T) *liveAPI {
-	a := newAPI(t, "sqlite")
+func newLiveAPI(t *testing.T) *liveAPI { return newLiveAPIOn(t, "sqlite") }
+
+// newLiveAPIOn is newLiveAPI on a store of kind.
+func newLiveAPIOn(t *testing.T, kind string) *liveAPI {
+	a := newAPI(t, kind)
 	srv := httptest.NewServer(a.handler)
 	t.Cleanup(srv.Close)
 	x, _ := a.twoSessions(t)

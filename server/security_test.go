@@ -90,7 +90,13 @@ func streamFrom(t *testing.T, url string, r request, begun func()) []sseEvent {
 // as server-sent events: each gets one result and then complete, and the mutation is committed
 // once. A panic's text never reaches a client.
 func TestOperationsOverStreams(t *testing.T) {
-	a := newAPI(t, "sqlite")
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) { testOperationsOverStreams(t, kind) })
+	}
+}
+
+func testOperationsOverStreams(t *testing.T, kind string) {
+	a := newAPI(t, kind)
 	srv := httptest.NewServer(a.handler)
 	defer srv.Close()
 	c := newCallers(t, a)
@@ -740,7 +746,13 @@ func (w schemaWalk) filters(whereType string, depth int) []filter {
 // the session as that change left it; a caller sees a change only where it could see the
 // session then, and the unpublishing as a withdrawal that says nothing of what it became.
 func TestFeedShowsChangesAsTheyWere(t *testing.T) {
-	l := newLiveAPI(t)
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) { testFeedShowsChangesAsTheyWere(t, kind) })
+	}
+}
+
+func testFeedShowsChangesAsTheyWere(t *testing.T, kind string) {
+	l := newLiveAPIOn(t, kind)
 	edit := func(input map[string]any) {
 		t.Helper()
 		l.must(t, l.organiser, `mutation($id: ID!, $input: UpdateSessionInput!) { updateSession(id: $id, input: $input) { id } }`,
