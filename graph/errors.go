@@ -52,7 +52,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			out.Path = gqlErr.Path
 		}
 	}
-	if store.IsError(err) && !ent.IsConstraintError(err) {
+	if store.IsError(err) && !ent.IsConstraintError(err) && !isInternal(err) {
 		err = &internalError{err: err}
 	}
 	if graphql.GetFieldContext(ctx) != nil && !known(err) {
@@ -71,7 +71,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			// The client went away; nobody reads this answer.
 			slog.DebugContext(ctx, "request cancelled", "path", out.Path.String())
 		} else {
-			slog.ErrorContext(ctx, "internal error", "error", internal.err, "path", out.Path.String())
+			slog.ErrorContext(ctx, "internal error", "error", internal.err.Error(), "path", out.Path.String())
 		}
 		out.Message = "internal error"
 		if id := maarid.RequestID(ctx); id != "" {
@@ -127,6 +127,11 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		out.Extensions["code"] = maarid.BadUserInput
 	}
 	return out
+}
+
+func isInternal(err error) bool {
+	var internal *internalError
+	return errors.As(err, &internal)
 }
 
 // denyReason returns the reason a privacy rule gave for a refusal (privacy.Denyf), without

@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"entgo.io/ent/dialect"
+
 	"maarid/auth"
 	"maarid/demo"
 	"maarid/ent"
@@ -45,9 +47,19 @@ func testConfig(t testing.TB, flags ...string) config {
 // otherwise, there is no response cache: every request is answered by the GraphQL server.
 func newAPI(t testing.TB, kind string, flags ...string) *api {
 	t.Helper()
+	return newAPIOver(t, kind, nil, flags...)
+}
+
+// newAPIOver is newAPI with the database's driver wrapped by wrap, when it is not nil.
+func newAPIOver(t testing.TB, kind string, wrap func(dialect.Driver) dialect.Driver, flags ...string) *api {
+	t.Helper()
 	a := &api{counter: &storetest.Counter{}}
 	dsn := storetest.URL(t, kind)
-	a.client = storetest.OpenURL(t, dsn, store.WithDriver(a.counter.Count))
+	driver := a.counter.Count
+	if wrap != nil {
+		driver = func(d dialect.Driver) dialect.Driver { return wrap(a.counter.Count(d)) }
+	}
+	a.client = storetest.OpenURL(t, dsn, store.WithDriver(driver))
 	var err error
 	if a.fair, err = demo.Seed(context.Background(), a.client); err != nil {
 		t.Fatalf("seeding the demo fair: %v", err)

@@ -46,7 +46,7 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.Use(streamedSubscriptions{})
 	// Mutations run in one transaction each, and are answered once on every transport.
 	srv.Use(graph.OneAnswer{})
-	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.Use(graph.Transactions{Transactioner: entgql.Transactioner{TxOpener: client}})
 
 	srv.SetErrorPresenter(graph.PresentError)
 	srv.SetRecoverFunc(graph.Recover)

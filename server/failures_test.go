@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"entgo.io/ent/dialect"
+
+	"maarid/store"
+)
+
+// faultyDriver fails to begin or to commit transactions when told to, as a cut PostgreSQL
+// connection or a full disk makes it fail.
+type faultyDriver struct {
+	dialect.Driver
+	begin, commit atomic.Bool
+}
+
+var (
+	errCutConnection = errors.New("FATAL: terminating connection due to administrator command (SQLSTATE 57P01)")
+	errDiskFull      = errors.New("database or disk is full")
+)
+
+func (d *faultyDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	if d.begin.Load() {
+		return nil, &store.Error{Err: errCutConnection}
+	}
+	tx, err := d.Driver.Tx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &faultyTx{Tx: tx, d: d}, nil
+}
+
+func (d *faultyDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return store.ExecContext(ctx, d, query, args)
+}
+
+type faultyTx struct {
+	dialect.Tx
+	d *faultyDriver
+}
+
+func (t *faultyTx) Commit() error {
+	if t.d.commit.Load() {
+		t.Tx.Rollback()
+		return &store.Error{Err: errDiskFull}
+	}
+	return t.Tx.Commit()
+}
+
+func (t *faultyTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return store.ExecContext(ctx, t, query, args)
+}
+
+// syncBuffer is a log shared by the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// logTo sends the log of the server under test to a buffer until the test ends.
+func logTo(t *testing.T) *syncBuffer {
+	var logs syncBuffer
+	previous := slog.Default()
+	slog.SetDefault(newLogger(&logs, testConfig(t)))
+	t.Cleanup(func() { slog.SetDefault(previous) })
+	return &logs
+}
+
+// TestTransactionFailures injects a transaction that cannot begin, and one that cannot
+// commit, under a mutation: each is INTERNAL with the request ID, says nothing of the driver's
+// text, is logged with the request ID and its cause, and writes nothing.
+func TestTransactionFailures(t *testing.T) {
+	faulty := &faultyDriver{}
+	a := newAPIOver(t, "sqlite", func(d dialect.Driver) dialect.Driver {
+		faulty.Driver = d
+		return faulty
+	})
+	c := newCallers(t, a)
+	logs := logTo(t)
+	id := a.firstProduct(t, c.ownID)
+	for _, tt := range []struct {
+		name  string
+		fail  *atomic.Bool
+		cause error
+	}{
+		{"begin", &faulty.begin, errCutConnection},
+		{"commit", &faulty.commit, errDiskFull},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.fail.Store(true)
+			defer tt.fail.Store(false)
+			before := snapshot(t, a)
+			requestID := "tx-" + tt.name
+			r := request{query: updateProduct, variables: map[string]any{"id": id, "input": map[string]any{"available": false}},
+				header: http.Header{"X-Request-Id": {requestID}, "Authorization": c.own["Authorization"]}}
+			res := a.post(t, r)
+			tt.fail.Store(false)
+			if len(res.Errors) != 1 || res.Errors[0].code() != "INTERNAL" || res.Errors[0].Extensions["requestId"] != requestID ||
+				strings.Contains(res.Errors[0].Message, tt.cause.Error()) {
+				t.Errorf("errors %+v", res.Errors)
+			}
+			if snapshot(t, a) != before {
+				t.Error("a failed transaction wrote")
+			}
+			if log := logs.String(); !strings.Contains(log, "request_id="+requestID) || !strings.Contains(log, tt.cause.Error()) {
+				t.Errorf("the log does not tell it:\n%s", log)
+			}
+		})
+	}
+}
