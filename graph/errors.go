@@ -23,6 +23,7 @@ func init() {
 	// GraphQL-over-HTTP rules, like a parse or validation failure.
 	errcode.RegisterErrorType(maarid.BadUserInput, errcode.KindProtocol)
 	errcode.RegisterErrorType(maarid.QueryTooComplex, errcode.KindProtocol)
+	errcode.RegisterErrorType(maarid.RateLimited, errcode.KindProtocol)
 }
 
 // internalError is an error that is not meant for the client: a panic, a failing database.
@@ -66,6 +67,9 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		notFound   *ent.NotFoundError
 	)
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		out.Message = "the request ran past its deadline and was stopped: ask for smaller pages or fewer fields"
+		out.Extensions["code"] = maarid.QueryTooComplex
 	case errors.As(err, &internal):
 		if errors.Is(err, context.Canceled) {
 			// The client went away; nobody reads this answer.
@@ -114,12 +118,15 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		code, _ := gqlErr.Extensions["code"].(string)
 		switch code {
 		case maarid.NotFound, maarid.QueryTooComplex, maarid.RateLimited, maarid.Unauthenticated, maarid.Forbidden:
-			out.Extensions["code"] = code
+			// Maarid's own, with what it says of the refusal (the cost and the limit…).
+			for k, v := range gqlErr.Extensions {
+				out.Extensions[k] = v
+			}
 		default:
 			out.Extensions["code"] = maarid.BadUserInput
-		}
-		if field, ok := gqlErr.Extensions["field"].(string); ok {
-			out.Extensions["field"] = field
+			if field, ok := gqlErr.Extensions["field"].(string); ok {
+				out.Extensions["field"] = field
+			}
 		}
 	default:
 		// Errors that reach here unwrapped come from reading the request.

@@ -2,16 +2,19 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // OneAnswer is the gqlgen extension that gives a query or a mutation exactly one answer, on
 // every transport. Streaming transports (websockets, server-sent events) ask an operation for
 // answers until it has none; a mutation asked again would run its transaction again
-// (entgql.Transactioner) on an answer that is already given.
+// (entgql.Transactioner) on an answer that is already given. An operation whose request ran
+// out of time before it could answer says so, where gqlgen would answer nothing.
 type OneAnswer struct{}
 
 var _ interface {
@@ -32,6 +35,10 @@ func (OneAnswer) InterceptOperation(ctx context.Context, next graphql.OperationH
 		if answered.Swap(true) {
 			return nil
 		}
-		return responses(ctx)
+		resp := responses(ctx)
+		if resp == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return &graphql.Response{Errors: gqlerror.List{PresentError(ctx, ctx.Err())}}
+		}
+		return resp
 	}
 }

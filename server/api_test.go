@@ -69,7 +69,10 @@ func newAPIOver(t testing.TB, kind string, wrap func(dialect.Driver) dialect.Dri
 	// The feed reads the log on its own schedule, so its statements are not counted: the
 	// counter tells what requests cost.
 	a.feed = programmetest.Run(t, ent.NewClient(ent.Driver(a.counter.Driver)), dsn, log)
-	a.handler = routes(a.client, a.keys, a.feed, testConfig(t, append([]string{"--response-cache-mb=0"}, flags...)...), log, a.fair.DefaultLanguage)
+	// The tests' clients, on loopback or httptest's address, spend no budget unless a test
+	// says otherwise.
+	defaults := []string{"--response-cache-mb=0", "--budget-exempt=192.0.2.1,127.0.0.1,::1"}
+	a.handler = routes(a.client, a.keys, a.feed, testConfig(t, append(defaults, flags...)...), log, a.fair.DefaultLanguage)
 	watch, stop := context.WithCancel(context.Background())
 	watched := make(chan struct{})
 	go func() {
@@ -99,10 +102,11 @@ func (a *api) key(t testing.TB, role auth.Role, exhibitorID string) http.Header 
 
 // response is a GraphQL answer with its HTTP status.
 type response struct {
-	status int
-	header http.Header
-	Data   json.RawMessage `json:"data"`
-	Errors []gqlError      `json:"errors"`
+	status     int
+	header     http.Header
+	Data       json.RawMessage `json:"data"`
+	Errors     []gqlError      `json:"errors"`
+	extensions json.RawMessage
 }
 
 type gqlError struct {
@@ -147,6 +151,9 @@ func (a *api) serve(t testing.TB, req *http.Request) response {
 	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
 		t.Fatalf("the answer is not JSON (%d): %v\n%s", rec.Code, err, rec.Body.String())
 	}
+	var ext struct{ Extensions json.RawMessage }
+	json.Unmarshal(rec.Body.Bytes(), &ext)
+	res.extensions = ext.Extensions
 	return res
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"container/list"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"maarid"
 	"maarid/auth"
 	"maarid/ent"
 	"maarid/graph"
@@ -31,10 +33,13 @@ import (
 //
 // Only queries that succeeded without any error are kept, keyed by everything that can make
 // two answers differ: the request itself, the reader's language, the caller's API key and
-// the answer's media type.
+// the answer's media type. An answer served again costs its client what it cost the first
+// time, and says so in its extensions.cost and headers, as a computed one does.
 type responseCache struct {
 	version  atomic.Uint64
 	maxBytes int
+	budgets  *budgets
+	costs    costs
 
 	mu      sync.Mutex
 	entries map[string]*list.Element
@@ -46,11 +51,12 @@ type cachedResponse struct {
 	key         string
 	version     uint64
 	contentType string
-	body        []byte
+	body        []byte // the answer without its extensions.cost, and its last }
+	cost        int
 }
 
-func newResponseCache(client *ent.Client, maxBytes int) *responseCache {
-	c := &responseCache{maxBytes: maxBytes, entries: map[string]*list.Element{}}
+func newResponseCache(client *ent.Client, maxBytes int, b *budgets, costs costs) *responseCache {
+	c := &responseCache{maxBytes: maxBytes, entries: map[string]*list.Element{}, budgets: b, costs: costs}
 	client.Use(c.watchWrites)
 	return c
 }
@@ -100,20 +106,40 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		cl := clientFrom(r.Context())
 		if hit := c.get(key, version); hit != nil {
+			m := c.budgets.spend(cl, hit.cost, c.costs.limitOf(cl.role))
+			if m.refused {
+				refuse(w, http.StatusTooManyRequests, maarid.RateLimited, fmt.Sprintf(
+					"the budget of this client is spent: the operation costs %d, %d points are left; try again in %s s",
+					hit.cost, m.spent.Remaining, seconds(m.spent.RetryAfter)))
+				return
+			}
 			w.Header().Set("Content-Type", hit.contentType)
 			w.Header().Set("X-Cache", "hit")
-			w.Write(hit.body)
+			w.Write(append(append(append(hit.body[:len(hit.body):len(hit.body)], costField...), m.costExtension()...), "}}"...))
 			return
 		}
 		var cacheable atomic.Bool
 		rec := &keeper{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r.WithContext(graph.WithVolatility(context.WithValue(r.Context(), cacheableKey{}, &cacheable))))
-		if cacheable.Load() && rec.status == http.StatusOK {
-			c.put(&cachedResponse{key: key, version: version, contentType: w.Header().Get("Content-Type"), body: rec.body.Bytes()})
+		cl.mu.Lock()
+		m := cl.meter
+		cl.mu.Unlock()
+		if !cacheable.Load() || rec.status != http.StatusOK || m == nil {
+			return
+		}
+		// The answer ends with the cost of this request, which the next one replaces.
+		suffix := append(append(append([]byte{}, costField...), m.costExtension()...), "}}"...)
+		if body := rec.body.Bytes(); bytes.HasSuffix(body, suffix) {
+			c.put(&cachedResponse{key: key, version: version, contentType: w.Header().Get("Content-Type"),
+				body: body[:len(body)-len(suffix)], cost: m.Requested})
 		}
 	})
 }
+
+// costField starts the extensions of an answer whose only extension is its cost, last in it.
+var costField = []byte(`,"extensions":{"cost":`)
 
 // key is the request in full: method, query string, body, language, credentials, media type.
 // The body is read here and given back to the next handler.

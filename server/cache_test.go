@@ -127,7 +127,7 @@ func TestResponseCache(t *testing.T) {
 
 func TestResponseCacheBounds(t *testing.T) {
 	client := ent.NewClient()
-	c := newResponseCache(client, 1000)
+	c := newResponseCache(client, 1000, newBudgets(testConfig(t)), costs{})
 	put := func(key string, size int) {
 		c.put(&cachedResponse{key: key, version: c.version.Load(), body: make([]byte, size)})
 	}

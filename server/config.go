@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
 
+	"maarid/limits"
 	"maarid/store"
 )
 
@@ -28,6 +30,18 @@ type config struct {
 	shutdownTimeout time.Duration
 	allowedOrigins  []string
 	frameAncestors  []string // origins besides the server's own; ["'none'"] for none
+
+	// What one request may ask for, and what a client may spend over time (package limits).
+	maxBodyBytes   int64
+	bounds         limits.Bounds
+	maxCost        int // of one request, for anonymous callers and exhibitors
+	maxPartnerCost int // for partners and organisers
+	requestTimeout time.Duration
+	maxAnswerMiB   int
+	budget         int // points a minute, for an address without a key, or an exhibitor key
+	partnerBudget  int // for a partner's or an organiser's key
+	budgetExempt   []netip.Prefix
+	clientIPHeader string
 }
 
 // envPrefix starts the name of every setting's environment variable: --max-page-size is
@@ -86,6 +100,29 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 			return err
 		})
 
+	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", 1<<20, "largest request body, in bytes; a larger one is refused with 413 before it is read")
+	fs.IntVar(&c.bounds.Tokens, "max-tokens", 10000, "most lexical tokens of a document; the parser stops at the first one past it")
+	fs.IntVar(&c.bounds.Depth, "max-depth", 15, "deepest nesting of selections in a document")
+	fs.IntVar(&c.bounds.Aliases, "max-aliases", 30, "most aliased fields in a document")
+	fs.IntVar(&c.bounds.RootFields, "max-root-fields", 20, "most fields at the root of an operation")
+	fs.IntVar(&c.bounds.Fields, "max-fields", 1000, "most fields of a document once its fragments are expanded")
+	fs.IntVar(&c.maxCost, "max-cost", 10000,
+		"highest cost of one request for callers without a key and exhibitors: a field costs 1, and what is below a list costs once per item it may hold (first or last)")
+	fs.IntVar(&c.maxPartnerCost, "max-partner-cost", 100000, "highest cost of one request for partners and organisers")
+	fs.DurationVar(&c.requestTimeout, "request-timeout", 10*time.Second, "how long a request may run; its database work is stopped then")
+	fs.IntVar(&c.maxAnswerMiB, "max-answer-mb", 16, "largest answer to one request, in MiB")
+	fs.IntVar(&c.budget, "budget", 1_000_000,
+		"points a minute that one address without a key, or one exhibitor key, may spend on the cost of its requests; sized for a venue whose phones share one address")
+	fs.IntVar(&c.partnerBudget, "partner-budget", 3_000_000, "points a minute that one partner's or organiser's key may spend")
+	fs.Func("budget-exempt",
+		"networks (CIDR, comma-separated) whose addresses spend no budget: the venue's own network, its screens",
+		func(v string) (err error) {
+			c.budgetExempt, err = parsePrefixes(v)
+			return err
+		})
+	fs.StringVar(&c.clientIPHeader, "client-ip-header", "",
+		"header in which a trusted proxy in front of the server gives the client's address (its last value), such as X-Forwarded-For; off by default, when the peer's address is the client's")
+
 	// Each variable is read as its flag would be, then the command line has its say.
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -121,5 +158,45 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	if c.maxPageSize < 1 {
 		return c, fmt.Errorf("max page size %d: must be at least 1", c.maxPageSize)
 	}
+	for _, bound := range []struct {
+		name  string
+		value int64
+	}{
+		{"max body bytes", c.maxBodyBytes}, {"max tokens", int64(c.bounds.Tokens)}, {"max depth", int64(c.bounds.Depth)},
+		{"max aliases", int64(c.bounds.Aliases)}, {"max root fields", int64(c.bounds.RootFields)}, {"max fields", int64(c.bounds.Fields)},
+		{"max cost", int64(c.maxCost)}, {"max answer", int64(c.maxAnswerMiB)}, {"request timeout", int64(c.requestTimeout)},
+	} {
+		if bound.value < 1 {
+			return c, fmt.Errorf("%s %d: must be at least 1", bound.name, bound.value)
+		}
+	}
+	c.maxPartnerCost = max(c.maxPartnerCost, c.maxCost)
+	// A budget holds at least one request of the highest cost a caller may send.
+	if c.budget < c.maxCost || c.partnerBudget < c.maxPartnerCost {
+		return c, fmt.Errorf("a budget of %d or %d points a minute cannot pay for one request of %d or %d: raise the budget or lower the cost",
+			c.budget, c.partnerBudget, c.maxCost, c.maxPartnerCost)
+	}
 	return c, nil
+}
+
+// parsePrefixes reads a comma-separated list of networks in CIDR notation; a single address
+// is a network of one.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for s := range strings.SplitSeq(list, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if addr, err := netip.ParseAddr(s); err == nil {
+			out = append(out, netip.PrefixFrom(addr, addr.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a network: write it as 192.0.2.0/24 or 2001:db8::/48", s)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -22,7 +22,7 @@ import (
 
 // newGraphQL returns the GraphQL endpoint: gqlgen's server with exactly the transports and
 // extensions Maarid uses, each configured on purpose.
-func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c config) *handler.Server {
+func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c config, b *budgets) *handler.Server {
 	srv := handler.New(graph.NewSchema(client, feed))
 	// Answers default to application/graphql-response+json, so that a request that fails
 	// to parse or validate gets HTTP 400 as the GraphQL-over-HTTP specification asks; a client
@@ -36,11 +36,15 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.AddTransport(transport.POST{UseGrapQLResponseJsonByDefault: true})
 
 	// Frontends send the same few documents again and again: parse and validate each once.
-	srv.SetQueryCache(graph.NewQueryCache(1000))
+	documents := graph.NewQueryCache(1000)
+	srv.SetQueryCache(documents)
+	srv.SetParserTokenLimit(c.bounds.Tokens)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(shapes{bounds: c.bounds, cache: documents})
 	srv.Use(extension.Introspection{})
 	srv.Use(pageLimits{maxPageSize: c.maxPageSize, maxPartnerPage: c.maxPartnerPage})
 	srv.Use(&graph.CheckInputs{})
+	srv.Use(costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost, maxAnswer: c.maxAnswerMiB << 20, budgets: b})
 	srv.Use(cacheableQueries{})
 	srv.Use(graph.FeedEnds{})
 	srv.Use(streamedSubscriptions{})

@@ -7,6 +7,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -26,6 +28,7 @@ import (
 	"maarid/auth"
 	"maarid/ent"
 	"maarid/i18n"
+	"maarid/limits"
 	"maarid/programme"
 )
 
@@ -34,12 +37,19 @@ import (
 // /healthz.
 func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
 	mux := http.NewServeMux()
-	gql := newGraphQL(client, feed, keys, c)
-	var api http.Handler = admit(runtime.GOMAXPROCS(0)*2, gql)
+	b := newBudgets(c)
+	gql := newGraphQL(client, feed, keys, c, b)
+	// A request spends most of its time on the CPU: more at once than the cores can run only
+	// makes each wait longer. One client holds half the slots at most.
+	slots := runtime.GOMAXPROCS(0) * 2
+	var api http.Handler = admit(&limits.Slots{Size: slots, PerClient: max(1, slots/2)}, gql)
 	if c.cacheMiB > 0 {
-		api = newResponseCache(client, c.cacheMiB<<20).serve(api)
+		api = newResponseCache(client, c.cacheMiB<<20, b, costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost}).serve(api)
 	}
-	mux.Handle("/graphql", cors(streams(feed.Stopping(), authenticate(keys, holdStream(keys, gql)), gate(authenticate(keys, api)))))
+	api = withDeadline(c.requestTimeout, api)
+	mux.Handle("/graphql", cors(streams(feed.Stopping(),
+		authenticate(keys, b.identify(holdStream(keys, gql))),
+		gate(c.maxBodyBytes, authenticate(keys, b.identify(api))))))
 	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())
@@ -182,8 +192,10 @@ func cors(next http.Handler) http.Handler {
 }
 
 // gate turns away, with a GraphQL error that has a code, the requests that gqlgen would
-// answer with an uncoded one: another method, a body that is not JSON, a mutation over GET.
-func gate(next http.Handler) http.Handler {
+// answer with an uncoded one: another method, a body that is not JSON or larger than maxBody
+// bytes (read no further), a mutation over GET.
+func gate(maxBody int64, next http.Handler) http.Handler {
+	tooLarge := fmt.Sprintf("the request body is larger than %d bytes", maxBody)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodPost:
@@ -192,7 +204,16 @@ func gate(next http.Handler) http.Handler {
 				refuse(w, http.StatusUnsupportedMediaType, maarid.BadUserInput, "send the request as application/json")
 				return
 			}
-			body, err := io.ReadAll(r.Body)
+			if r.ContentLength > maxBody {
+				refuse(w, http.StatusRequestEntityTooLarge, maarid.BadUserInput, tooLarge)
+				return
+			}
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+			var over *http.MaxBytesError
+			if errors.As(err, &over) {
+				refuse(w, http.StatusRequestEntityTooLarge, maarid.BadUserInput, tooLarge)
+				return
+			}
 			if err != nil {
 				refuse(w, http.StatusBadRequest, maarid.BadUserInput, "the request body could not be read")
 				return
@@ -224,23 +245,46 @@ func gate(next http.Handler) http.Handler {
 			refuse(w, http.StatusMethodNotAllowed, maarid.BadUserInput, "use GET or POST")
 			return
 		}
-		next.ServeHTTP(legacyJSONStatus{w}, r)
+		next.ServeHTTP(&overHTTP{ResponseWriter: w}, r)
 	})
 }
 
-// legacyJSONStatus answers 200 instead of gqlgen's 422 when a request that failed to
-// validate asked for application/json: GraphQL over HTTP keeps 4xx for the
-// application/graphql-response+json media type, where the status says what the body does.
-type legacyJSONStatus struct{ http.ResponseWriter }
+// overHTTP gives gqlgen's answers what GraphQL over HTTP asks of them: 200 instead of 422
+// when a request that failed to validate asked for application/json (4xx is for the
+// application/graphql-response+json media type, where the status says what the body does),
+// and no data entry in the answer to a request refused before it ran, where gqlgen writes
+// "data": null.
+type overHTTP struct {
+	http.ResponseWriter
+	refused bool
+}
 
-func (w legacyJSONStatus) WriteHeader(status int) {
+func (w *overHTTP) WriteHeader(status int) {
 	if status == http.StatusUnprocessableEntity && w.Header().Get("Content-Type") == "application/json" {
 		status = http.StatusOK
 	}
+	w.refused = status >= 400
 	w.ResponseWriter.WriteHeader(status)
 }
 
-func (w legacyJSONStatus) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+// noData follows the errors of the answer to a refused request, which come first. Inside the
+// errors, a quote is escaped in a string, and no object has a key "data".
+var noData = []byte(`],"data":null`)
+
+func (w *overHTTP) Write(b []byte) (int, error) {
+	if w.refused && bytes.HasPrefix(b, []byte(`{"errors":[`)) {
+		if i := bytes.Index(b, noData); i > 0 {
+			trimmed := append(append(bytes.Clone(b[:i]), ']'), b[i+len(noData):]...)
+			if _, err := w.ResponseWriter.Write(trimmed); err != nil {
+				return 0, err
+			}
+			return len(b), nil
+		}
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *overHTTP) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func isJSONObject(b []byte) bool {
 	var v map[string]json.RawMessage
@@ -290,18 +334,32 @@ func health(client *ent.Client) http.HandlerFunc {
 	}
 }
 
-// admit lets at most n requests run at once and queues the others in arrival order. A
-// request spends most of its time on the CPU; more at once than the cores can run only makes
-// each wait longer, and those that lose their core in a database call wait longest.
-func admit(n int, next http.Handler) http.Handler {
-	slots := make(chan struct{}, n)
+// admit runs a request once it holds one of the execution slots, shared fairly among clients
+// (limits.Slots); one that waits past its deadline is told that the server is busy.
+func admit(slots *limits.Slots, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case slots <- struct{}{}:
-		case <-r.Context().Done():
+		name := ""
+		if c := clientFrom(r.Context()); c != nil {
+			name = c.name
+		}
+		release, err := slots.Acquire(r.Context(), name)
+		if err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				w.Header().Set("Retry-After", "1")
+				refuse(w, http.StatusServiceUnavailable, maarid.RateLimited, "the server is too busy to answer in time: try again in a moment")
+			}
 			return
 		}
-		defer func() { <-slots }()
+		defer release()
 		next.ServeHTTP(w, r)
+	})
+}
+
+// withDeadline gives a request d to run: its database work is stopped then.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

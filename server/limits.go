@@ -3,18 +3,22 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"maarid"
 	"maarid/auth"
+	"maarid/limits"
 )
 
 // pageLimits checks the page arguments of every connection in an operation before any of it
-// runs: first and last not both, neither negative, neither above the page-size cap of the
-// caller (larger for partners and organisers, who sync the catalogue). A bad page is the
+// runs: first or last for a connection whose page is read, not both, neither negative,
+// neither above the page-size cap of the caller (larger for partners and organisers, who sync
+// the catalogue). A bad page is the
 // client's error, reported with HTTP 400 and BAD_USER_INPUT, and nothing runs.
 type pageLimits struct {
 	maxPageSize, maxPartnerPage int
@@ -72,6 +76,8 @@ func (l pageLimits) checkField(oc *graphql.OperationContext, f *ast.Field, path 
 	first, hasFirst := pageArg(args, "first")
 	last, hasLast := pageArg(args, "last")
 	switch {
+	case !hasFirst && !hasLast && pages(f.SelectionSet):
+		return pageError(f, path, "pass first or last to %s: a page of at most %d", f.Name, l.maxPageSize)
 	case hasFirst && hasLast:
 		return pageError(f, path, "pass either first or last to %s, not both", f.Name)
 	case hasFirst && (first < 0 || first > int64(l.maxPageSize)):
@@ -80,6 +86,28 @@ func (l pageLimits) checkField(oc *graphql.OperationContext, f *ast.Field, path 
 		return pageError(f, path, "last must be between 0 and %d, not %d", l.maxPageSize, last)
 	}
 	return nil
+}
+
+// pages reports whether a connection's selection reads a page of it (edges, pageInfo), not only
+// its count.
+func pages(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name == "edges" || sel.Name == "pageInfo" {
+				return true
+			}
+		case *ast.InlineFragment:
+			if pages(sel.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if sel.Definition != nil && pages(sel.Definition.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pageArg reads an Int argument as coerced by the validator (int64 from a literal or from
@@ -104,4 +132,121 @@ func pageError(f *ast.Field, path ast.Path, format string, args ...any) *gqlerro
 		Locations:  []gqlerror.Location{{Line: f.Position.Line, Column: f.Position.Column}},
 		Extensions: map[string]any{"code": maarid.BadUserInput},
 	}
+}
+
+// shapes is the gqlgen extension that refuses, before it is parsed in full and validated, a
+// document whose shape is out of bounds (limits.Bounds): validation costs the square of the
+// fields, so a flood of fields or aliases is refused in the time it takes to read it. A
+// document already in the query cache passed the bounds before, and skips them.
+type shapes struct {
+	bounds limits.Bounds
+	cache  graphql.Cache[*ast.QueryDocument]
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = shapes{}
+
+func (shapes) ExtensionName() string                   { return "Shapes" }
+func (shapes) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (s shapes) MutateOperationParameters(ctx context.Context, params *graphql.RawParams) *gqlerror.Error {
+	if params.Query == "" {
+		return nil
+	}
+	if _, cached := s.cache.Get(ctx, params.Query); cached {
+		return nil
+	}
+	err := s.bounds.Check(params.Query)
+	if err != nil && err.Extensions["code"] == nil {
+		errcode.Set(err, errcode.ParseFailed) // a document that does not parse: 400, as the executor says
+	}
+	return err
+}
+
+// costs is the gqlgen extension that prices every operation before it runs (limits.Cost),
+// refuses one over the caller's limit with QUERY_TOO_COMPLEX, spends the cost from the
+// client's budget and refuses with RATE_LIMITED when it is spent; an answer says what it cost
+// in extensions.cost, and an answer larger than the bound is replaced by QUERY_TOO_COMPLEX.
+type costs struct {
+	maxCost, maxPartnerCost int
+	maxAnswer               int // bytes
+	budgets                 *budgets
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+} = costs{}
+
+func (costs) ExtensionName() string                   { return "Costs" }
+func (costs) Validate(graphql.ExecutableSchema) error { return nil }
+
+// limitOf is the highest cost of one request of a role.
+func (c costs) limitOf(role auth.Role) int {
+	if role == auth.Partner || role == auth.Organiser {
+		return c.maxPartnerCost
+	}
+	return c.maxCost
+}
+
+func (c costs) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	cost := limits.Cost(oc.Operation, oc.Variables)
+	limit := c.limitOf(auth.FromContext(ctx).Role)
+	if cost > limit {
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("the operation costs %d, more than the %d a request may: ask for smaller pages (first, last) or fewer nested lists", cost, limit),
+			Extensions: map[string]any{"code": maarid.QueryTooComplex, "cost": map[string]any{"requested": cost, "limit": limit}},
+		}
+	}
+	cl := clientFrom(ctx)
+	if cl == nil {
+		return nil // the operation that builds the answers of a group of subscribers, who spent theirs
+	}
+	m := c.budgets.spend(cl, cost, limit)
+	oc.Stats.SetExtension(costStat, m)
+	if m.refused {
+		return &gqlerror.Error{
+			Message: fmt.Sprintf("the budget of this client is spent: the operation costs %d, %d points are left; try again in %s s",
+				cost, m.spent.Remaining, seconds(m.spent.RetryAfter)),
+			Extensions: map[string]any{"code": maarid.RateLimited, "cost": m, "retryAfter": math.Ceil(m.spent.RetryAfter.Seconds())},
+		}
+	}
+	return nil
+}
+
+func (c costs) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	op := graphql.GetOperationContext(ctx).Operation
+	if resp == nil || op == nil || op.Operation == ast.Subscription {
+		return resp
+	}
+	if len(resp.Data) > c.maxAnswer {
+		resp = &graphql.Response{Errors: gqlerror.List{{
+			Message: fmt.Sprintf("the answer would have %d MiB, more than the %d MiB an answer may: ask for smaller pages or fewer fields",
+				(len(resp.Data)+1<<20-1)>>20, c.maxAnswer>>20),
+			Extensions: map[string]any{"code": maarid.QueryTooComplex},
+		}}}
+	}
+	if m, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(costStat).(*meter); ok {
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["cost"] = m.costExtension()
+	}
+	return resp
+}
+
+// costStat is where an operation keeps what it cost (graphql.Stats).
+const costStat = "maarid.cost"
+
+// unmetered returns ctx for work that no client pays for again: the operation that builds the
+// answers of subscribers who paid when they subscribed.
+func unmetered(ctx context.Context) context.Context {
+	return context.WithValue(ctx, clientKey{}, (*client)(nil))
 }

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"maarid/auth"
+	"maarid/limits"
+)
+
+// A client is who a request spends its budget as: its API key, or, without one, its address —
+// an IPv6 address by its /64, which one home or phone may draw from at will.
+type client struct {
+	name   string
+	role   auth.Role
+	exempt bool // an address of a network that spends no budget
+
+	mu    sync.Mutex
+	meter *meter // what this request spent, for its answer
+}
+
+type clientKey struct{}
+
+func clientFrom(ctx context.Context) *client {
+	c, _ := ctx.Value(clientKey{}).(*client)
+	return c
+}
+
+// meter is what one request cost and what its client's budget was left with.
+type meter struct {
+	Requested int `json:"requested"`
+	Limit     int `json:"limit"`
+	// The client's budget after the request; absent for an exempt client.
+	Remaining   *int     `json:"remaining,omitempty"`
+	Budget      *int     `json:"budget,omitempty"`
+	RestoreRate *float64 `json:"restorePerSecond,omitempty"`
+	spent       limits.Spent
+	refused     bool // over budget: 429
+}
+
+// budgets are the budgets of every client, and what each role is given.
+type budgets struct {
+	clients          limits.Budgets
+	anonymous, large limits.Budget
+	exempt           []netip.Prefix
+	ipHeader         string
+}
+
+func newBudgets(c config) *budgets {
+	perMinute := func(points int) limits.Budget {
+		// Spent at the rate it refills, a budget lasts a minute; a client may spend a tenth
+		// of it at once.
+		return limits.Budget{Rate: float64(points) / 60, Burst: max(points/10, 1)}
+	}
+	b := &budgets{
+		anonymous: perMinute(c.budget),
+		large:     perMinute(c.partnerBudget),
+		exempt:    c.budgetExempt,
+		ipHeader:  c.clientIPHeader,
+	}
+	// Remembering a client costs some 200 bytes: 40 MB at most, however many addresses call.
+	b.clients.Capacity = 200_000
+	// A request of the highest cost must fit in the burst.
+	b.anonymous.Burst = max(b.anonymous.Burst, c.maxCost)
+	b.large.Burst = max(b.large.Burst, c.maxPartnerCost)
+	return b
+}
+
+// budgetOf is the budget of a role.
+func (b *budgets) budgetOf(role auth.Role) limits.Budget {
+	if role == auth.Partner || role == auth.Organiser {
+		return b.large
+	}
+	return b.anonymous
+}
+
+// spend spends cost from the client's budget, and records it for the answer.
+func (b *budgets) spend(c *client, cost, limit int) *meter {
+	m := &meter{Requested: cost, Limit: limit}
+	if !c.exempt {
+		budget := b.budgetOf(c.role)
+		m.spent = b.clients.Spend(c.name, budget, cost)
+		m.refused = !m.spent.OK
+		m.Remaining, m.Budget, m.RestoreRate = &m.spent.Remaining, &budget.Burst, &budget.Rate
+	}
+	c.mu.Lock()
+	c.meter = m
+	c.mu.Unlock()
+	return m
+}
+
+// identify puts the request's client in its context, after authentication, and writes on its
+// answer what the request cost its budget: the RateLimit headers, and 429 with Retry-After
+// when it was over budget.
+func (b *budgets) identify(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := b.clientOf(r)
+		next.ServeHTTP(&meteredWriter{ResponseWriter: w, client: c}, r.WithContext(context.WithValue(r.Context(), clientKey{}, c)))
+	})
+}
+
+// clientOf names the client of r: its key, or its address.
+func (b *budgets) clientOf(r *http.Request) *client {
+	v := auth.FromContext(r.Context())
+	addr := b.address(r)
+	c := &client{role: v.Role}
+	switch {
+	case v.KeyID != "":
+		c.name = "key " + v.KeyID
+	case addr.Is6() && !addr.Is4In6():
+		c.name = "address " + netip.PrefixFrom(addr, 64).Masked().String()
+	default:
+		c.name = "address " + addr.Unmap().String()
+	}
+	for _, p := range b.exempt {
+		if p.Contains(addr.Unmap()) {
+			c.exempt = true
+		}
+	}
+	return c
+}
+
+// address is the client's address: the peer's, or the last value of the header in which a
+// trusted proxy gives it.
+func (b *budgets) address(r *http.Request) netip.Addr {
+	if b.ipHeader != "" {
+		values := r.Header.Values(b.ipHeader)
+		if len(values) > 0 {
+			list := strings.Split(values[len(values)-1], ",")
+			if addr, err := netip.ParseAddr(strings.TrimSpace(list[len(list)-1])); err == nil {
+				return addr
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	addr, _ := netip.ParseAddr(host)
+	return addr
+}
+
+// meteredWriter adds to an answer, before it goes, what the request cost its client.
+type meteredWriter struct {
+	http.ResponseWriter
+	client      *client
+	wroteHeader bool
+}
+
+func (w *meteredWriter) WriteHeader(status int) {
+	if w.wroteHeader {
+		return
+	}
+	w.wroteHeader = true
+	w.client.mu.Lock()
+	m := w.client.meter
+	w.client.mu.Unlock()
+	if m != nil && m.Budget != nil {
+		h := w.Header()
+		h.Set("RateLimit-Limit", strconv.Itoa(m.spent.Limit))
+		h.Set("RateLimit-Remaining", strconv.Itoa(m.spent.Remaining))
+		h.Set("RateLimit-Reset", seconds(m.spent.Reset))
+		if m.refused {
+			h.Set("Retry-After", seconds(m.spent.RetryAfter))
+			status = http.StatusTooManyRequests
+		}
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *meteredWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *meteredWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush sends what is written so far: server-sent events go out one by one.
+func (w *meteredWriter) Flush() {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// seconds is a duration in whole seconds, rounded up: a client that waits that long is served.
+func seconds(d time.Duration) string {
+	return strconv.Itoa(int(math.Ceil(d.Seconds())))
+}
+
+// costExtension is what extensions.cost of an answer says.
+func (m *meter) costExtension() json.RawMessage {
+	b, _ := json.Marshal(m)
+	return b
+}
