@@ -19,9 +19,10 @@ import (
 // A client is who a request spends its budget as: its API key, or, without one, its address —
 // an IPv6 address by its /64, which one home or phone may draw from at will.
 type client struct {
-	name   string
-	role   auth.Role
-	exempt bool // an address of a network that spends no budget
+	name    string
+	address string // its address, or the /64 of an IPv6 one
+	role    auth.Role
+	exempt  bool // an address of a network that spends no budget
 
 	mu    sync.Mutex
 	meter *meter // what this request spent, for its answer
@@ -107,18 +108,26 @@ func (b *budgets) identify(next http.Handler) http.Handler {
 	})
 }
 
+// keyed returns the client of the same address acting with the key of v, from the
+// connection_init of a websocket.
+func (c *client) keyed(v *auth.Viewer) *client {
+	if v.KeyID == "" {
+		return c
+	}
+	return &client{name: "key " + v.KeyID, address: c.address, role: v.Role, exempt: c.exempt}
+}
+
 // clientOf names the client of r: its key, or its address.
 func (b *budgets) clientOf(r *http.Request) *client {
 	v := auth.FromContext(r.Context())
 	addr := b.address(r)
-	c := &client{role: v.Role}
-	switch {
-	case v.KeyID != "":
+	c := &client{role: v.Role, address: addr.Unmap().String()}
+	if addr.Is6() && !addr.Is4In6() {
+		c.address = netip.PrefixFrom(addr, 64).Masked().String()
+	}
+	c.name = "address " + c.address
+	if v.KeyID != "" {
 		c.name = "key " + v.KeyID
-	case addr.Is6() && !addr.Is4In6():
-		c.name = "address " + netip.PrefixFrom(addr, 64).Masked().String()
-	default:
-		c.name = "address " + addr.Unmap().String()
 	}
 	for _, p := range b.exempt {
 		if p.Contains(addr.Unmap()) {

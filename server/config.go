@@ -42,6 +42,10 @@ type config struct {
 	partnerBudget  int // for a partner's or an organiser's key
 	budgetExempt   []netip.Prefix
 	clientIPHeader string
+	// Websockets: operations at once on one, connections from one address, messages a second.
+	websocketOps         int
+	websocketsPerAddress int
+	websocketMessageRate int
 }
 
 // envPrefix starts the name of every setting's environment variable: --max-page-size is
@@ -123,6 +127,11 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.StringVar(&c.clientIPHeader, "client-ip-header", "",
 		"header in which a trusted proxy in front of the server gives the client's address (its last value), such as X-Forwarded-For; off by default, when the peer's address is the client's")
 
+	fs.IntVar(&c.websocketOps, "max-websocket-operations", 50, "most operations running at once on one websocket")
+	fs.IntVar(&c.websocketsPerAddress, "max-websockets-per-address", 1000,
+		"most websockets open from one address, but in the networks of --budget-exempt; a venue's phones may share one")
+	fs.IntVar(&c.websocketMessageRate, "max-websocket-messages", 20, "messages a second one websocket may send, on average")
+
 	// Each variable is read as its flag would be, then the command line has its say.
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
@@ -165,6 +174,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		{"max body bytes", c.maxBodyBytes}, {"max tokens", int64(c.bounds.Tokens)}, {"max depth", int64(c.bounds.Depth)},
 		{"max aliases", int64(c.bounds.Aliases)}, {"max root fields", int64(c.bounds.RootFields)}, {"max fields", int64(c.bounds.Fields)},
 		{"max cost", int64(c.maxCost)}, {"max answer", int64(c.maxAnswerMiB)}, {"request timeout", int64(c.requestTimeout)},
+		{"max websocket operations", int64(c.websocketOps)}, {"max websockets per address", int64(c.websocketsPerAddress)},
+		{"max websocket messages", int64(c.websocketMessageRate)},
 	} {
 		if bound.value < 1 {
 			return c, fmt.Errorf("%s %d: must be at least 1", bound.name, bound.value)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -206,4 +208,92 @@ func TestAnswerBound(t *testing.T) {
 			t.Errorf("an answer of %d bytes: %d bytes, errors %v", size, len(resp.Data), resp.Errors)
 		}
 	}
+}
+
+// TestWebsocketLimits holds a websocket client to its bounds, each with the protocol's own
+// answer: an error for an operation over the number a connection may run, HTTP 429 for a
+// connection over the number one address may open, 4429 for messages sent too fast, 1009 for
+// a message too large; and a subscription spends the client's budget as a request does.
+func TestWebsocketLimits(t *testing.T) {
+	serve := func(t *testing.T, flags ...string) string {
+		a := newAPI(t, "sqlite", append([]string{"--budget-exempt="}, flags...)...)
+		srv := httptest.NewServer(a.handler)
+		t.Cleanup(srv.Close)
+		return "ws" + strings.TrimPrefix(srv.URL, "http") + "/graphql"
+	}
+	feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "0"}})
+
+	t.Run("operations", func(t *testing.T) {
+		c := dialWebsocket(t, serve(t, "--max-websocket-operations=2"), nil, graphqlTransportWS)
+		c.init("")
+		c.send(message("subscribe", "1", string(feed)))
+		c.send(message("subscribe", "2", string(feed)))
+		c.send(message("subscribe", "3", string(feed)))
+		if m := c.expect("error", "3"); !strings.Contains(string(m.Payload), "RATE_LIMITED") {
+			t.Errorf("a third operation: %s", m.Payload)
+		}
+		c.send(message("complete", "1", ""))
+		c.send(message("subscribe", "4", `{"query":"{ viewer { role } }"}`))
+		c.expect("next", "4")
+		c.expect("complete", "4")
+	})
+	t.Run("connections from one address", func(t *testing.T) {
+		url := serve(t, "--max-websockets-per-address=3")
+		var open []*wsClient
+		for range 3 {
+			open = append(open, dialWebsocket(t, url, nil, graphqlTransportWS))
+		}
+		dial := func() (*http.Response, error) {
+			c, res, err := (&websocket.Dialer{Subprotocols: []string{graphqlTransportWS}}).Dial(url, nil)
+			if err == nil {
+				c.Close()
+			}
+			return res, err
+		}
+		if res, err := dial(); err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("a fourth connection: %v %v", err, handshakeAnswer(res))
+		}
+		open[0].conn.Close()
+		var err error
+		waitUntil(func() bool {
+			_, err = dial()
+			return err == nil
+		})
+		if err != nil {
+			t.Errorf("a connection once another closed: %v", err)
+		}
+	})
+	t.Run("messages too fast", func(t *testing.T) {
+		c := dialWebsocket(t, serve(t, "--max-websocket-messages=5"), nil, graphqlTransportWS)
+		for range 30 {
+			if c.conn.WriteMessage(websocket.TextMessage, []byte(message("ping", "", ""))) != nil {
+				break
+			}
+		}
+		c.expectClose(closeTooManyRequests, "pong")
+	})
+	t.Run("a message too large", func(t *testing.T) {
+		c := dialWebsocket(t, serve(t), nil, graphqlTransportWS)
+		c.init("")
+		c.send(message("subscribe", "big", `{"query":"{ __typename }","variables":{"x":"`+strings.Repeat("a", 100<<10)+`"}}`))
+		c.expectClose(websocket.CloseMessageTooBig)
+	})
+	t.Run("subscriptions spend the budget", func(t *testing.T) {
+		c := dialWebsocket(t, serve(t, "--max-cost=3000", "--budget=30000"), nil, graphqlTransportWS)
+		c.init("")
+		// 1 + (1 + (1 + 10 × (1 + 10 × (1 + 10)))) = 1,114 a subscription; 3,000 at once.
+		expensive, _ := json.Marshal(map[string]any{"query": `subscription { programmeChanged { session { speakers { sessions { speakers { name } } } } } }`})
+		for i := range 4 {
+			c.send(message("subscribe", strconv.Itoa(i), string(expensive)))
+		}
+		for {
+			m := c.read()
+			if m.Type == "error" {
+				if !strings.Contains(string(m.Payload), "RATE_LIMITED") {
+					t.Fatalf("%s", m.Payload)
+				}
+				return
+			}
+		}
+	})
 }

@@ -136,7 +136,8 @@ func (op *wsOperation) newBuilder(params *graphql.RawParams) *answerBuilder {
 	c := op.c
 	// The values of the connection that starts the group, which all its subscribers share
 	// (viewer, language), without its end.
-	ctx, cancel := context.WithCancel(context.WithoutCancel(op.ctx))
+	// Its subscribers paid for the operation when they subscribed.
+	ctx, cancel := context.WithCancel(unmetered(context.WithoutCancel(op.ctx)))
 	rc, errs := c.exec.CreateOperationContext(graphql.StartOperationTrace(ctx), params)
 	if errs != nil {
 		cancel()

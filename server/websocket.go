@@ -60,7 +60,9 @@ const (
 	closeInitTimeout      = 4408
 	closeSubscriberExists = 4409
 	closeTooManyInits     = 4429
-	closeInternalError    = 4500
+	closeTooManyRequests  = 4429 // messages sent faster than the connection may
+
+	closeInternalError = 4500
 )
 
 // websocketTransport serves GraphQL over websockets, on both subprotocols, for many idle
@@ -87,20 +89,27 @@ type websocketTransport struct {
 	// conns are the open connections, told to go away when the server stops serving
 	// subscriptions.
 	conns openConns
+	// Bounds of a client: operations at once on a connection, connections from an address,
+	// messages a second on a connection (a burst of twice as many).
+	maxOps, maxPerAddress int
+	messageRate           float64
 }
 
 var _ graphql.Transport = (*websocketTransport)(nil)
 
 func newWebsocketTransport(c config, keys *auth.Keys, stopping context.Context) *websocketTransport {
 	t := &websocketTransport{
-		origins:      newOriginPolicy(c.allowedOrigins),
-		keys:         keys,
-		readLimit:    websocketReadLimit,
-		writeTimeout: websocketWriteTimeout,
-		initTimeout:  websocketInitTimeout,
-		keepAlive:    websocketKeepAlive,
-		answers:      newAnswers(answersKept, answersFor),
-		documents:    &documents{limit: documentsKept},
+		origins:       newOriginPolicy(c.allowedOrigins),
+		keys:          keys,
+		readLimit:     websocketReadLimit,
+		writeTimeout:  websocketWriteTimeout,
+		initTimeout:   websocketInitTimeout,
+		keepAlive:     websocketKeepAlive,
+		answers:       newAnswers(answersKept, answersFor),
+		documents:     &documents{limit: documentsKept},
+		maxOps:        c.websocketOps,
+		maxPerAddress: c.websocketsPerAddress,
+		messageRate:   float64(c.websocketMessageRate),
 	}
 	// When the server stops serving subscriptions the clients are told to connect again, to
 	// this instance once it is back or to another one.
@@ -114,11 +123,12 @@ func newWebsocketTransport(c config, keys *auth.Keys, stopping context.Context) 
 	return t
 }
 
-// openConns is the set of a transport's open connections.
+// openConns is the set of a transport's open connections, and how many each address has.
 type openConns struct {
-	mu      sync.Mutex
-	set     map[*wsConn]struct{}
-	stopped bool
+	mu        sync.Mutex
+	set       map[*wsConn]struct{}
+	byAddress map[string]int
+	stopped   bool
 }
 
 // add adds c, unless the set was stopped.
@@ -138,7 +148,35 @@ func (o *openConns) add(c *wsConn) bool {
 func (o *openConns) remove(c *wsConn) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if _, open := o.set[c]; open && c.address != "" {
+		if o.byAddress[c.address]--; o.byAddress[c.address] <= 0 {
+			delete(o.byAddress, c.address)
+		}
+	}
 	delete(o.set, c)
+}
+
+// reserve counts one more connection from address, unless it has max already.
+func (o *openConns) reserve(address string, max int) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.byAddress == nil {
+		o.byAddress = map[string]int{}
+	}
+	if o.byAddress[address] >= max {
+		return false
+	}
+	o.byAddress[address]++
+	return true
+}
+
+// unreserve gives back what reserve counted, for a connection that did not open.
+func (o *openConns) unreserve(address string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.byAddress[address]--; o.byAddress[address] <= 0 {
+		delete(o.byAddress, address)
+	}
 }
 
 // stop returns the connections open, and refuses others from now on.
@@ -157,6 +195,17 @@ func (t *websocketTransport) Supports(r *http.Request) bool {
 // Do upgrades r to a websocket, served from a goroutine of its own until the client or the
 // server closes it. A refused upgrade is answered over HTTP with a GraphQL error.
 func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	// Connections from one address are counted, but from the networks that spend no budget.
+	address := ""
+	if cl := clientFrom(r.Context()); cl != nil && !cl.exempt {
+		address = cl.address
+		if !t.conns.reserve(address, t.maxPerAddress) {
+			w.Header().Set("Retry-After", "60")
+			refuse(w, http.StatusTooManyRequests, maarid.RateLimited,
+				fmt.Sprintf("%d websockets are open from this address already, the most one address may open", t.maxPerAddress))
+			return
+		}
+	}
 	upgrader := websocket.Upgrader{
 		// An idle connection holds no write buffer: it is taken from the pool for a message.
 		WriteBufferPool: &writeBuffers,
@@ -171,6 +220,9 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 	h := &hijacker{ResponseWriter: w}
 	ws, err := upgrader.Upgrade(h, r, nil)
 	if err != nil {
+		if address != "" {
+			t.conns.unreserve(address)
+		}
 		slog.DebugContext(r.Context(), "websocket upgrade refused", "error", err)
 		return
 	}
@@ -183,14 +235,17 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 	// once the handler returns. Its operations end with it (end).
 	ctx := connectionContext(r.Context())
 	c := &wsConn{
-		t:     t,
-		ws:    ws,
-		br:    h.br,
-		proto: protocols[p],
-		exec:  exec,
-		ctx:   ctx,
-		opCtx: ctx,
-		ops:   map[string]*wsOperation{},
+		t:       t,
+		ws:      ws,
+		br:      h.br,
+		proto:   protocols[p],
+		exec:    exec,
+		ctx:     ctx,
+		opCtx:   ctx,
+		ops:     map[string]*wsOperation{},
+		address: address,
+		tokens:  2 * t.messageRate,
+		refill:  time.Now(),
 	}
 	c.serve()
 }
@@ -198,6 +253,9 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 // serve starts reading the client's messages, and the timers of the connection.
 func (c *wsConn) serve() {
 	if !c.t.conns.add(c) {
+		if c.address != "" {
+			c.t.conns.unreserve(c.address)
+		}
 		c.goAway()
 	}
 	c.hold(auth.FromContext(c.opCtx))
@@ -255,6 +313,10 @@ type wsConn struct {
 	lastPong     time.Time
 	ops          map[string]*wsOperation // by the client's ID
 	release      func()                  // lets go of the connection's API key (hold)
+
+	address string    // counted in the transport's connections by address; empty when not
+	tokens  float64   // messages the client may still send at once; touched by the reader
+	refill  time.Time // when tokens was last refilled
 }
 
 // protocol names the messages of a subprotocol.
@@ -313,7 +375,13 @@ func (c *wsConn) shut() { wakeReader(c.ws.NetConn()) }
 func (c *wsConn) read() {
 	_, data, err := c.ws.ReadMessage()
 	if err != nil {
+		// A message over the read limit is closed with 1009 by gorilla itself.
 		slog.DebugContext(c.ctx, "websocket", "error", err)
+		c.end()
+		return
+	}
+	if !c.allowMessage() {
+		c.closeWith(closeTooManyRequests, "Too many messages")
 		c.end()
 		return
 	}
@@ -323,6 +391,22 @@ func (c *wsConn) read() {
 		return
 	}
 	c.wait()
+}
+
+// allowMessage spends one of the messages the client may send (a token bucket refilled at
+// the transport's message rate); it reports false when none is left. Only the reader calls it.
+func (c *wsConn) allowMessage() bool {
+	if c.t.messageRate <= 0 {
+		return true
+	}
+	now := time.Now()
+	c.tokens = min(2*c.t.messageRate, c.tokens+now.Sub(c.refill).Seconds()*c.t.messageRate)
+	c.refill = now
+	if c.tokens < 1 {
+		return false
+	}
+	c.tokens--
+	return true
 }
 
 // receive acts on a message from the client; it returns the refusal that closes the
@@ -352,15 +436,25 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 			return &closeFrame{closeBadRequest, "An operation needs an id and a payload object"}
 		}
 		c.mu.Lock()
-		defer c.mu.Unlock()
 		if !c.acked {
+			c.mu.Unlock()
 			return &closeFrame{closeUnauthorized, "Unauthorized"}
 		}
 		if _, ok := c.ops[m.ID]; ok {
+			c.mu.Unlock()
 			return &closeFrame{closeSubscriberExists, "Subscriber for " + m.ID + " already exists"}
+		}
+		if len(c.ops) >= c.t.maxOps {
+			c.mu.Unlock()
+			c.write(envelope{Type: c.proto.error, ID: m.ID, Payload: mustMarshal(gqlerror.List{{
+				Message:    fmt.Sprintf("%d operations run on this connection already, the most one may: complete one first", c.t.maxOps),
+				Extensions: map[string]any{"code": maarid.RateLimited},
+			}})}.encode())
+			return nil
 		}
 		op := newOperation(c, m.ID)
 		c.ops[m.ID] = op
+		c.mu.Unlock()
 		go op.start(m.Payload, time.Now())
 		return nil
 	case p.stop:
@@ -401,6 +495,9 @@ func connectionContext(ctx context.Context) context.Context {
 	c := maarid.WithRequestID(context.Background(), maarid.RequestID(ctx))
 	c = i18n.Carry(c, ctx)
 	c = auth.NewContext(c, auth.FromContext(ctx))
+	if cl := clientFrom(ctx); cl != nil {
+		c = context.WithValue(c, clientKey{}, cl)
+	}
 	if ctx.Value(streamKey{}) != nil {
 		c = context.WithValue(c, streamKey{}, true)
 	}
@@ -436,6 +533,9 @@ func (c *wsConn) initialise(payload json.RawMessage) *closeFrame {
 				maarid.Errorf(maarid.Internal, "the API keys cannot be checked now; request id %s", maarid.RequestID(ctx)))
 		}
 		ctx = auth.NewContext(ctx, v)
+		if cl := clientFrom(ctx); cl != nil {
+			ctx = context.WithValue(ctx, clientKey{}, cl.keyed(v))
+		}
 	}
 	c.mu.Lock()
 	c.opCtx = ctx
