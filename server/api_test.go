@@ -137,8 +137,13 @@ func (a *api) post(t testing.TB, r request) response {
 	}
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	// What the GraphQL-over-HTTP clients of today send.
+	req.Header.Set("Accept", "application/graphql-response+json, application/json;q=0.9")
 	for k, vs := range r.header {
 		req.Header[k] = vs
+		if vs == nil {
+			delete(req.Header, k)
+		}
 	}
 	return a.serve(t, req)
 }

@@ -46,6 +46,9 @@ type config struct {
 	websocketOps         int
 	websocketsPerAddress int
 	websocketMessageRate int
+	// Production settings: what the schema tells strangers.
+	introspection    bool
+	fieldSuggestions bool
 }
 
 // envPrefix starts the name of every setting's environment variable: --max-page-size is
@@ -127,6 +130,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.StringVar(&c.clientIPHeader, "client-ip-header", "",
 		"header in which a trusted proxy in front of the server gives the client's address (its last value), such as X-Forwarded-For; off by default, when the peer's address is the client's")
 
+	fs.BoolVar(&c.introspection, "introspection", true, "answer introspection queries (__schema, __type); turn it off in production")
+	fs.BoolVar(&c.fieldSuggestions, "field-suggestions", true, `say "did you mean" for an unknown field; turn it off in production`)
 	fs.IntVar(&c.websocketOps, "max-websocket-operations", 50, "most operations running at once on one websocket")
 	fs.IntVar(&c.websocketsPerAddress, "max-websockets-per-address", 1000,
 		"most websockets open from one address, but in the networks of --budget-exempt; a venue's phones may share one")

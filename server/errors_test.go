@@ -182,16 +182,17 @@ func TestMediaTypes(t *testing.T) {
 		accept, contentType string
 		status              int
 	}{
-		{"", "application/graphql-response+json", 400},
+		{"none", "application/json", 200},
+		{"*/*", "application/json", 200},
 		{"application/graphql-response+json", "application/graphql-response+json", 400},
 		{"application/json", "application/json", 200},
 		{"application/graphql-response+json, application/json;q=0.9", "application/graphql-response+json", 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.accept, func(t *testing.T) {
-			r := request{query: `{ nope }`}
-			if tt.accept != "" {
-				r.header = http.Header{"Accept": {tt.accept}}
+			r := request{query: `{ nope }`, header: http.Header{"Accept": {tt.accept}}}
+			if tt.accept == "none" {
+				r.header = http.Header{"Accept": nil}
 			}
 			res := a.post(t, r)
 			if res.status != tt.status || res.header.Get("Content-Type") != tt.contentType ||

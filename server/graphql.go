@@ -24,16 +24,16 @@ import (
 // extensions Maarid uses, each configured on purpose.
 func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c config, b *budgets) *handler.Server {
 	srv := handler.New(graph.NewSchema(client, feed))
-	// Answers default to application/graphql-response+json, so that a request that fails
-	// to parse or validate gets HTTP 400 as the GraphQL-over-HTTP specification asks; a client
-	// that accepts only application/json still gets it.
+	// Answers are application/graphql-response+json for the clients that accept it, where a
+	// request that fails to parse or validate gets HTTP 400, and application/json for the
+	// others, and when Accept says nothing (*/* or none), as GraphQL over HTTP asks.
 	srv.AddTransport(transport.Options{})
 	// Subscriptions: websocket, and server-sent events for clients that cannot open one. The
 	// events transport is asked before POST, which would take its requests.
 	srv.AddTransport(newWebsocketTransport(c, keys, feed.Stopping()))
 	srv.AddTransport(transport.SSE{})
-	srv.AddTransport(transport.GET{UseGrapQLResponseJsonByDefault: true})
-	srv.AddTransport(transport.POST{UseGrapQLResponseJsonByDefault: true})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
 
 	// Frontends send the same few documents again and again: parse and validate each once.
 	documents := graph.NewQueryCache(1000)
@@ -41,7 +41,12 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.SetParserTokenLimit(c.bounds.Tokens)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(shapes{bounds: c.bounds, cache: documents})
-	srv.Use(extension.Introspection{})
+	if c.introspection {
+		srv.Use(extension.Introspection{})
+	} else {
+		srv.Use(noIntrospection{})
+	}
+	srv.SetDisableSuggestion(!c.fieldSuggestions)
 	srv.Use(pageLimits{maxPageSize: c.maxPageSize, maxPartnerPage: c.maxPartnerPage})
 	srv.Use(&graph.CheckInputs{})
 	srv.Use(costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost, maxAnswer: c.maxAnswerMiB << 20, budgets: b})
@@ -77,4 +82,54 @@ func (streamedSubscriptions) InterceptOperation(ctx context.Context, next graphq
 		}}})
 	}
 	return next(ctx)
+}
+
+// noIntrospection refuses, before it runs, an operation that asks for the schema (__schema,
+// __type), where introspection is turned off; __typename is still answered.
+type noIntrospection struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = noIntrospection{}
+
+func (noIntrospection) ExtensionName() string                   { return "NoIntrospection" }
+func (noIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (noIntrospection) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	if f := introspects(oc.Operation.SelectionSet); f != nil {
+		return &gqlerror.Error{
+			Message:    "introspection is turned off on this server: the schema is in the API's documentation",
+			Locations:  []gqlerror.Location{{Line: f.Position.Line, Column: f.Position.Column}},
+			Extensions: map[string]any{"code": maarid.Forbidden},
+		}
+	}
+	return nil
+}
+
+// introspects returns the first field of set, through its fragments, that asks for the
+// schema.
+func introspects(set ast.SelectionSet) *ast.Field {
+	for _, sel := range set {
+		var found *ast.Field
+		switch sel := sel.(type) {
+		case *ast.Field:
+			if sel.Name == "__schema" || sel.Name == "__type" {
+				return sel
+			}
+		case *ast.InlineFragment:
+			found = introspects(sel.SelectionSet)
+		case *ast.FragmentSpread:
+			if sel.Definition != nil {
+				found = introspects(sel.Definition.SelectionSet)
+			}
+		}
+		if found != nil {
+			return found
+		}
+	}
+	return nil
 }

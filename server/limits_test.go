@@ -297,3 +297,31 @@ func TestWebsocketLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestProductionSettings turns introspection and field suggestions off: the schema is not
+// told, __typename still is, and an unknown field gets no suggestion.
+func TestProductionSettings(t *testing.T) {
+	for _, tt := range []struct {
+		flags                []string
+		introspects, suggest bool
+	}{
+		{nil, true, true},
+		{[]string{"--introspection=false", "--field-suggestions=false"}, false, false},
+	} {
+		a := newAPI(t, "sqlite", tt.flags...)
+		res := a.post(t, request{query: `{ __typename ... on Query { __schema { types { name } } } }`})
+		if got := len(res.Errors) == 0 && strings.Contains(string(res.Data), `"types"`); got != tt.introspects {
+			t.Errorf("%v: introspection %v, errors %+v", tt.flags, got, res.Errors)
+		}
+		if !tt.introspects && (len(res.Errors) != 1 || res.Errors[0].code() != "FORBIDDEN") {
+			t.Errorf("%v: %+v", tt.flags, res.Errors)
+		}
+		if res := a.post(t, request{query: `{ __typename }`}); len(res.Errors) > 0 {
+			t.Errorf("%v: __typename: %+v", tt.flags, res.Errors)
+		}
+		res = a.post(t, request{query: `{ fairz(first: 1) { totalCount } }`})
+		if got := len(res.Errors) == 1 && strings.Contains(res.Errors[0].Message, "Did you mean"); got != tt.suggest {
+			t.Errorf("%v: suggestion %v: %+v", tt.flags, got, res.Errors)
+		}
+	}
+}
