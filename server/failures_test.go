@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"maarid/auth"
 	"maarid/store"
 )
 
@@ -22,6 +25,14 @@ import (
 type faultyDriver struct {
 	dialect.Driver
 	begin, commit atomic.Bool
+	panicOn       atomic.Value // a table whose reading panics, as a bug would
+}
+
+func (d *faultyDriver) Query(ctx context.Context, query string, args, v any) error {
+	if table, _ := d.panicOn.Load().(string); table != "" && (strings.Contains(query, "`"+table+"`") || strings.Contains(query, `"`+table+`"`)) {
+		panic("index out of range [3] with length 3, reading " + table)
+	}
+	return d.Driver.Query(ctx, query, args, v)
 }
 
 var (
@@ -128,5 +139,80 @@ func TestTransactionFailures(t *testing.T) {
 				t.Errorf("the log does not tell it:\n%s", log)
 			}
 		})
+	}
+}
+
+// TestPanics makes the reading of a table panic, as a bug would, in a resolver over HTTP and
+// over a websocket, and in the HTTP layer (authenticating a key): each answer is INTERNAL with
+// the request ID and nothing of the panic, the log has the panic with its stack, and the
+// server goes on serving.
+func TestPanics(t *testing.T) {
+	faulty := &faultyDriver{}
+	a := newAPIOver(t, "sqlite", func(d dialect.Driver) dialect.Driver {
+		faulty.Driver = d
+		return faulty
+	})
+	partner := a.key(t, auth.Partner, "")
+	logs := logTo(t)
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	check := func(t *testing.T, e gqlError, requestID string) {
+		t.Helper()
+		if e.code() != "INTERNAL" || e.Extensions["requestId"] != requestID && !strings.Contains(e.Message, requestID) ||
+			strings.Contains(e.Message, "index out of range") {
+			t.Errorf("error %+v", e)
+		}
+		if log := logs.String(); !strings.Contains(log, "request_id="+requestID) || !strings.Contains(log, "index out of range") ||
+			!strings.Contains(log, "goroutine") {
+			t.Errorf("the log does not tell the panic with its stack:\n%s", log)
+		}
+	}
+	catalogue := operation(t, "ProductCatalogue", map[string]any{"first": 5})
+
+	t.Run("a resolver", func(t *testing.T) {
+		faulty.panicOn.Store("products")
+		defer faulty.panicOn.Store("")
+		r := catalogue
+		r.header = http.Header{"X-Request-Id": {"panic-resolver"}}
+		res := a.post(t, r)
+		if len(res.Errors) != 1 {
+			t.Fatalf("errors %+v", res.Errors)
+		}
+		check(t, res.Errors[0], "panic-resolver")
+	})
+	t.Run("a websocket operation", func(t *testing.T) {
+		c := dialWebsocket(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", http.Header{"X-Request-Id": {"panic-websocket"}}, graphqlTransportWS)
+		c.init("")
+		faulty.panicOn.Store("products")
+		payload, _ := json.Marshal(map[string]any{"query": catalogue.query, "variables": catalogue.variables})
+		c.send(message("subscribe", "p", string(payload)))
+		m := c.read()
+		faulty.panicOn.Store("")
+		var answer struct{ Errors []gqlError }
+		if m.Type == "error" {
+			json.Unmarshal(m.Payload, &answer.Errors)
+		} else {
+			json.Unmarshal(m.Payload, &answer)
+		}
+		if len(answer.Errors) != 1 {
+			t.Fatalf("%s %s", m.Type, m.Payload)
+		}
+		check(t, answer.Errors[0], "panic-websocket")
+		c.send(message("subscribe", "q", `{"query":"{ __typename }"}`))
+		for m := c.read(); m.ID != "q" || m.Type != "next"; m = c.read() {
+		}
+	})
+	t.Run("the HTTP layer", func(t *testing.T) {
+		faulty.panicOn.Store("api_keys")
+		defer faulty.panicOn.Store("")
+		r := request{query: `{ viewer { role } }`, header: http.Header{"X-Request-Id": {"panic-http"}, "Authorization": partner["Authorization"]}}
+		res := a.post(t, r)
+		if res.status != http.StatusInternalServerError || len(res.Errors) != 1 {
+			t.Fatalf("status %d, errors %+v", res.status, res.Errors)
+		}
+		check(t, res.Errors[0], "panic-http")
+	})
+	if res := a.post(t, catalogue); len(res.Errors) > 0 {
+		t.Errorf("after the panics: %+v", res.Errors)
 	}
 }

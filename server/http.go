@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -94,7 +95,7 @@ func requestContext(log *slog.Logger, fallback i18n.Lang, next http.Handler) htt
 		ctx := maarid.WithRequestID(r.Context(), id)
 		ctx = i18n.WithRequest(ctx, i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")), fallback)
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r.WithContext(ctx))
+		serveRecovering(rec, r.WithContext(ctx), next)
 		log.LogAttrs(ctx, slog.LevelInfo, "request",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
@@ -103,6 +104,27 @@ func requestContext(log *slog.Logger, fallback i18n.Lang, next http.Handler) htt
 			slog.Duration("duration", time.Since(start)),
 		)
 	})
+}
+
+// serveRecovering serves r, and answers a panic outside the GraphQL executor (which recovers
+// its own) as INTERNAL with the request ID, logged with its stack, so that the server goes on
+// serving and the client learns what to quote.
+func serveRecovering(rec *recorder, r *http.Request, next http.Handler) {
+	defer func() {
+		v := recover()
+		if v == nil {
+			return
+		}
+		if v == http.ErrAbortHandler {
+			panic(v) // the connection is to be dropped, as net/http does
+		}
+		ctx := r.Context()
+		slog.ErrorContext(ctx, "panic while serving", "panic", v, "stack", string(debug.Stack()))
+		if !rec.written {
+			refuse(rec, http.StatusInternalServerError, maarid.Internal, "internal error; request id "+maarid.RequestID(ctx))
+		}
+	}()
+	next.ServeHTTP(rec, r)
 }
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
@@ -117,14 +139,16 @@ func newRequestID() string {
 type recorder struct {
 	http.ResponseWriter
 	status, bytes int
+	written       bool // the status is sent
 }
 
 func (r *recorder) WriteHeader(status int) {
-	r.status = status
+	r.status, r.written = status, true
 	r.ResponseWriter.WriteHeader(status)
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
+	r.written = true
 	n, err := r.ResponseWriter.Write(b)
 	r.bytes += n
 	return n, err
@@ -138,7 +162,7 @@ func (r *recorder) Flush() { http.NewResponseController(r.ResponseWriter).Flush(
 
 // Hijack hands the connection to a websocket.
 func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	r.status = http.StatusSwitchingProtocols
+	r.status, r.written = http.StatusSwitchingProtocols, true
 	return http.NewResponseController(r.ResponseWriter).Hijack()
 }
 
