@@ -37,3 +37,15 @@ func TestTypeRejectsMalformed(t *testing.T) {
 		}
 	}
 }
+
+func FuzzType(f *testing.F) {
+	f.Add(gid.New(gid.Product))
+	f.Add("prd_")
+	f.Add("exh_01CK877C0QFVM97S6JKDDS668M")
+	f.Fuzz(func(t *testing.T, id string) {
+		prefix, ok := gid.Type(id)
+		if ok && !strings.HasPrefix(id, prefix+"_") {
+			t.Errorf("Type(%q) = %q", id, prefix)
+		}
+	})
+}

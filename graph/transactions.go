@@ -25,8 +25,9 @@ var _ interface {
 func (Transactions) ExtensionName() string { return "Transactions" }
 
 func (t Transactions) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Mutation {
-		return next(ctx)
+	if !graphql.HasOperationContext(ctx) || graphql.GetOperationContext(ctx).Operation == nil ||
+		graphql.GetOperationContext(ctx).Operation.Operation != ast.Mutation {
+		return next(ctx) // not a mutation, or a request refused before it had an operation
 	}
 	txCtx, tx, err := t.OpenTx(ctx)
 	if err != nil {

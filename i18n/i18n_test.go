@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"maarid/i18n"
 )
@@ -220,4 +222,48 @@ func TestCheckText(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzCheckText(f *testing.F) {
+	f.Add("Coopérative تيفاوين", false)
+	f.Add("a\u202eb\x00", true)
+	f.Fuzz(func(t *testing.T, s string, multiline bool) {
+		if i18n.CheckText(s, multiline) != nil {
+			return
+		}
+		for _, r := range s {
+			if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t' || r == '\r')) || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
+				t.Errorf("%q passed with %U", s, r)
+			}
+		}
+		if !utf8.ValidString(s) {
+			t.Errorf("%q is not UTF-8 and passed", s)
+		}
+	})
+}
+
+// FuzzTextScan reads arbitrary bytes as a stored translation map: no panic, and what it
+// reads is written back the same.
+func FuzzTextScan(f *testing.F) {
+	f.Add([]byte(`{"ar":"عسل","fr":"Miel \"de\" thym"}`))
+	f.Add([]byte(`{"fr":"\u00e9\ud83d\ude00"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var text i18n.Text
+		if text.Scan(b) != nil {
+			return
+		}
+		v, err := text.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again i18n.Text
+		if err := again.Scan(v); err != nil || len(again) != len(text) {
+			t.Errorf("%s read as %v, written as %s, read again as %v (%v)", b, text, v, again, err)
+		}
+		for l, s := range text {
+			if again[l] != s {
+				t.Errorf("%s: %q became %q", l, s, again[l])
+			}
+		}
+	})
 }

@@ -355,3 +355,18 @@ func waitNext(t *testing.T, relay *programme.Relay) {
 	}
 	t.Fatal("nothing was queued in the relay")
 }
+
+// FuzzParseCursor reads arbitrary cursors: a cursor accepted is the one its sequence writes.
+func FuzzParseCursor(f *testing.F) {
+	f.Add("0")
+	f.Add("42")
+	f.Add("-1")
+	f.Add("0042")
+	f.Add("9223372036854775808")
+	f.Fuzz(func(t *testing.T, cursor string) {
+		seq, err := programme.ParseCursor(cursor)
+		if err == nil && (seq < 0 || strconv.FormatInt(seq, 10) != cursor) {
+			t.Errorf("%q read as %d", cursor, seq)
+		}
+	})
+}

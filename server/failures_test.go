@@ -216,3 +216,35 @@ func TestPanics(t *testing.T) {
 		t.Errorf("after the panics: %+v", res.Errors)
 	}
 }
+
+// FuzzRequest sends arbitrary bodies to /graphql, as JSON: whatever comes, the answer is JSON
+// with a code for each error, never an internal error or a 5xx.
+func FuzzRequest(f *testing.F) {
+	f.Add(`{"query":"{ fairs(first: 1) { totalCount } }"}`)
+	f.Add(`{"query":"query($n: Int) { products(first: $n) { edges { node { id } } } }","variables":{"n":"x"}}`)
+	f.Add(`{"query":"{ exhibitors(where: {slugContains: \"a\u0000\"}) { totalCount } }"}`)
+	f.Add(`{"query":"mutation { registerForSession(sessionID: \"ses_x\", input: {name: \"\"}) { id } }"}`)
+	f.Add(`{"query":"{ node(id: \"prd_01CK877C00NP7RZEQ6K743KN3N\") { id } }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"00"}}}`)
+	f.Add(`[]`)
+	a := newAPI(f, "sqlite", "--request-timeout=2s")
+	f.Fuzz(func(t *testing.T, body string) {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		a.handler.ServeHTTP(rec, req)
+		var res struct {
+			Errors []gqlError `json:"errors"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil && rec.Code != http.StatusOK {
+			t.Fatalf("status %d, not JSON: %s", rec.Code, rec.Body.Bytes())
+		}
+		if rec.Code >= 500 {
+			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body.Bytes())
+		}
+		for _, e := range res.Errors {
+			if e.code() == "" || e.code() == "INTERNAL" {
+				t.Fatalf("%q: %+v", body, e)
+			}
+		}
+	})
+}

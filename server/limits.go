@@ -222,8 +222,11 @@ func (c costs) MutateOperationContext(ctx context.Context, oc *graphql.Operation
 
 func (c costs) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
+	if resp == nil || !graphql.HasOperationContext(ctx) {
+		return resp // a request refused before it had an operation
+	}
 	op := graphql.GetOperationContext(ctx).Operation
-	if resp == nil || op == nil || op.Operation == ast.Subscription {
+	if op == nil || op.Operation == ast.Subscription {
 		return resp
 	}
 	if len(resp.Data) > c.maxAnswer {
