@@ -15,22 +15,46 @@ import (
 // it unmarshals the arguments of a resolver, but entgql's eager loading reads the raw
 // arguments of nested connections and would otherwise drop such an order. Documents are
 // coerced once, when first validated, never on a document a request is reading.
-func NewQueryCache(size int) graphql.Cache[*ast.QueryDocument] {
-	return coercingCache{lru.New[*ast.QueryDocument](size)}
+func NewQueryCache(size int) *QueryCache {
+	return &QueryCache{lru: lru.New[*ast.QueryDocument](size), pinned: map[string]*ast.QueryDocument{}}
 }
 
-type coercingCache struct {
-	*lru.LRU[*ast.QueryDocument]
+// QueryCache is the executor's cache of parsed and validated documents (NewQueryCache).
+type QueryCache struct {
+	lru *lru.LRU[*ast.QueryDocument]
+	// pinned are kept for good; they are pinned before the server serves, and only read after.
+	pinned map[string]*ast.QueryDocument
 }
 
-func (c coercingCache) Add(ctx context.Context, query string, doc *ast.QueryDocument) {
+var _ graphql.Cache[*ast.QueryDocument] = (*QueryCache)(nil)
+
+func (c *QueryCache) Get(ctx context.Context, query string) (*ast.QueryDocument, bool) {
+	if doc, ok := c.pinned[query]; ok {
+		return doc, true
+	}
+	return c.lru.Get(ctx, query)
+}
+
+func (c *QueryCache) Add(ctx context.Context, query string, doc *ast.QueryDocument) {
+	coerce(doc)
+	c.lru.Add(ctx, query, doc)
+}
+
+// Pin keeps doc, parsed and validated, for as long as the server runs: the documents of the
+// registered clients, which are never parsed nor validated again. It is called before the
+// server serves.
+func (c *QueryCache) Pin(query string, doc *ast.QueryDocument) {
+	coerce(doc)
+	c.pinned[query] = doc
+}
+
+func coerce(doc *ast.QueryDocument) {
 	for _, op := range doc.Operations {
 		coerceSelections(op.SelectionSet)
 	}
 	for _, f := range doc.Fragments {
 		coerceSelections(f.SelectionSet)
 	}
-	c.LRU.Add(ctx, query, doc)
 }
 
 func coerceSelections(set ast.SelectionSet) {

@@ -49,6 +49,7 @@ type config struct {
 	// Production settings: what the schema tells strangers.
 	introspection    bool
 	fieldSuggestions bool
+	trustedOnly      bool
 }
 
 // envPrefix starts the name of every setting's environment variable: --max-page-size is
@@ -132,6 +133,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 
 	fs.BoolVar(&c.introspection, "introspection", true, "answer introspection queries (__schema, __type); turn it off in production")
 	fs.BoolVar(&c.fieldSuggestions, "field-suggestions", true, `say "did you mean" for an unknown field; turn it off in production`)
+	fs.BoolVar(&c.trustedOnly, "trusted-documents-only", false,
+		"let callers without a key run the documents of the registered clients only (schema/contract, the screen); keyed callers may still send their own")
 	fs.IntVar(&c.websocketOps, "max-websocket-operations", 50, "most operations running at once on one websocket")
 	fs.IntVar(&c.websocketsPerAddress, "max-websockets-per-address", 1000,
 		"most websockets open from one address, but in the networks of --budget-exempt; a venue's phones may share one")

@@ -22,7 +22,7 @@ import (
 
 // newGraphQL returns the GraphQL endpoint: gqlgen's server with exactly the transports and
 // extensions Maarid uses, each configured on purpose.
-func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c config, b *budgets) *handler.Server {
+func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c config, b *budgets, trusted *trustedDocuments, documents *graph.QueryCache) *handler.Server {
 	srv := handler.New(graph.NewSchema(client, feed))
 	// Answers are application/graphql-response+json for the clients that accept it, where a
 	// request that fails to parse or validate gets HTTP 400, and application/json for the
@@ -30,16 +30,19 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.AddTransport(transport.Options{})
 	// Subscriptions: websocket, and server-sent events for clients that cannot open one. The
 	// events transport is asked before POST, which would take its requests.
-	srv.AddTransport(newWebsocketTransport(c, keys, feed.Stopping()))
+	ws := newWebsocketTransport(c, keys, feed.Stopping())
+	ws.trusted = trusted
+	srv.AddTransport(ws)
 	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 
-	// Frontends send the same few documents again and again: parse and validate each once.
-	documents := graph.NewQueryCache(1000)
+	// Frontends send the same few documents again and again: parse and validate each once,
+	// the registered clients' when the server starts.
 	srv.SetQueryCache(documents)
 	srv.SetParserTokenLimit(c.bounds.Tokens)
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted, lru.New[string](1000)}})
+	srv.Use(trustedOnly{trusted})
 	srv.Use(shapes{bounds: c.bounds, cache: documents})
 	if c.introspection {
 		srv.Use(extension.Introspection{})

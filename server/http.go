@@ -28,6 +28,7 @@ import (
 	"maarid"
 	"maarid/auth"
 	"maarid/ent"
+	"maarid/graph"
 	"maarid/i18n"
 	"maarid/limits"
 	"maarid/programme"
@@ -39,7 +40,12 @@ import (
 func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
 	mux := http.NewServeMux()
 	b := newBudgets(c)
-	gql := newGraphQL(client, feed, keys, c, b)
+	documents := graph.NewQueryCache(1000)
+	trusted, err := newTrustedDocuments(graph.NewExecutableSchema(graph.Config{}).Schema(), documents, c.trustedOnly)
+	if err != nil {
+		panic(err) // the documents are embedded: the contract's test says which
+	}
+	gql := newGraphQL(client, feed, keys, c, b, trusted, documents)
 	// A request spends most of its time on the CPU: more at once than the cores can run only
 	// makes each wait longer. One client holds half the slots at most.
 	slots := runtime.GOMAXPROCS(0) * 2
@@ -49,8 +55,8 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	}
 	api = withDeadline(c.requestTimeout, api)
 	mux.Handle("/graphql", cors(streams(feed.Stopping(),
-		authenticate(keys, b.identify(holdStream(keys, gql))),
-		gate(c.maxBodyBytes, authenticate(keys, b.identify(api))))))
+		trusted.resolveStream(authenticate(keys, b.identify(holdStream(keys, gql)))),
+		gate(c.maxBodyBytes, trusted, authenticate(keys, b.identify(api))))))
 	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())
@@ -218,7 +224,7 @@ func cors(next http.Handler) http.Handler {
 // gate turns away, with a GraphQL error that has a code, the requests that gqlgen would
 // answer with an uncoded one: another method, a body that is not JSON or larger than maxBody
 // bytes (read no further), a mutation over GET.
-func gate(maxBody int64, next http.Handler) http.Handler {
+func gate(maxBody int64, trusted *trustedDocuments, next http.Handler) http.Handler {
 	tooLarge := fmt.Sprintf("the request body is larger than %d bytes", maxBody)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -246,12 +252,22 @@ func gate(maxBody int64, next http.Handler) http.Handler {
 				refuse(w, http.StatusBadRequest, maarid.BadUserInput, "the request body is not a JSON object")
 				return
 			}
+			if body, err = trusted.resolve(body); err != nil {
+				refuseWith(w, err)
+				return
+			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
 		case http.MethodGet:
 			if r.Header.Get("Upgrade") != "" {
 				break
 			}
 			q := r.URL.Query()
+			if err := trusted.resolveQuery(q); err != nil {
+				refuseWith(w, err)
+				return
+			}
+			r.URL.RawQuery = q.Encode()
 			for _, name := range []string{"variables", "extensions"} {
 				if v := q.Get(name); v != "" && !isJSONObject([]byte(v)) {
 					refuse(w, http.StatusBadRequest, maarid.BadUserInput, "the "+name+" parameter is not a JSON object")
@@ -327,6 +343,17 @@ func isMutation(query, operationName string) bool {
 		op = doc.Operations[0]
 	}
 	return op != nil && op.Operation != ast.Query
+}
+
+// refuseWith answers with the domain error err (a *maarid.Error): 404 for NOT_FOUND, 400 for
+// the others.
+func refuseWith(w http.ResponseWriter, err error) {
+	e, _ := maarid.AsError(err)
+	status := http.StatusBadRequest
+	if e.Code == maarid.NotFound {
+		status = http.StatusNotFound
+	}
+	refuse(w, status, e.Code, e.Error())
 }
 
 // refuse answers with a GraphQL error response with code and message.

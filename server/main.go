@@ -37,6 +37,14 @@ func main() {
 		// of a catalogue page for a few tens of megabytes. GOGC overrides it.
 		debug.SetGCPercent(400)
 	}
+	if len(os.Args) > 1 && os.Args[1] == "documents" {
+		// The registered clients' documents, as a persisted-query manifest for their builds.
+		if err := printDocuments(os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "maarid:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil)

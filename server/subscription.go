@@ -83,6 +83,20 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 		op.stop()
 		return
 	}
+	if trusted := op.c.t.trusted; trusted != nil && params.Query == "" {
+		var named struct {
+			DocumentID string `json:"documentId"`
+		}
+		if json.Unmarshal(payload, &named) == nil && named.DocumentID != "" {
+			text, err := trusted.document(named.DocumentID)
+			if err != nil {
+				op.send(p.error, mustMarshal(gqlerror.List{graph.PresentError(op.ctx, err)}))
+				op.stop()
+				return
+			}
+			params.Query = text
+		}
+	}
 	params.Query = op.c.t.documents.intern(params.Query)
 	params.ReadTime = graphql.TraceTiming{Start: received, End: graphql.Now()}
 	rc, errs := op.c.exec.CreateOperationContext(ctx, params)

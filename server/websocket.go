@@ -93,6 +93,8 @@ type websocketTransport struct {
 	// messages a second on a connection (a burst of twice as many).
 	maxOps, maxPerAddress int
 	messageRate           float64
+	// trusted resolves the documentId of an operation, when it is set.
+	trusted *trustedDocuments
 }
 
 var _ graphql.Transport = (*websocketTransport)(nil)

@@ -7,6 +7,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -21,6 +23,7 @@ var files embed.FS
 var (
 	once       sync.Once
 	operations map[string]*ast.OperationDefinition
+	sources    []string // the files, whole
 	loadErr    error
 )
 
@@ -33,6 +36,7 @@ func load() {
 			loadErr = err
 			return
 		}
+		sources = append(sources, string(src))
 		doc, err := parser.ParseQuery(&ast.Source{Name: name, Input: string(src)})
 		if err != nil {
 			loadErr = fmt.Errorf("%s: %w", name, err)
@@ -57,4 +61,22 @@ func Operation(name string) (string, error) {
 	var b strings.Builder
 	formatter.NewFormatter(&b).FormatQueryDocument(&ast.QueryDocument{Operations: ast.OperationList{op}})
 	return b.String(), nil
+}
+
+// Documents returns every document a client of the contract may send as it is written here:
+// each file whole, and each operation alone as Operation writes it.
+func Documents() ([]string, error) {
+	once.Do(load)
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	docs := slices.Clone(sources)
+	for _, name := range slices.Sorted(maps.Keys(operations)) {
+		doc, err := Operation(name)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, doc)
+	}
+	return docs, nil
 }
