@@ -72,6 +72,17 @@ func (b *Budgets) Spend(name string, budget Budget, cost int) Spent {
 	return out
 }
 
+// Take spends cost from the budget of the client name, or all that is left when it does not
+// fit: a penalty, which leaves the client nothing when it cannot pay it whole.
+func (b *Budgets) Take(name string, budget Budget, cost int) Spent {
+	s := b.Spend(name, budget, cost)
+	if !s.OK {
+		s = b.Spend(name, budget, s.Remaining)
+		s.OK = false
+	}
+	return s
+}
+
 // lookUp returns the client name, remembered from now on; b.mu is held.
 func (b *Budgets) lookUp(name string, now time.Time) *client {
 	if b.clients == nil {

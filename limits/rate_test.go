@@ -37,6 +37,10 @@ func TestBudgets(t *testing.T) {
 	if s := b.Spend("key_A", budget, 0); !s.OK || s.Remaining != 1000 || s.Reset != 0 {
 		t.Errorf("after an hour: %+v", s)
 	}
+	b.Spend("key_A", budget, 600)
+	if s := b.Take("key_A", budget, 1000); s.OK || s.Remaining != 0 {
+		t.Errorf("a penalty larger than what is left: %+v", s)
+	}
 }
 
 // TestBudgetsBounded calls from a million addresses and checks that what is remembered stays

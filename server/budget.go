@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"maarid"
 	"maarid/auth"
 	"maarid/limits"
 )
@@ -104,8 +106,33 @@ func (b *budgets) spend(c *client, cost, limit int) *meter {
 func (b *budgets) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := b.clientOf(r)
-		next.ServeHTTP(&meteredWriter{ResponseWriter: w, client: c}, r.WithContext(context.WithValue(r.Context(), clientKey{}, c)))
+		mw := &meteredWriter{ResponseWriter: w, client: c}
+		// A client whose budget is spent is refused before its request is read further: a
+		// flood costs it nothing but this.
+		if m := b.spend(c, 0, 0); m.Remaining != nil && *m.Remaining == 0 {
+			m.refused = true
+			m.spent.RetryAfter = max(m.spent.RetryAfter, time.Duration(float64(time.Second)/b.budgetOf(c.role).Rate))
+			refuse(mw, http.StatusTooManyRequests, maarid.RateLimited, fmt.Sprintf(
+				"the budget of this client is spent: try again in %s s", seconds(m.spent.RetryAfter)))
+			return
+		}
+		next.ServeHTTP(mw, r.WithContext(context.WithValue(r.Context(), clientKey{}, c)))
 	})
+}
+
+// charge takes points from the budget of the client of ctx, or all it has left, for a
+// request refused for asking too much: a refused flood costs its client as much as the
+// largest request it may send, so that the next ones are refused before they are read.
+func (b *budgets) charge(ctx context.Context, points int) {
+	c := clientFrom(ctx)
+	if c == nil || c.exempt {
+		return
+	}
+	budget := b.budgetOf(c.role)
+	spent := b.clients.Take(c.name, budget, points)
+	c.mu.Lock()
+	c.meter = &meter{Requested: points, Limit: points, spent: spent, Remaining: &spent.Remaining, Budget: &budget.Burst, RestoreRate: &budget.Rate}
+	c.mu.Unlock()
 }
 
 // keyed returns the client of the same address acting with the key of v, from the

@@ -43,7 +43,8 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.SetParserTokenLimit(c.bounds.Tokens)
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted, lru.New[string](1000)}})
 	srv.Use(trustedOnly{trusted})
-	srv.Use(shapes{bounds: c.bounds, cache: documents})
+	priced := costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost, maxAnswer: c.maxAnswerMiB << 20, budgets: b}
+	srv.Use(shapes{bounds: c.bounds, cache: documents, costs: priced})
 	if c.introspection {
 		srv.Use(extension.Introspection{})
 	} else {
@@ -52,7 +53,7 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.SetDisableSuggestion(!c.fieldSuggestions)
 	srv.Use(pageLimits{maxPageSize: c.maxPageSize, maxPartnerPage: c.maxPartnerPage})
 	srv.Use(&graph.CheckInputs{})
-	srv.Use(costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost, maxAnswer: c.maxAnswerMiB << 20, budgets: b})
+	srv.Use(priced)
 	srv.Use(cacheableQueries{})
 	srv.Use(graph.FeedEnds{})
 	srv.Use(streamedSubscriptions{})

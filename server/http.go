@@ -56,7 +56,9 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	api = withDeadline(c.requestTimeout, api)
 	mux.Handle("/graphql", cors(streams(feed.Stopping(),
 		trusted.resolveStream(authenticate(keys, b.identify(holdStream(keys, gql)))),
-		gate(c.maxBodyBytes, trusted, authenticate(keys, b.identify(api))))))
+		// The client is known before its body is read: one whose budget is spent is refused
+		// without it.
+		authenticate(keys, b.identify(gate(c.maxBodyBytes, trusted, api))))))
 	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())

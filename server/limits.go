@@ -141,6 +141,7 @@ func pageError(f *ast.Field, path ast.Path, format string, args ...any) *gqlerro
 type shapes struct {
 	bounds limits.Bounds
 	cache  graphql.Cache[*ast.QueryDocument]
+	costs  costs
 }
 
 var _ interface {
@@ -159,8 +160,12 @@ func (s shapes) MutateOperationParameters(ctx context.Context, params *graphql.R
 		return nil
 	}
 	err := s.bounds.Check(params.Query)
-	if err != nil && err.Extensions["code"] == nil {
+	switch {
+	case err == nil:
+	case err.Extensions["code"] == nil:
 		errcode.Set(err, errcode.ParseFailed) // a document that does not parse: 400, as the executor says
+	default:
+		s.costs.budgets.charge(ctx, s.costs.limitOf(auth.FromContext(ctx).Role))
 	}
 	return err
 }
@@ -199,6 +204,7 @@ func (c costs) MutateOperationContext(ctx context.Context, oc *graphql.Operation
 	cost := limits.Cost(oc.Operation, oc.Variables)
 	limit := c.limitOf(auth.FromContext(ctx).Role)
 	if cost > limit {
+		c.budgets.charge(ctx, limit)
 		return &gqlerror.Error{
 			Message:    fmt.Sprintf("the operation costs %d, more than the %d a request may: ask for smaller pages (first, last) or fewer nested lists", cost, limit),
 			Extensions: map[string]any{"code": maarid.QueryTooComplex, "cost": map[string]any{"requested": cost, "limit": limit}},

@@ -340,3 +340,40 @@ func TestProductionSettings(t *testing.T) {
 		}
 	}
 }
+
+// TestFloodsSpendTheBudget sends floods of fields: each refused one costs its client the
+// largest request it may send, and once the budget is spent the next is refused before its
+// body is read.
+func TestFloodsSpendTheBudget(t *testing.T) {
+	a := newAPI(t, "sqlite", "--budget-exempt=", "--max-cost=5000", "--budget=50000")
+	flood := `{"query":"query Q { ` + strings.Repeat("__typename ", 20000) + `}"}`
+	send := func() (response, int) {
+		body := &floodReader{r: strings.NewReader(flood)}
+		req := httptest.NewRequest(http.MethodPost, "/graphql", body)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/graphql-response+json")
+		return a.serve(t, req), body.read
+	}
+	if res, _ := send(); res.status != http.StatusBadRequest || len(res.Errors) != 1 || res.Errors[0].code() != "QUERY_TOO_COMPLEX" {
+		t.Fatalf("the first flood: %d %+v", res.status, res.Errors)
+	}
+	res, read := send()
+	if res.status != http.StatusTooManyRequests || len(res.Errors) != 1 || res.Errors[0].code() != "RATE_LIMITED" || res.header.Get("Retry-After") == "" {
+		t.Errorf("the second flood: %d %+v %v", res.status, res.Errors, res.header)
+	}
+	if read > 0 {
+		t.Errorf("the server read %d bytes of the second flood", read)
+	}
+}
+
+// floodReader counts what is read of a body.
+type floodReader struct {
+	r    io.Reader
+	read int
+}
+
+func (f *floodReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	f.read += n
+	return n, err
+}
