@@ -72,15 +72,27 @@ func (b *Budgets) Spend(name string, budget Budget, cost int) Spent {
 	return out
 }
 
-// Take spends cost from the budget of the client name, or all that is left when it does not
-// fit: a penalty, which leaves the client nothing when it cannot pay it whole.
+// Take spends cost from the budget of the client name even when it does not fit, leaving the
+// client in debt: a penalty, paid back before the client may spend again.
 func (b *Budgets) Take(name string, budget Budget, cost int) Spent {
-	s := b.Spend(name, budget, cost)
-	if !s.OK {
-		s = b.Spend(name, budget, s.Remaining)
-		s.OK = false
+	now := time.Now()
+	if b.Now != nil {
+		now = b.Now()
 	}
-	return s
+	perPoint := time.Duration(float64(time.Second) / budget.Rate)
+	tolerance := time.Duration(budget.Burst) * perPoint
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	c := b.lookUp(name, now)
+	if c.full.Before(now) {
+		c.full = now
+	}
+	c.full = c.full.Add(time.Duration(cost) * perPoint)
+	out := Spent{Limit: budget.Burst, Reset: c.full.Sub(now)}
+	out.OK = out.Reset <= tolerance
+	out.RetryAfter = max(0, out.Reset-tolerance)
+	out.Remaining = max(0, int(math.Floor(float64(tolerance-out.Reset)/float64(perPoint))))
+	return out
 }
 
 // lookUp returns the client name, remembered from now on; b.mu is held.

@@ -38,8 +38,15 @@ func TestBudgets(t *testing.T) {
 		t.Errorf("after an hour: %+v", s)
 	}
 	b.Spend("key_A", budget, 600)
-	if s := b.Take("key_A", budget, 1000); s.OK || s.Remaining != 0 {
+	if s := b.Take("key_A", budget, 1000); s.OK || s.Remaining != 0 || s.RetryAfter != 6*time.Second {
 		t.Errorf("a penalty larger than what is left: %+v", s)
+	}
+	if s := b.Spend("key_A", budget, 0); s.OK {
+		t.Errorf("a client in debt may spend: %+v", s)
+	}
+	now = now.Add(6 * time.Second)
+	if s := b.Spend("key_A", budget, 0); !s.OK || s.Remaining != 0 {
+		t.Errorf("once the debt is paid back: %+v", s)
 	}
 }
 

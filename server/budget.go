@@ -55,6 +55,7 @@ type budgets struct {
 	anonymous, large limits.Budget
 	exempt           []netip.Prefix
 	ipHeader         string
+	waiting          chan struct{} // the refusals held back (holdBack)
 }
 
 func newBudgets(c config) *budgets {
@@ -68,6 +69,7 @@ func newBudgets(c config) *budgets {
 		large:     perMinute(c.partnerBudget),
 		exempt:    c.budgetExempt,
 		ipHeader:  c.clientIPHeader,
+		waiting:   make(chan struct{}, 10000),
 	}
 	// Remembering a client costs some 200 bytes: 40 MB at most, however many addresses call.
 	b.clients.Capacity = 200_000
@@ -109,9 +111,10 @@ func (b *budgets) identify(next http.Handler) http.Handler {
 		mw := &meteredWriter{ResponseWriter: w, client: c}
 		// A client whose budget is spent is refused before its request is read further: a
 		// flood costs it nothing but this.
-		if m := b.spend(c, 0, 0); m.Remaining != nil && *m.Remaining == 0 {
+		if m := b.spend(c, 0, 0); m.refused || m.Remaining != nil && *m.Remaining == 0 {
 			m.refused = true
 			m.spent.RetryAfter = max(m.spent.RetryAfter, time.Duration(float64(time.Second)/b.budgetOf(c.role).Rate))
+			b.holdBack(r.Context(), m.spent.RetryAfter)
 			refuse(mw, http.StatusTooManyRequests, maarid.RateLimited, fmt.Sprintf(
 				"the budget of this client is spent: try again in %s s", seconds(m.spent.RetryAfter)))
 			return
@@ -120,9 +123,38 @@ func (b *budgets) identify(next http.Handler) http.Handler {
 	})
 }
 
-// charge takes points from the budget of the client of ctx, or all it has left, for a
+// holdBack makes a client that calls again before its budget allows it wait, up to a second,
+// for its refusal: a client that does not heed Retry-After then calls at most once a second a
+// connection, instead of taking the cores with refusals. A bounded number wait at once; past
+// it, refusals are answered at once.
+func (b *budgets) holdBack(ctx context.Context, wait time.Duration) {
+	select {
+	case b.waiting <- struct{}{}:
+		defer func() { <-b.waiting }()
+	default:
+		return
+	}
+	t := time.NewTimer(min(wait, time.Second))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// chargeAll takes the whole budget of the client of ctx, for a document refused for its shape:
+// no client of the API sends one but by mistake or to flood it, and the next ones are refused
+// before they are read, until the budget is back.
+func (b *budgets) chargeAll(ctx context.Context) {
+	if c := clientFrom(ctx); c != nil {
+		b.charge(ctx, b.budgetOf(c.role).Burst)
+	}
+}
+
+// charge takes points from the budget of the client of ctx, into debt if need be, for a
 // request refused for asking too much: a refused flood costs its client as much as the
-// largest request it may send, so that the next ones are refused before they are read.
+// largest request it may send, and the next ones are refused before they are read until the
+// debt is paid back.
 func (b *budgets) charge(ctx context.Context, points int) {
 	c := clientFrom(ctx)
 	if c == nil || c.exempt {

@@ -109,7 +109,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		})
 
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", 1<<20, "largest request body, in bytes; a larger one is refused with 413 before it is read")
-	fs.IntVar(&c.bounds.Tokens, "max-tokens", 10000, "most lexical tokens of a document; the parser stops at the first one past it")
+	fs.IntVar(&c.bounds.Tokens, "max-tokens", 3000,
+		"most lexical tokens of a document (the largest of the registered clients has some 750); the parser stops at the first one past it")
 	fs.IntVar(&c.bounds.Depth, "max-depth", 15, "deepest nesting of selections in a document")
 	fs.IntVar(&c.bounds.Aliases, "max-aliases", 30, "most aliased fields in a document")
 	fs.IntVar(&c.bounds.RootFields, "max-root-fields", 20, "most fields at the root of an operation")

@@ -165,7 +165,7 @@ func (s shapes) MutateOperationParameters(ctx context.Context, params *graphql.R
 	case err.Extensions["code"] == nil:
 		errcode.Set(err, errcode.ParseFailed) // a document that does not parse: 400, as the executor says
 	default:
-		s.costs.budgets.charge(ctx, s.costs.limitOf(auth.FromContext(ctx).Role))
+		s.costs.budgets.chargeAll(ctx)
 	}
 	return err
 }
