@@ -5,13 +5,14 @@
 //     and while N abusive clients hammer it, each from an address of its own (given by
 //     X-Forwarded-For, which the server is told to trust) with the abusive requests of
 //     issue 11 and heavy requests just within the cost limit, one after the other;
+//
 //   - soak: a fixed mix of catalogue queries, mutations, programme changes, subscribers that
 //     follow the feed and abusive requests, for a while: every answer that is not an intended
 //     refusal is counted as an error, and the server's resident memory and goroutines are
 //     sampled.
 //
-//	go build -o /tmp/maarid ./server && go run ./bench/abuse -server /tmp/maarid
-//	go run ./bench/abuse -server /tmp/maarid -soak 10m
+//     go build -o /tmp/maarid ./server && go run ./bench/abuse -server /tmp/maarid
+//     go run ./bench/abuse -server /tmp/maarid -soak 10m
 package main
 
 import (
@@ -375,7 +376,9 @@ func (s *server) ids() (product, session string, err error) {
 	}
 	var res struct {
 		Data struct {
-			Products, Sessions struct{ Edges []struct{ Node struct{ ID string } } }
+			Products, Sessions struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 	}
 	if err := json.Unmarshal(body, &res); err != nil || len(res.Data.Products.Edges) == 0 || len(res.Data.Sessions.Edges) == 0 {
