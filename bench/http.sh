@@ -9,6 +9,9 @@
 #   DATABASE=postgres://postgres@127.0.0.1:5432/maarid_bench bench/http.sh
 #   PROFILE=1 bench/http.sh       # also a 10 s CPU profile of Maarid under load
 #
+# Every limit is on; the load comes from one address, whose budget is made large enough that
+# the load itself is not refused (FLAGS adds flags of your own to both servers).
+#
 # Needs wrk (apt-get install wrk). Server and load share the machine's cores, as they would on
 # a one-box deployment; compare runs made on the same machine only.
 set -euo pipefail
@@ -19,6 +22,7 @@ THREADS=${THREADS:-2}
 DURATION=${DURATION:-20s}
 OP=${OP:-ProductCatalogue}
 VARS=${VARS:-'{"first": 24, "lang": "AR"}'}
+FLAGS=${FLAGS:-"--budget 1000000000000000 --partner-budget 1000000000000000"}
 work=$(mktemp -d)
 DATABASE=${DATABASE:-$work/bench.db}
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -27,9 +31,9 @@ go build -o "$work/maarid" ./server
 go build -o "$work/bare" ./bench/bare
 go run ./bench/request -op "$OP" -vars "$VARS" > "$work/request.json"
 
-MAARID_LOG_LEVEL=warn "$work/maarid" --addr 127.0.0.1:18080 --database "$DATABASE" &
+MAARID_LOG_LEVEL=warn "$work/maarid" --addr 127.0.0.1:18080 --database "$DATABASE" $FLAGS &
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.1; done
-MAARID_LOG_LEVEL=warn "$work/maarid" --addr 127.0.0.1:18084 --database "$DATABASE" --response-cache-mb 0 \
+MAARID_LOG_LEVEL=warn "$work/maarid" --addr 127.0.0.1:18084 --database "$DATABASE" --response-cache-mb 0 $FLAGS \
 	--debug-addr 127.0.0.1:18082 &
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18084/healthz >/dev/null && break; sleep 0.1; done
 

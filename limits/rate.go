@@ -45,12 +45,23 @@ type client struct {
 
 // Spend spends cost from the budget of the client name, if it fits.
 func (b *Budgets) Spend(name string, budget Budget, cost int) Spent {
+	return b.spend(name, budget, cost, false)
+}
+
+// Take spends cost from the budget of the client name even when it does not fit, leaving the
+// client in debt: a penalty, paid back before the client may spend again.
+func (b *Budgets) Take(name string, budget Budget, cost int) Spent {
+	return b.spend(name, budget, cost, true)
+}
+
+func (b *Budgets) spend(name string, budget Budget, cost int, debt bool) Spent {
 	now := time.Now()
 	if b.Now != nil {
 		now = b.Now()
 	}
-	perPoint := time.Duration(float64(time.Second) / budget.Rate)
-	tolerance := time.Duration(budget.Burst) * perPoint
+	// In nanoseconds, as floats: a large budget refills a point in less than one.
+	perPoint := float64(time.Second) / budget.Rate
+	tolerance := float64(budget.Burst) * perPoint
 
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -59,39 +70,18 @@ func (b *Budgets) Spend(name string, budget Budget, cost int) Spent {
 	if full.Before(now) {
 		full = now
 	}
-	next := full.Add(time.Duration(cost) * perPoint)
+	next := full.Add(time.Duration(float64(cost) * perPoint))
 	out := Spent{Limit: budget.Burst}
-	if wait := next.Sub(now) - tolerance; wait > 0 {
-		out.RetryAfter = wait
+	if wait := float64(next.Sub(now)) - tolerance; wait > 0 {
+		out.RetryAfter = time.Duration(wait)
 	} else {
 		out.OK = true
+	}
+	if out.OK || debt {
 		c.full, full = next, next
 	}
 	out.Reset = full.Sub(now)
-	out.Remaining = max(0, int(math.Floor(float64(tolerance-out.Reset)/float64(perPoint))))
-	return out
-}
-
-// Take spends cost from the budget of the client name even when it does not fit, leaving the
-// client in debt: a penalty, paid back before the client may spend again.
-func (b *Budgets) Take(name string, budget Budget, cost int) Spent {
-	now := time.Now()
-	if b.Now != nil {
-		now = b.Now()
-	}
-	perPoint := time.Duration(float64(time.Second) / budget.Rate)
-	tolerance := time.Duration(budget.Burst) * perPoint
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	c := b.lookUp(name, now)
-	if c.full.Before(now) {
-		c.full = now
-	}
-	c.full = c.full.Add(time.Duration(cost) * perPoint)
-	out := Spent{Limit: budget.Burst, Reset: c.full.Sub(now)}
-	out.OK = out.Reset <= tolerance
-	out.RetryAfter = max(0, out.Reset-tolerance)
-	out.Remaining = max(0, int(math.Floor(float64(tolerance-out.Reset)/float64(perPoint))))
+	out.Remaining = max(0, int(math.Floor((tolerance-float64(out.Reset))/perPoint)))
 	return out
 }
 

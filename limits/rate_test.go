@@ -65,3 +65,14 @@ func TestBudgetsBounded(t *testing.T) {
 		t.Errorf("the last client's budget was forgotten: %+v", s)
 	}
 }
+
+// TestLargeBudgets spends from a budget that refills a point in less than a nanosecond.
+func TestLargeBudgets(t *testing.T) {
+	b := &limits.Budgets{}
+	budget := limits.Budget{Rate: 1e15 / 60, Burst: 1e14}
+	for range 3 {
+		if s := b.Spend("address 127.0.0.1", budget, 1000); !s.OK || s.Remaining < 1e14-4000 {
+			t.Fatalf("%+v", s)
+		}
+	}
+}

@@ -266,8 +266,21 @@ func seconds(d time.Duration) string {
 	return strconv.Itoa(int(math.Ceil(d.Seconds())))
 }
 
-// costExtension is what extensions.cost of an answer says.
+// costExtension is what extensions.cost of an answer says, as JSON: the meter's fields,
+// written by hand, for every answer the cache serves.
 func (m *meter) costExtension() json.RawMessage {
-	b, _ := json.Marshal(m)
-	return b
+	b := make([]byte, 0, 112)
+	b = append(b, `{"requested":`...)
+	b = strconv.AppendInt(b, int64(m.Requested), 10)
+	b = append(b, `,"limit":`...)
+	b = strconv.AppendInt(b, int64(m.Limit), 10)
+	if m.Remaining != nil {
+		b = append(b, `,"remaining":`...)
+		b = strconv.AppendInt(b, int64(*m.Remaining), 10)
+		b = append(b, `,"budget":`...)
+		b = strconv.AppendInt(b, int64(*m.Budget), 10)
+		b = append(b, `,"restorePerSecond":`...)
+		b = strconv.AppendFloat(b, *m.RestoreRate, 'g', -1, 64)
+	}
+	return append(b, '}')
 }

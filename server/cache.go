@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -115,9 +116,19 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 					hit.cost, m.spent.Remaining, seconds(m.spent.RetryAfter)))
 				return
 			}
-			w.Header().Set("Content-Type", hit.contentType)
-			w.Header().Set("X-Cache", "hit")
-			w.Write(append(append(append(hit.body[:len(hit.body):len(hit.body)], costField...), m.costExtension()...), "}}"...))
+			// The answer goes out in one write, as the computed one does.
+			buf := answerBuffers.Get().(*bytes.Buffer)
+			buf.Reset()
+			buf.Write(hit.body)
+			buf.Write(costField)
+			buf.Write(m.costExtension())
+			buf.WriteString("}}")
+			h := w.Header()
+			h.Set("Content-Type", hit.contentType)
+			h.Set("X-Cache", "hit")
+			h.Set("Content-Length", strconv.Itoa(buf.Len()))
+			w.Write(buf.Bytes())
+			answerBuffers.Put(buf)
 			return
 		}
 		var cacheable atomic.Bool
@@ -137,6 +148,9 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 		}
 	})
 }
+
+// answerBuffers are where answers from the cache are put together.
+var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // costField starts the extensions of an answer whose only extension is its cost, last in it.
 var costField = []byte(`,"extensions":{"cost":`)

@@ -49,11 +49,11 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	// A request spends most of its time on the CPU: more at once than the cores can run only
 	// makes each wait longer. One client holds half the slots at most.
 	slots := runtime.GOMAXPROCS(0) * 2
-	var api http.Handler = admit(&limits.Slots{Size: slots, PerClient: max(1, slots/2)}, gql)
+	// The deadline is for running: an answer from the cache takes none.
+	var api http.Handler = withDeadline(c.requestTimeout, admit(&limits.Slots{Size: slots, PerClient: max(1, slots/2)}, gql))
 	if c.cacheMiB > 0 {
 		api = newResponseCache(client, c.cacheMiB<<20, b, costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost}).serve(api)
 	}
-	api = withDeadline(c.requestTimeout, api)
 	mux.Handle("/graphql", cors(streams(feed.Stopping(),
 		trusted.resolveStream(authenticate(keys, b.identify(holdStream(keys, gql)))),
 		// The client is known before its body is read: one whose budget is spent is refused
@@ -80,11 +80,14 @@ func framing(ancestors []string, next http.Handler) http.Handler {
 	case len(ancestors) > 0:
 		xfo = ""
 	}
+	// Shared by every response: a slice of one, which a page that adds a policy of its own
+	// copies rather than changes.
+	policies, frameOptions := []string{policy}, []string{xfo}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Add("Content-Security-Policy", policy)
+		h["Content-Security-Policy"] = policies[:1:1]
 		if xfo != "" {
-			h.Set("X-Frame-Options", xfo)
+			h["X-Frame-Options"] = frameOptions[:1:1]
 		}
 		next.ServeHTTP(w, r)
 	})

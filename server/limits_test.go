@@ -377,3 +377,17 @@ func (f *floodReader) Read(p []byte) (int, error) {
 	f.read += n
 	return n, err
 }
+
+// TestCostExtension checks that the cost written by hand is the meter as JSON.
+func TestCostExtension(t *testing.T) {
+	remaining, budget, rate := 99567, 100000, 16666.666666666668
+	for _, m := range []*meter{
+		{Requested: 433, Limit: 10000},
+		{Requested: 433, Limit: 10000, Remaining: &remaining, Budget: &budget, RestoreRate: &rate},
+	} {
+		want, _ := json.Marshal(m)
+		if got := m.costExtension(); !bytes.Equal(got, want) {
+			t.Errorf("%s, want %s", got, want)
+		}
+	}
+}

@@ -89,6 +89,9 @@ func (t *trustedDocuments) document(id string) (string, error) {
 // resolve returns the body of a request that names its document by its ID with the document's
 // text instead; other bodies are returned as they are.
 func (t *trustedDocuments) resolve(body []byte) ([]byte, error) {
+	if !bytes.Contains(body, []byte(`"documentId"`)) {
+		return body, nil
+	}
 	var req map[string]json.RawMessage
 	if err := json.Unmarshal(body, &req); err != nil {
 		return body, nil // not a JSON object: refused further on
