@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -12,6 +14,7 @@ import (
 
 	"maarid"
 	"maarid/auth"
+	"maarid/ent"
 	"maarid/limits"
 )
 
@@ -173,7 +176,9 @@ func (s shapes) MutateOperationParameters(ctx context.Context, params *graphql.R
 // costs is the gqlgen extension that prices every operation before it runs (limits.Cost),
 // refuses one over the caller's limit with QUERY_TOO_COMPLEX, spends the cost from the
 // client's budget and refuses with RATE_LIMITED when it is spent; an answer says what it cost
-// in extensions.cost, and an answer larger than the bound is replaced by QUERY_TOO_COMPLEX.
+// in extensions.cost. An answer larger than the bound is replaced by QUERY_TOO_COMPLEX; so is
+// one that read more rows from the database than the answer could hold (rowBound), which
+// stops reading then: what one request holds stays bounded however the costs are set.
 type costs struct {
 	maxCost, maxPartnerCost int
 	maxAnswer               int // bytes
@@ -201,6 +206,7 @@ func (c costs) MutateOperationContext(ctx context.Context, oc *graphql.Operation
 	if oc.Operation == nil {
 		return nil
 	}
+	oc.Stats.SetExtension(rowsStat, new(rowsRead))
 	cost := limits.Cost(oc.Operation, oc.Variables)
 	limit := c.limitOf(auth.FromContext(ctx).Role)
 	if cost > limit {
@@ -235,10 +241,10 @@ func (c costs) InterceptResponse(ctx context.Context, next graphql.ResponseHandl
 	if op == nil || op.Operation == ast.Subscription {
 		return resp
 	}
-	if len(resp.Data) > c.maxAnswer {
+	rows, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(rowsStat).(*rowsRead)
+	if len(resp.Data) > c.maxAnswer || rows != nil && rows.over.Load() {
 		resp = &graphql.Response{Errors: gqlerror.List{{
-			Message: fmt.Sprintf("the answer would have %d MiB, more than the %d MiB an answer may: ask for smaller pages or fewer fields",
-				(len(resp.Data)+1<<20-1)>>20, c.maxAnswer>>20),
+			Message:    fmt.Sprintf("the answer would be larger than the %d MiB an answer may: ask for smaller pages or fewer fields", c.maxAnswer>>20),
 			Extensions: map[string]any{"code": maarid.QueryTooComplex},
 		}}}
 	}
@@ -253,6 +259,48 @@ func (c costs) InterceptResponse(ctx context.Context, next graphql.ResponseHandl
 
 // costStat is where an operation keeps what it cost (graphql.Stats).
 const costStat = "maarid.cost"
+
+// rowsStat is where an operation counts the rows it read (graphql.Stats).
+const rowsStat = "maarid.rows"
+
+// rowsRead counts the rows an operation read from the database.
+type rowsRead struct {
+	n    atomic.Int64
+	over atomic.Bool
+}
+
+// rowBytes is what a row read is counted to take of an answer: a row holds a few short texts
+// most of the time, and its longest texts are bounded.
+const rowBytes = 1 << 10
+
+// errTooManyRows stops an operation that read more rows than its answer may hold.
+var errTooManyRows = maarid.Errorf(maarid.QueryTooComplex, "the answer would be too large: ask for smaller pages or fewer fields")
+
+// rowBound is the ent interceptor that counts the rows each operation reads, and stops one
+// that read more than an answer of maxAnswer bytes could hold, at one row a KiB.
+func rowBound(maxAnswer int) ent.Interceptor {
+	limit := int64(max(maxAnswer/rowBytes, 1))
+	return ent.InterceptFunc(func(next ent.Querier) ent.Querier {
+		return ent.QuerierFunc(func(ctx context.Context, q ent.Query) (ent.Value, error) {
+			if !graphql.HasOperationContext(ctx) {
+				return next.Query(ctx, q)
+			}
+			rows, _ := graphql.GetOperationContext(ctx).Stats.GetExtension(rowsStat).(*rowsRead)
+			if rows == nil {
+				return next.Query(ctx, q)
+			}
+			if rows.over.Load() {
+				return nil, errTooManyRows
+			}
+			v, err := next.Query(ctx, q)
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rows.n.Add(int64(rv.Len())) > limit {
+				rows.over.Store(true)
+				return nil, errTooManyRows
+			}
+			return v, err
+		})
+	})
+}
 
 // unmetered returns ctx for work that no client pays for again: the operation that builds the
 // answers of subscribers who paid when they subscribed.

@@ -391,3 +391,19 @@ func TestCostExtension(t *testing.T) {
 		}
 	}
 }
+
+// TestRowBound gives answers 1 MiB: a partner's page of 739 products with their exhibitors and
+// categories reads more rows than that may hold, and is refused as a whole; a page of 24 is
+// not.
+func TestRowBound(t *testing.T) {
+	a := newAPI(t, "sqlite", "--max-answer-mb=1")
+	partner := a.key(t, auth.Partner, "")
+	q := `query($n: Int) { products(first: $n) { edges { node { id exhibitor { id stands { code } } category { id parent { id } } } } } }`
+	res := a.post(t, request{query: q, variables: map[string]any{"n": 1000}, header: partner})
+	if len(res.Errors) != 1 || res.Errors[0].code() != "QUERY_TOO_COMPLEX" || string(res.Data) != "null" {
+		t.Errorf("a page of 739 products and their rows: %+v %.100s", res.Errors, res.Data)
+	}
+	if res := a.post(t, request{query: q, variables: map[string]any{"n": 24}, header: partner}); len(res.Errors) > 0 {
+		t.Errorf("a page of 24: %+v", res.Errors)
+	}
+}
