@@ -69,7 +69,7 @@ func newBudgets(c config) *budgets {
 		large:     perMinute(c.partnerBudget),
 		exempt:    c.budgetExempt,
 		ipHeader:  c.clientIPHeader,
-		waiting:   make(chan struct{}, 10000),
+		waiting:   make(chan struct{}, 1000),
 	}
 	// Remembering a client costs some 200 bytes: 40 MB at most, however many addresses call.
 	b.clients.Capacity = 200_000
