@@ -60,6 +60,10 @@ func newAPIOver(t testing.TB, kind string, wrap func(dialect.Driver) dialect.Dri
 		driver = func(d dialect.Driver) dialect.Driver { return wrap(a.counter.Count(d)) }
 	}
 	a.client = storetest.OpenURL(t, dsn, store.WithDriver(driver))
+	// The tests' clients, on loopback or httptest's address, spend no budget unless a test
+	// says otherwise.
+	c := testConfig(t, append([]string{"--response-cache-mb=0", "--budget-exempt=192.0.2.1,127.0.0.1,::1"}, flags...)...)
+	a.client.Intercept(rowBound(c.maxAnswerMiB << 20))
 	var err error
 	if a.fair, err = demo.Seed(context.Background(), a.client); err != nil {
 		t.Fatalf("seeding the demo fair: %v", err)
@@ -69,10 +73,7 @@ func newAPIOver(t testing.TB, kind string, wrap func(dialect.Driver) dialect.Dri
 	// The feed reads the log on its own schedule, so its statements are not counted: the
 	// counter tells what requests cost.
 	a.feed = programmetest.Run(t, ent.NewClient(ent.Driver(a.counter.Driver)), dsn, log)
-	// The tests' clients, on loopback or httptest's address, spend no budget unless a test
-	// says otherwise.
-	defaults := []string{"--response-cache-mb=0", "--budget-exempt=192.0.2.1,127.0.0.1,::1"}
-	a.handler = routes(a.client, a.keys, a.feed, testConfig(t, append(defaults, flags...)...), log, a.fair.DefaultLanguage)
+	a.handler = routes(a.client, a.keys, a.feed, c, log, a.fair.DefaultLanguage)
 	watch, stop := context.WithCancel(context.Background())
 	watched := make(chan struct{})
 	go func() {

@@ -44,7 +44,6 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted, lru.New[string](1000)}})
 	srv.Use(trustedOnly{trusted})
 	priced := costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost, maxAnswer: c.maxAnswerMiB << 20, budgets: b}
-	client.Intercept(rowBound(priced.maxAnswer))
 	srv.Use(shapes{bounds: c.bounds, cache: documents, costs: priced})
 	if c.introspection {
 		srv.Use(extension.Introspection{})

@@ -76,6 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	defer client.Close()
 	defer keys.Wait()
+	// Before anything reads through the client.
+	client.Intercept(rowBound(c.maxAnswerMiB << 20))
 	fallback, err := prepare(ctx, client, keys, c, log, stderr)
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -14,18 +13,7 @@ import (
 // TestGraphQLOverHTTP runs the GraphQL-over-HTTP audit of the graphql-http package (Node.js,
 // from npm) against the server: no MUST and no SHOULD check may fail.
 func TestGraphQLOverHTTP(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("no node: install Node.js to run the GraphQL-over-HTTP audit")
-	}
-	dir := filepath.Join("testdata", "graphql-http")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql-http")); err != nil {
-		install := exec.Command("npm", "ci", "--no-audit", "--no-fund")
-		install.Dir = dir
-		if out, err := install.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci: %v\n%s", err, out)
-		}
-	}
+	node, dir := nodePackage(t, "graphql-http")
 	web := newHTTPServer(t, newAPI(t, "sqlite"))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

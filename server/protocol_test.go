@@ -19,18 +19,7 @@ import (
 // then live changes, each once and in order — what the programme screen's own small client
 // does in the browser test.
 func TestFeedWithTheProtocolsClient(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("no node: install Node.js to run the protocol's own client")
-	}
-	dir := filepath.Join("testdata", "graphql-ws")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql-ws")); err != nil {
-		install := exec.Command("npm", "ci", "--no-audit", "--no-fund")
-		install.Dir = dir
-		if out, err := install.CombinedOutput(); err != nil {
-			t.Fatalf("npm ci: %v\n%s", err, out)
-		}
-	}
+	node, dir := nodePackage(t, "graphql-ws")
 	a := newAPI(t, "sqlite")
 	web := newHTTPServer(t, a)
 	x, _ := a.twoSessions(t)
@@ -82,4 +71,23 @@ func TestFeedWithTheProtocolsClient(t *testing.T) {
 		t.Errorf("the client: %v", err)
 	}
 	equalStrings(t, "changes", got, []string{"2 RESTORED", "3 CANCELLED", "4 RESTORED"})
+}
+
+// nodePackage returns Node.js and the folder of testdata that holds the npm package of a test,
+// its locked dependencies installed.
+func nodePackage(t *testing.T, name string) (node, dir string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node: install Node.js to run " + name)
+	}
+	dir = filepath.Join("testdata", name)
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", name)); err != nil {
+		install := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+		install.Dir = dir
+		if out, err := install.CombinedOutput(); err != nil {
+			t.Fatalf("npm ci: %v\n%s", err, out)
+		}
+	}
+	return node, dir
 }
