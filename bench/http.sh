@@ -22,7 +22,7 @@ THREADS=${THREADS:-2}
 DURATION=${DURATION:-20s}
 OP=${OP:-ProductCatalogue}
 VARS=${VARS:-'{"first": 24, "lang": "AR"}'}
-FLAGS=${FLAGS:-"--budget 1000000000000000 --partner-budget 1000000000000000"}
+FLAGS=${FLAGS:-"--budget 1000000000000000 --exhibitor-budget 1000000000000000 --partner-budget 1000000000000000 --organiser-budget 1000000000000000"}
 work=$(mktemp -d)
 DATABASE=${DATABASE:-$work/bench.db}
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -51,11 +51,11 @@ type meter struct {
 
 // budgets are the budgets of every client, and what each role is given.
 type budgets struct {
-	clients          limits.Budgets
-	anonymous, large limits.Budget
-	exempt           []netip.Prefix
-	ipHeader         string
-	waiting          chan struct{} // the refusals held back (holdBack)
+	clients  limits.Budgets
+	byRole   map[auth.Role]limits.Budget
+	exempt   []netip.Prefix
+	ipHeader string
+	waiting  chan struct{} // the refusals held back (holdBack)
 }
 
 func newBudgets(c config) *budgets {
@@ -65,26 +65,25 @@ func newBudgets(c config) *budgets {
 		return limits.Budget{Rate: float64(points) / 60, Burst: max(points/10, 1)}
 	}
 	b := &budgets{
-		anonymous: perMinute(c.budget),
-		large:     perMinute(c.partnerBudget),
-		exempt:    c.budgetExempt,
-		ipHeader:  c.clientIPHeader,
-		waiting:   make(chan struct{}, 1000),
+		byRole:   map[auth.Role]limits.Budget{},
+		exempt:   c.budgetExempt,
+		ipHeader: c.clientIPHeader,
+		waiting:  make(chan struct{}, 1000),
+	}
+	for role, points := range c.budgets {
+		budget := perMinute(points)
+		// A request of the highest cost the role may send fits in the burst.
+		budget.Burst = max(budget.Burst, costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost}.limitOf(role))
+		b.byRole[role] = budget
 	}
 	// Remembering a client costs some 200 bytes: 40 MB at most, however many addresses call.
 	b.clients.Capacity = 200_000
-	// A request of the highest cost must fit in the burst.
-	b.anonymous.Burst = max(b.anonymous.Burst, c.maxCost)
-	b.large.Burst = max(b.large.Burst, c.maxPartnerCost)
 	return b
 }
 
 // budgetOf is the budget of a role.
 func (b *budgets) budgetOf(role auth.Role) limits.Budget {
-	if role == auth.Partner || role == auth.Organiser {
-		return b.large
-	}
-	return b.anonymous
+	return b.byRole[role]
 }
 
 // spend spends cost from the client's budget, and records it for the answer.

@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"maarid/auth"
 	"maarid/limits"
 	"maarid/store"
 )
@@ -38,8 +40,7 @@ type config struct {
 	maxPartnerCost int // for partners and organisers
 	requestTimeout time.Duration
 	maxAnswerMiB   int
-	budget         int // points a minute, for an address without a key, or an exhibitor key
-	partnerBudget  int // for a partner's or an organiser's key
+	budgets        map[auth.Role]int // points a minute, for an address without a key, or a key of a role
 	budgetExempt   []netip.Prefix
 	clientIPHeader string
 	// Websockets: operations at once on one, connections from one address, messages a second.
@@ -120,9 +121,26 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.IntVar(&c.maxPartnerCost, "max-partner-cost", 100000, "highest cost of one request for partners and organisers")
 	fs.DurationVar(&c.requestTimeout, "request-timeout", 10*time.Second, "how long a request may run; its database work is stopped then")
 	fs.IntVar(&c.maxAnswerMiB, "max-answer-mb", 16, "largest answer to one request, in MiB")
-	fs.IntVar(&c.budget, "budget", 1_000_000,
-		"points a minute that one address without a key, or one exhibitor key, may spend on the cost of its requests; sized for a venue whose phones share one address")
-	fs.IntVar(&c.partnerBudget, "partner-budget", 3_000_000, "points a minute that one partner's or organiser's key may spend")
+	c.budgets = map[auth.Role]int{}
+	for _, b := range []struct {
+		role  auth.Role
+		flag  string
+		value int
+		usage string
+	}{
+		{auth.Anonymous, "budget", 1_000_000,
+			"points a minute that one address without a key may spend on the cost of its requests; sized for a venue whose phones share one address"},
+		{auth.Exhibitor, "exhibitor-budget", 1_000_000, "points a minute that one exhibitor's key may spend"},
+		{auth.Partner, "partner-budget", 3_000_000, "points a minute that one partner's key may spend"},
+		{auth.Organiser, "organiser-budget", 3_000_000, "points a minute that one organiser's key may spend"},
+	} {
+		c.budgets[b.role] = b.value
+		fs.Func(b.flag, fmt.Sprintf("%s (default %d)", b.usage, b.value), func(v string) error {
+			n, err := strconv.Atoi(v)
+			c.budgets[b.role] = n
+			return err
+		})
+	}
 	fs.Func("budget-exempt",
 		"networks (CIDR, comma-separated) whose addresses spend no budget: the venue's own network, its screens",
 		func(v string) (err error) {
@@ -191,10 +209,16 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		}
 	}
 	c.maxPartnerCost = max(c.maxPartnerCost, c.maxCost)
-	// A budget holds at least one request of the highest cost a caller may send.
-	if c.budget < c.maxCost || c.partnerBudget < c.maxPartnerCost {
-		return c, fmt.Errorf("a budget of %d or %d points a minute cannot pay for one request of %d or %d: raise the budget or lower the cost",
-			c.budget, c.partnerBudget, c.maxCost, c.maxPartnerCost)
+	// A budget holds at least one request of the highest cost its caller may send.
+	for role, points := range c.budgets {
+		limit := c.maxCost
+		if role == auth.Partner || role == auth.Organiser {
+			limit = c.maxPartnerCost
+		}
+		if points < limit {
+			return c, fmt.Errorf("the %s budget of %d points a minute cannot pay for one request of %d: raise the budget or lower the cost",
+				strings.ToLower(string(role)), points, limit)
+		}
 	}
 	return c, nil
 }

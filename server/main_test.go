@@ -18,6 +18,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"maarid/auth"
 	"maarid/store/storetest"
 )
 
@@ -40,6 +41,17 @@ func TestParseConfig(t *testing.T) {
 	}
 	if _, err := parseConfig(nil, func(k string) string { return map[string]string{"MAARID_DEMO": "perhaps"}[k] }, io.Discard); err == nil {
 		t.Error("MAARID_DEMO=perhaps accepted")
+	}
+	// Each role's budget, from its flag or its variable; one that cannot pay for a request of
+	// its highest cost is refused.
+	c, err = parseConfig([]string{"--exhibitor-budget=2000000"}, func(k string) string {
+		return map[string]string{"MAARID_ORGANISER_BUDGET": "5000000"}[k]
+	}, io.Discard)
+	if err != nil || c.budgets[auth.Exhibitor] != 2_000_000 || c.budgets[auth.Organiser] != 5_000_000 || c.budgets[auth.Anonymous] != 1_000_000 {
+		t.Errorf("budgets %v (%v)", c.budgets, err)
+	}
+	if _, err := parseConfig([]string{"--organiser-budget=5"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Error("an organiser budget that pays for no request accepted")
 	}
 }
 

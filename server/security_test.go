@@ -601,7 +601,7 @@ func TestNothingHiddenThroughTheSchema(t *testing.T) {
 	for _, kind := range storetest.Kinds() {
 		t.Run(kind, func(t *testing.T) {
 			// The walk asks for more than a visitor may at once.
-			a := newAPI(t, kind, "--max-cost=10000000", "--max-partner-cost=10000000", "--budget=100000000", "--partner-budget=100000000")
+			a := newAPI(t, kind, "--max-cost=10000000", "--max-partner-cost=10000000", "--budget=100000000", "--exhibitor-budget=100000000", "--partner-budget=100000000", "--organiser-budget=100000000")
 			c := newCallers(t, a)
 			h := hide(t, a)
 			w := schemaWalk{schema: graph.NewSchema(a.client, a.feed).Schema(), hidden: h}
