@@ -83,6 +83,7 @@ func (v *Viewer) SeesContacts(exhibitorID string) bool {
 	return v.Is(Partner, Organiser) || v.Owns(exhibitorID)
 }
 
-// SeesUnpublished reports whether v may see exhibitors and products that are not published:
-// organisers may, and an exhibitor its own.
+// SeesUnpublished reports whether v may see every exhibitor, product, stand and session that
+// is not published: only organisers may. An exhibitor sees its own unpublished profile and
+// products through the rules of visibility.go, which decide on the owner of the stored row.
 func (v *Viewer) SeesUnpublished() bool { return v.Role == Organiser }

@@ -54,7 +54,7 @@ func BenchmarkProductCatalogue(b *testing.B) {
 	}
 }
 
-// BenchmarkRefusals measures what each abusive request of issue 11 costs the server to
+// BenchmarkRefusals measures what each abusive request (deep, wide, aliased, batched, huge pages…) costs the server to
 // refuse, through the whole HTTP handler in-process, beside a cheap query answered in full:
 // the time per refusal is its CPU time, the handler running on one goroutine.
 //

@@ -40,8 +40,9 @@ func (r *countingReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// TestRequestBounds sends the abusive requests of issue 11 as an anonymous caller: each is
-// refused before it runs, with its status and code, and names what it broke.
+// TestRequestBounds sends abusive requests (deep, wide, aliased, batched, huge pages) as an
+// anonymous caller: each is refused before it runs, with its status and code, and names what
+// it broke.
 func TestRequestBounds(t *testing.T) {
 	a := newAPI(t, "sqlite")
 	aliases := func(n int) string {

@@ -4,7 +4,8 @@
 //   - latency: the latency of a cheap query, answered in full (no cache), on an idle server
 //     and while N abusive clients hammer it, each from an address of its own (given by
 //     X-Forwarded-For, which the server is told to trust) with the abusive requests of
-//     issue 11 and heavy requests just within the cost limit, one after the other;
+//     abusive requests (deep, wide, aliased, batched, huge pages) and heavy requests just
+//     within the cost limit, one after the other;
 //
 //   - soak: a fixed mix of catalogue queries, mutations, programme changes, subscribers that
 //     follow the feed and abusive requests, for a while: every answer that is not an intended

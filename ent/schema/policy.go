@@ -19,7 +19,8 @@ import (
 	"maarid/ent/product"
 )
 
-// The access rules of DESIGN.md, kept next to the data so that no resolver can forget them.
+// The access rules of the README's "Access" section, kept next to the data so that no resolver
+// can forget them.
 // A rule returns privacy.Allow or privacy.Deny to decide, privacy.Skip to leave it to the
 // next; a context made with privacy.DecisionContext(ctx, privacy.Allow) is the system itself
 // (seeding, authentication) and passes every rule.
