@@ -191,17 +191,23 @@ func TestScreenInBrowser(t *testing.T) {
 	srv.send(t, organiser, `mutation($id: ID!) { updateSession(id: $id, input: {published: false}) { id } }`, map[string]any{"id": next.ID})
 	waitFor(t, ctx, "the withdrawal", 2*time.Second, fmt.Sprintf(`document.querySelector('[data-session=%q]') === null`, next.ID))
 
-	// The server stops; the session on now is cancelled while it is away; the page catches up
+	// The session on now is cancelled: it stays on now for its slot, marked cancelled and
+	// struck through.
+	srv.post(t, organiser, "CancelSession", map[string]any{"id": now.ID, "reason": "Intervenant absent"})
+	waitFor(t, ctx, "the cancellation of the session on now", 2*time.Second, cancelledOnNow(".room-now", now.ID, "Annulée"))
+	checkLayout(t, ctx)
+
+	// The server stops; the session on now is restored while it is away; the page catches up
 	// once the server is back.
 	srv.shutdown()
 	waitFor(t, ctx, "the connection lost", 5*time.Second, `document.querySelector('#connection').dataset.state !== 'live'`)
 	planner := programme.NewPlanner(client, programme.NewFeed(client, dsn, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	if _, err := planner.Cancel(auth.System(context.Background()), now.ID, nil, nil); err != nil {
+	if _, err := planner.Restore(auth.System(context.Background()), now.ID, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	startServer(t, addr, dsn)
 	waitFor(t, ctx, "the change made while the server was away", 30*time.Second, fmt.Sprintf(
-		`document.querySelector('#connection').dataset.state === 'live' && document.querySelector('.room-now [data-session=%q]') === null && document.querySelector('.room-now .empty') !== null`,
+		`(() => { const e = document.querySelector('.room-now [data-session=%q]'); return document.querySelector('#connection').dataset.state === 'live' && e && e.dataset.status === 'SCHEDULED' && !e.textContent.includes('Annulée') && e.querySelector('.progress') !== null })()`,
 		now.ID))
 
 }
@@ -223,7 +229,31 @@ func TestScreenInArabic(t *testing.T) {
 		t.Errorf("direction, language and state %q (%v)", dir, err)
 	}
 	checkLayout(t, ctx)
+
+	// A session on now is cancelled: its space's card keeps it, marked cancelled.
+	at := time.Date(2018, 7, 26, 10, 30, 0, 0, time.UTC)
+	onNow, err := a.client.Session.Query().
+		Where(session.StatusEQ(session.StatusSCHEDULED), session.Published(true), session.SpaceIDNotNil(), session.StartsAtLTE(at), session.EndsAtGT(at)).
+		Order(session.ByID()).
+		First(auth.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.must(t, a.key(t, auth.Organiser, ""), operation(t, "CancelSession", nil).query, map[string]any{"id": onNow.ID})
+	waitFor(t, ctx, "the cancellation of a session on now", 2*time.Second, cancelledOnNow(".card", onNow.ID, "ملغاة"))
+	checkLayout(t, ctx)
 	shoot(t, ctx, "../docs/screen-ar.png")
+}
+
+// cancelledOnNow is a predicate on the page: the session id is on now in the part of the
+// screen within, marked cancelled with the word, its title struck through, without progress.
+func cancelledOnNow(within, id, word string) string {
+	return fmt.Sprintf(`(() => {
+		const e = document.querySelector('%s .now-session[data-session=%q]');
+		const title = e && e.querySelector('.session-title');
+		return e !== null && e.dataset.status === 'CANCELLED' && e.querySelector('.badge.cancelled').textContent === %q &&
+			getComputedStyle(title).textDecorationLine.includes('line-through') && e.querySelector('.progress') === null;
+	})()`, within, id, word)
 }
 
 // TestScreenIsSelfContained checks that the screen's page and assets are served from the

@@ -289,10 +289,14 @@
       .sort((a, b) => a.startsAt - b.startsAt || (a.id < b.id ? -1 : 1));
   }
 
+  // nowAndNext returns what is on now in a space and the count sessions that come next. A
+  // session cancelled in its slot stays on now, marked cancelled, until its slot is over or
+  // another session starts in the space: a visitor at the door reads that it will not happen.
   function nowAndNext(id, count) {
     const t = now();
     const all = inSpace(id);
-    const current = all.find((s) => s.spaceID === id && s.status === 'SCHEDULED' && s.startsAt <= t && t < s.endsAt) || null;
+    const inSlot = all.filter((s) => s.spaceID === id && s.startsAt <= t && t < s.endsAt);
+    const current = inSlot.find((s) => s.status === 'SCHEDULED') || inSlot.find((s) => s.status === 'CANCELLED') || null;
     const next = all.filter((s) => s !== current && (s.startsAt > t || (s.spaceID !== id && s.endsAt > t))).slice(0, count);
     return { current, next };
   }
@@ -312,7 +316,7 @@
             el('p', { class: 'session-title' }, badges(current, space.id), current.title),
             el('p', { class: 'times' }, span(current)),
             current.speakers.length ? el('p', { class: 'speakers' }, current.speakers.join(' · ')) : null,
-            progress(current))
+            current.status === 'SCHEDULED' ? progress(current) : null)
           : el('p', { class: 'empty' }, words.nothingNow)),
       el('section', { class: 'panel room-next', 'data-part': 'next' },
         el('p', { class: 'label' }, words.next),
@@ -340,7 +344,7 @@
           ? el('div', sessionAttrs(current, 'now-session'),
             el('p', { class: 'session-title' }, badges(current, space.id), current.title),
             el('p', { class: 'times' }, span(current)),
-            progress(current))
+            current.status === 'SCHEDULED' ? progress(current) : null)
           : el('p', { class: 'empty' }, words.nothingNow),
         next.map((s) => el('p', sessionAttrs(s, 'next'), el('span', { class: 'times' }, when(s) + ' '), badges(s, space.id), s.title))));
     }
