@@ -18,12 +18,12 @@ func authenticate(keys *auth.Keys, next http.Handler) http.Handler {
 		v, err := keys.Authenticate(r.Context(), r.Header.Get("Authorization"))
 		if e, ok := maarid.AsError(err); ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="maarid"`)
-			refuse(w, http.StatusUnauthorized, e.Code, e.Message)
+			refuseWith(w, e)
 			return
 		}
 		if err != nil {
 			slog.ErrorContext(r.Context(), "authenticating", "error", err)
-			refuse(w, http.StatusServiceUnavailable, maarid.Internal, "the API keys cannot be checked now; request id "+maarid.RequestID(r.Context()))
+			refuse(w, maarid.Unavailable, "the API keys cannot be checked now; request id "+maarid.RequestID(r.Context()))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), v)))

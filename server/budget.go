@@ -114,7 +114,7 @@ func (b *budgets) identify(next http.Handler) http.Handler {
 			m.refused = true
 			m.spent.RetryAfter = max(m.spent.RetryAfter, time.Duration(float64(time.Second)/b.budgetOf(c.role).Rate))
 			b.holdBack(r.Context(), m.spent.RetryAfter)
-			refuse(mw, http.StatusTooManyRequests, maarid.RateLimited, fmt.Sprintf(
+			refuse(mw, maarid.RefusalOf(maarid.RateLimited), fmt.Sprintf(
 				"the budget of this client is spent: try again in %s s", seconds(m.spent.RetryAfter)))
 			return
 		}
@@ -237,7 +237,7 @@ func (w *meteredWriter) WriteHeader(status int) {
 		h.Set("RateLimit-Reset", seconds(m.spent.Reset))
 		if m.refused {
 			h.Set("Retry-After", seconds(m.spent.RetryAfter))
-			status = http.StatusTooManyRequests
+			status = maarid.RefusalOf(maarid.RateLimited).Status
 		}
 	}
 	w.ResponseWriter.WriteHeader(status)

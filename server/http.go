@@ -132,7 +132,7 @@ func serveRecovering(rec *recorder, r *http.Request, next http.Handler) {
 		ctx := r.Context()
 		slog.ErrorContext(ctx, "panic while serving", "panic", v, "stack", string(debug.Stack()))
 		if !rec.written {
-			refuse(rec, http.StatusInternalServerError, maarid.Internal, "internal error; request id "+maarid.RequestID(ctx))
+			refuse(rec, maarid.RefusalOf(maarid.Internal), "internal error; request id "+maarid.RequestID(ctx))
 		}
 	}()
 	next.ServeHTTP(rec, r)
@@ -236,25 +236,25 @@ func gate(maxBody int64, trusted *trustedDocuments, next http.Handler) http.Hand
 		case http.MethodPost:
 			mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if mediaType != "application/json" {
-				refuse(w, http.StatusUnsupportedMediaType, maarid.BadUserInput, "send the request as application/json")
+				refuse(w, maarid.WrongMediaType, "send the request as application/json")
 				return
 			}
 			if r.ContentLength > maxBody {
-				refuse(w, http.StatusRequestEntityTooLarge, maarid.BadUserInput, tooLarge)
+				refuse(w, maarid.TooLarge, tooLarge)
 				return
 			}
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 			var over *http.MaxBytesError
 			if errors.As(err, &over) {
-				refuse(w, http.StatusRequestEntityTooLarge, maarid.BadUserInput, tooLarge)
+				refuse(w, maarid.TooLarge, tooLarge)
 				return
 			}
 			if err != nil {
-				refuse(w, http.StatusBadRequest, maarid.BadUserInput, "the request body could not be read")
+				refuse(w, maarid.RefusalOf(maarid.BadUserInput), "the request body could not be read")
 				return
 			}
 			if !isJSONObject(body) {
-				refuse(w, http.StatusBadRequest, maarid.BadUserInput, "the request body is not a JSON object")
+				refuse(w, maarid.RefusalOf(maarid.BadUserInput), "the request body is not a JSON object")
 				return
 			}
 			if body, err = trusted.resolve(body); err != nil {
@@ -275,19 +275,19 @@ func gate(maxBody int64, trusted *trustedDocuments, next http.Handler) http.Hand
 			r.URL.RawQuery = q.Encode()
 			for _, name := range []string{"variables", "extensions"} {
 				if v := q.Get(name); v != "" && !isJSONObject([]byte(v)) {
-					refuse(w, http.StatusBadRequest, maarid.BadUserInput, "the "+name+" parameter is not a JSON object")
+					refuse(w, maarid.RefusalOf(maarid.BadUserInput), "the "+name+" parameter is not a JSON object")
 					return
 				}
 			}
 			if isMutation(q.Get("query"), q.Get("operationName")) {
 				w.Header().Set("Allow", "POST")
-				refuse(w, http.StatusMethodNotAllowed, maarid.BadUserInput, "send mutations with POST; GET is for queries")
+				refuse(w, maarid.WrongMethod, "send mutations with POST; GET is for queries")
 				return
 			}
 		case http.MethodOptions:
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			refuse(w, http.StatusMethodNotAllowed, maarid.BadUserInput, "use GET or POST")
+			refuse(w, maarid.WrongMethod, "use GET or POST")
 			return
 		}
 		next.ServeHTTP(&overHTTP{ResponseWriter: w}, r)
@@ -350,25 +350,25 @@ func isMutation(query, operationName string) bool {
 	return op != nil && op.Operation != ast.Query
 }
 
-// refuseWith answers with the domain error err (a *maarid.Error): 404 for NOT_FOUND, 400 for
-// the others.
+// refuseWith answers with err, with the status of its code (maarid.RefusalOf); an error that
+// is not a *maarid.Error is INTERNAL.
 func refuseWith(w http.ResponseWriter, err error) {
-	e, _ := maarid.AsError(err)
-	status := http.StatusBadRequest
-	if e.Code == maarid.NotFound {
-		status = http.StatusNotFound
+	e, ok := maarid.AsError(err)
+	if !ok {
+		e = maarid.Errorf(maarid.Internal, "internal error")
 	}
-	refuse(w, status, e.Code, e.Error())
+	refuse(w, maarid.RefusalOf(e.Code), e.Error())
 }
 
-// refuse answers with a GraphQL error response with code and message.
-func refuse(w http.ResponseWriter, status int, code, message string) {
+// refuse answers a request refused before it ran with a GraphQL error response: r's status,
+// r's code and message.
+func refuse(w http.ResponseWriter, r maarid.Refusal, message string) {
 	w.Header().Set("Content-Type", "application/graphql-response+json")
-	w.WriteHeader(status)
+	w.WriteHeader(r.Status)
 	json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{
 			"message":    message,
-			"extensions": map[string]any{"code": code},
+			"extensions": map[string]any{"code": r.Code},
 		}},
 	})
 }
@@ -402,7 +402,7 @@ func admit(slots *limits.Slots, next http.Handler) http.Handler {
 		if err != nil {
 			if errors.Is(err, context.DeadlineExceeded) {
 				w.Header().Set("Retry-After", "1")
-				refuse(w, http.StatusServiceUnavailable, maarid.RateLimited, "the server is too busy to answer in time: try again in a moment")
+				refuse(w, maarid.Busy, "the server is too busy to answer in time: try again in a moment")
 			}
 			return
 		}

@@ -273,7 +273,7 @@ func TestWebsocketLimits(t *testing.T) {
 				break
 			}
 		}
-		c.expectClose(closeTooManyRequests, "pong")
+		c.expectClose(4429, "pong")
 	})
 	t.Run("a message too large", func(t *testing.T) {
 		c := dialWebsocket(t, serve(t), nil, graphqlTransportWS)

@@ -999,14 +999,14 @@ func TestRevokedKeysOnOpenConnections(t *testing.T) {
 			}
 			before := snapshot(t, a)
 			asking.send(message("subscribe", "who", `{"query":"{ viewer { role } }"}`))
-			asking.expectClose(closeForbidden)
+			asking.expectClose(4403)
 			writing.send(message("start", "cancel", `{"query":"mutation($id: ID!) { cancelSession(id: $id) { id } }","variables":{"id":"`+x.ID+`"}}`))
-			writing.expectClose(closeForbidden, "ka")
+			writing.expectClose(4403, "ka")
 			if snapshot(t, a) != before {
 				t.Error("a mutation under a revoked key was committed")
 			}
-			following.expectClose(closeForbidden)
-			legacy.expectClose(closeForbidden, "ka")
+			following.expectClose(4403)
+			legacy.expectClose(4403, "ka")
 			got := <-events
 			if len(got) < 2 || got[len(got)-1].name != "complete" || !strings.Contains(got[len(got)-2].data, "UNAUTHENTICATED") {
 				t.Errorf("the stream of events ended with %+v", got)

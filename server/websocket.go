@@ -52,18 +52,18 @@ const (
 	graphqlWS          = "graphql-ws"           // Apollo's legacy subscriptions-transport-ws
 )
 
-// Close codes of graphql-transport-ws; Maarid closes graphql-ws connections with them too.
+// The close codes of graphql-transport-ws that say how the protocol was broken; Maarid closes
+// graphql-ws connections with them too. A connection refused for a reason that has an
+// extensions.code closes with the code's (maarid.RefusalOf): 4400, 4403, 4409, 4429, 4500.
 const (
-	closeBadRequest       = 4400
-	closeUnauthorized     = 4401 // an operation before the connection was acknowledged
-	closeForbidden        = 4403 // connection_init with an API key that is not valid
-	closeInitTimeout      = 4408
-	closeSubscriberExists = 4409
-	closeTooManyInits     = 4429
-	closeTooManyRequests  = 4429 // messages sent faster than the connection may
-
-	closeInternalError = 4500
+	closeUnauthorized = 4401 // an operation before the connection was acknowledged
+	closeInitTimeout  = 4408
 )
+
+// refusedWith is a close frame for a refusal with code.
+func refusedWith(code, reason string) *closeFrame {
+	return &closeFrame{maarid.RefusalOf(code).Close, reason}
+}
 
 // websocketTransport serves GraphQL over websockets, on both subprotocols, for many idle
 // subscribers: while nothing happens a connection holds no goroutine, its socket waiting for
@@ -203,7 +203,7 @@ func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec gra
 		address = cl.address
 		if !t.conns.reserve(address, t.maxPerAddress) {
 			w.Header().Set("Retry-After", "60")
-			refuse(w, http.StatusTooManyRequests, maarid.RateLimited,
+			refuse(w, maarid.RefusalOf(maarid.RateLimited),
 				fmt.Sprintf("%d websockets are open from this address already, the most one address may open", t.maxPerAddress))
 			return
 		}
@@ -383,7 +383,7 @@ func (c *wsConn) read() {
 		return
 	}
 	if !c.allowMessage() {
-		c.closeWith(closeTooManyRequests, "Too many messages")
+		c.closeWith(maarid.RefusalOf(maarid.RateLimited).Close, "Too many messages")
 		c.end()
 		return
 	}
@@ -416,13 +416,13 @@ func (c *wsConn) allowMessage() bool {
 func (c *wsConn) receive(data []byte) *closeFrame {
 	var m envelope
 	if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
-		return &closeFrame{closeBadRequest, "Invalid message received"}
+		return refusedWith(maarid.BadUserInput, "Invalid message received")
 	}
 	p := c.proto
 	switch m.Type {
 	case p.init:
 		if !isObject(m.Payload) && !isNull(m.Payload) {
-			return &closeFrame{closeBadRequest, "The connection_init payload must be an object"}
+			return refusedWith(maarid.BadUserInput, "The connection_init payload must be an object")
 		}
 		c.mu.Lock()
 		again := c.initReceived
@@ -430,12 +430,12 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 		c.timer.Stop()
 		c.mu.Unlock()
 		if again {
-			return &closeFrame{closeTooManyInits, "Too many initialisation requests"}
+			return refusedWith(maarid.RateLimited, "Too many initialisation requests")
 		}
 		return c.initialise(m.Payload)
 	case p.subscribe:
 		if m.ID == "" || !isObject(m.Payload) {
-			return &closeFrame{closeBadRequest, "An operation needs an id and a payload object"}
+			return refusedWith(maarid.BadUserInput, "An operation needs an id and a payload object")
 		}
 		c.mu.Lock()
 		if !c.acked {
@@ -444,7 +444,7 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 		}
 		if _, ok := c.ops[m.ID]; ok {
 			c.mu.Unlock()
-			return &closeFrame{closeSubscriberExists, "Subscriber for " + m.ID + " already exists"}
+			return refusedWith(maarid.Conflict, "Subscriber for "+m.ID+" already exists")
 		}
 		if len(c.ops) >= c.t.maxOps {
 			c.mu.Unlock()
@@ -461,7 +461,7 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 		return nil
 	case p.stop:
 		if m.ID == "" {
-			return &closeFrame{closeBadRequest, "Stopping an operation needs its id"}
+			return refusedWith(maarid.BadUserInput, "Stopping an operation needs its id")
 		}
 		// A message of the operation being written goes out before the stop is done; none
 		// after.
@@ -486,7 +486,7 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 	case p.terminate:
 		return &closeFrame{websocket.CloseNormalClosure, "terminated"}
 	}
-	return &closeFrame{closeBadRequest, fmt.Sprintf("Invalid message type %q", m.Type)}
+	return refusedWith(maarid.BadUserInput, fmt.Sprintf("Invalid message type %q", m.Type))
 }
 
 // connectionContext returns the context of a connection upgraded from a request of context
@@ -518,20 +518,20 @@ func (c *wsConn) goAway() {
 func (c *wsConn) initialise(payload json.RawMessage) *closeFrame {
 	authorization, err := initAuthorization(payload)
 	if err != nil {
-		return c.refuseInit(closeBadRequest, "Bad request", err)
+		return c.refuseInit(maarid.RefusalOf(maarid.BadUserInput), "Bad request", err)
 	}
 	ctx := c.ctx
 	if authorization != "" {
 		if c.t.keys == nil {
-			return c.refuseInit(closeForbidden, "Forbidden", maarid.Errorf(maarid.Forbidden, "this server takes no API keys"))
+			return c.refuseInit(maarid.RefusalOf(maarid.Forbidden), "Forbidden", maarid.Errorf(maarid.Forbidden, "this server takes no API keys"))
 		}
 		v, err := c.t.keys.Authenticate(ctx, authorization)
 		if _, ok := maarid.AsError(err); ok {
-			return c.refuseInit(closeForbidden, "Forbidden", err)
+			return c.refuseInit(maarid.RefusalOf(maarid.Unauthenticated), "Forbidden", err)
 		}
 		if err != nil {
 			slog.ErrorContext(ctx, "authenticating a websocket", "error", err)
-			return c.refuseInit(closeInternalError, "Internal server error",
+			return c.refuseInit(maarid.Unavailable, "Internal server error",
 				maarid.Errorf(maarid.Internal, "the API keys cannot be checked now; request id %s", maarid.RequestID(ctx)))
 		}
 		ctx = auth.NewContext(ctx, v)
@@ -581,17 +581,17 @@ func (c *wsConn) hold(v *auth.Viewer) {
 
 // revoked closes the connection, whose API key was revoked, and with it its operations.
 func (c *wsConn) revoked() {
-	c.closeWith(closeForbidden, "Forbidden: the API key was revoked")
+	c.closeWith(maarid.RefusalOf(maarid.Unauthenticated).Close, "Forbidden: the API key was revoked")
 	c.shut()
 }
 
 // refuseInit tells a graphql-ws client why its connection_init is refused (graphql-transport-ws
 // has the close code only), and returns the refusal.
-func (c *wsConn) refuseInit(code int, reason string, err error) *closeFrame {
+func (c *wsConn) refuseInit(r maarid.Refusal, reason string, err error) *closeFrame {
 	if c.proto.connectionError != "" {
 		c.write(envelope{Type: c.proto.connectionError, Payload: mustMarshal(&gqlerror.Error{Message: err.Error()})}.encode())
 	}
-	return &closeFrame{code, reason}
+	return &closeFrame{r.Close, reason}
 }
 
 // initTimedOut closes a connection that sent no connection_init in time.
@@ -746,17 +746,20 @@ var writeBuffers sync.Pool
 // goingAway is the reason a connection is closed with when the server stops.
 const goingAway = "the server is going away; reconnect and resume from your last cursor"
 
-// refuseUpgrade answers an upgrade request that cannot become a websocket.
+// refuseUpgrade answers an upgrade request that cannot become a websocket, by the status the
+// websocket library refused it with.
 func refuseUpgrade(w http.ResponseWriter, r *http.Request, status int, reason error) {
 	w.Header().Set("Sec-Websocket-Version", "13")
 	switch status {
 	case http.StatusForbidden:
-		refuse(w, status, maarid.Forbidden, fmt.Sprintf(
+		refuse(w, maarid.RefusalOf(maarid.Forbidden), fmt.Sprintf(
 			"websockets from pages on %q are not allowed; the server's --allowed-origins lists the origins that are", r.Header.Get("Origin")))
 	case http.StatusInternalServerError:
-		refuse(w, status, maarid.Internal, "the connection cannot become a websocket; request id "+maarid.RequestID(r.Context()))
+		refuse(w, maarid.RefusalOf(maarid.Internal), "the connection cannot become a websocket; request id "+maarid.RequestID(r.Context()))
+	case http.StatusMethodNotAllowed:
+		refuse(w, maarid.WrongMethod, strings.TrimPrefix(reason.Error(), "websocket: "))
 	default:
-		refuse(w, status, maarid.BadUserInput, strings.TrimPrefix(reason.Error(), "websocket: "))
+		refuse(w, maarid.RefusalOf(maarid.BadUserInput), strings.TrimPrefix(reason.Error(), "websocket: "))
 	}
 }
 
