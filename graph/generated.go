@@ -5191,6 +5191,13 @@ extend type Mutation {
   cancelRegistration(id: ID!): Registration!
 }
 
+"""
+Marks the argument of a subscription that says only where its events start, not what they
+are: subscribers that differ in it alone receive the same answers, which the server builds once
+for all of them.
+"""
+directive @cursor on ARGUMENT_DEFINITION
+
 type Subscription {
   """
   Every programme change after ` + "`" + `since` + "`" + ` (from the start of the log when it is null), then the
@@ -5198,7 +5205,7 @@ type Subscription {
   asked. When a subscriber falls too far behind, the feed ends with an error: subscribe again
   from the last cursor received.
   """
-  programmeChanged(fairID: ID, since: String, spaceIDs: [ID!]): ProgrammeChange!
+  programmeChanged(fairID: ID, since: String @cursor, spaceIDs: [ID!]): ProgrammeChange!
 }
 `, BuiltIn: false},
 }

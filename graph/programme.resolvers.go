@@ -13,6 +13,7 @@ import (
 	"maarid/ent/registration"
 	"maarid/ent/session"
 	"maarid/gid"
+	"maarid/live"
 	"maarid/programme"
 	"time"
 )
@@ -107,18 +108,11 @@ func (r *subscriptionResolver) ProgrammeChanged(ctx context.Context, fairID *str
 			return nil, err
 		}
 	}
-	// A stream of events ends its subscription when its key is revoked.
-	ctx, cancel := context.WithCancel(ctx)
-	end := endFeedWith(ctx)
-	onStreamEnd(ctx, func(err error) {
-		end(err)
-		cancel()
-	})
-	changes, err := r.feed.Subscribe(ctx, from, filter, end)
+	sub, err := r.feed.Subscribe(ctx, from, filter)
 	if err != nil {
-		cancel()
+		return nil, err
 	}
-	return changes, err
+	return live.Serve(ctx, sub)
 }
 
 // SessionState returns SessionStateResolver implementation.

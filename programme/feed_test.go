@@ -10,12 +10,23 @@ import (
 	"time"
 
 	"maarid"
-	"maarid/auth"
 	"maarid/ent"
+	"maarid/live"
 	"maarid/programme"
 	"maarid/programme/programmetest"
 	"maarid/store/storetest"
 )
+
+// subscribe subscribes to the feed of fx from since, until the test ends.
+func (fx *fixture) subscribe(t testing.TB, since int64, filter programme.Filter) *live.Subscription[*programme.Change] {
+	t.Helper()
+	sub, err := fx.feed.Subscribe(context.Background(), since, filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sub.Close)
+	return sub
+}
 
 // toggle cancels then restores session id, n times: 2n changes, always allowed.
 func (fx *fixture) toggle(t testing.TB, id string, n int) {
@@ -110,14 +121,13 @@ func TestFeedIsTheLog(t *testing.T) {
 			reading.Go(func() {
 				time.Sleep(time.Duration(rand.IntN(300)) * time.Millisecond)
 				since := rand.Int64N(fx.head(t) + 1)
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				ch, err := fx.feed.Subscribe(ctx, since, programme.Filter{}, nil)
+				sub, err := fx.feed.Subscribe(context.Background(), since, programme.Filter{})
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				seqs := collect(ch, until)
+				defer sub.Close()
+				seqs := collect(sub.C(), until)
 				checkRun(t, fmt.Sprintf("subscriber %d", i), seqs, since, until())
 			})
 		}
@@ -140,16 +150,11 @@ func TestFeedCursors(t *testing.T) {
 	}
 	fx := newFixture(t, "sqlite")
 	fx.toggle(t, fx.sessions(t)[0].ID, 1)
-	_, err := fx.feed.Subscribe(context.Background(), 3, programme.Filter{}, nil)
+	_, err := fx.feed.Subscribe(context.Background(), 3, programme.Filter{})
 	wantError(t, err, maarid.BadUserInput)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ch, err := fx.feed.Subscribe(ctx, 2, programme.Filter{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub := fx.subscribe(t, 2, programme.Filter{})
 	fx.toggle(t, fx.sessions(t)[0].ID, 1)
-	checkRun(t, "from the head", collect(ch, func() int64 { return 4 }), 2, 4)
+	checkRun(t, "from the head", collect(sub.C(), func() int64 { return 4 }), 2, 4)
 }
 
 func TestFeedFilters(t *testing.T) {
@@ -161,15 +166,7 @@ func TestFeedFilters(t *testing.T) {
 			b = s
 		}
 	}
-	subscribe := func(f programme.Filter) <-chan *programme.Change {
-		ctx, cancel := context.WithCancel(context.Background())
-		t.Cleanup(cancel)
-		ch, err := fx.feed.Subscribe(ctx, 0, f, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ch
-	}
+	subscribe := func(f programme.Filter) <-chan *programme.Change { return fx.subscribe(t, 0, f).C() }
 	inA := subscribe(programme.Filter{SpaceIDs: []string{*a.SpaceID}, FairID: fx.fair.ID})
 	otherFair := subscribe(programme.Filter{FairID: "fair_01CK877C0QFVM97S6JKDDS668M"})
 	public := subscribe(programme.Filter{})
@@ -222,40 +219,25 @@ func TestFeedFilters(t *testing.T) {
 func TestFeedFellBehind(t *testing.T) {
 	fx := newFixture(t, "sqlite")
 	id := fx.sessions(t)[0].ID
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var ended error
-	var mu sync.Mutex
-	slow, err := fx.feed.Subscribe(ctx, 0, programme.Filter{}, func(err error) { mu.Lock(); ended = err; mu.Unlock() })
-	if err != nil {
-		t.Fatal(err)
-	}
-	fast, err := fx.feed.Subscribe(ctx, 0, programme.Filter{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	slow := fx.subscribe(t, 0, programme.Filter{})
+	fast := fx.subscribe(t, 0, programme.Filter{})
 	var got []int64
 	done := make(chan struct{})
-	go func() { got = collect(fast, func() int64 { return 300 }); close(done) }()
+	go func() { got = collect(fast.C(), func() int64 { return 300 }); close(done) }()
 	fx.toggle(t, id, 150)
 	<-done
 	checkRun(t, "the reading subscriber", got, 0, 300)
 
-	queued := collect(slow, func() int64 { return 0 })
-	mu.Lock()
-	defer mu.Unlock()
-	e, ok := maarid.AsError(ended)
+	queued := collect(slow.C(), func() int64 { return 0 })
+	e, ok := maarid.AsError(slow.Err())
 	if !ok || e.Code != maarid.FellBehind || e.Cursor != strconv.Itoa(len(queued)) {
-		t.Fatalf("the slow subscriber got %d changes and ended with %v", len(queued), ended)
+		t.Fatalf("the slow subscriber got %d changes and ended with %v", len(queued), slow.Err())
 	}
 	checkRun(t, "the slow subscriber", queued, 0, int64(len(queued)))
 	// It resumes from its cursor and misses nothing.
 	from, _ := programme.ParseCursor(e.Cursor)
-	again, err := fx.feed.Subscribe(ctx, from, programme.Filter{}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkRun(t, "the resumed subscriber", collect(again, func() int64 { return 300 }), from, 300)
+	again := fx.subscribe(t, from, programme.Filter{})
+	checkRun(t, "the resumed subscriber", collect(again.C(), func() int64 { return 300 }), from, 300)
 }
 
 // TestTwoInstances runs two feeds on one PostgreSQL database: a change made through one
@@ -275,10 +257,12 @@ func TestTwoInstances(t *testing.T) {
 		go func() { done <- feed.Run(ctx) }()
 		defer func() { cancel(); <-done }()
 
-		ch, err := feed.Subscribe(ctx, 0, programme.Filter{}, nil)
+		sub, err := feed.Subscribe(ctx, 0, programme.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer sub.Close()
+		ch := sub.C()
 		id := fx.sessions(t)[0].ID
 		fx.toggle(t, id, 5)
 		checkRun(t, "the other instance", collect(ch, func() int64 { return 10 }), 0, 10)
@@ -307,31 +291,22 @@ func TestFeedNoLeaks(t *testing.T) {
 	head := fx.head(t)
 	before := programmetest.Take()
 	for i := range 3000 {
-		ctx, cancel := context.WithCancel(auth.System(context.Background()))
 		since := head
 		if i%10 == 0 {
 			since = 0 // replays from the log
 		}
-		var relay *programme.Relay
-		if i%3 == 0 {
-			relay = programme.NewRelay(func() {})
-			ctx = programme.WithRelay(ctx, relay)
-		}
-		ch, err := fx.feed.Subscribe(ctx, since, programme.Filter{}, nil)
+		sub, err := fx.feed.Subscribe(context.Background(), since, programme.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if i%2 == 0 && since < head {
-			if relay != nil {
-				waitNext(t, relay)
+			if i%3 == 0 {
+				waitNext(t, sub)
 			} else {
-				<-ch
+				<-sub.C()
 			}
 		}
-		cancel()
-		if relay != nil {
-			relay.Stop()
-		}
+		sub.Close()
 	}
 	after := programmetest.WaitFor(before.Goroutines, 5*time.Second)
 	if after.Goroutines > before.Goroutines {
@@ -345,15 +320,15 @@ func TestFeedNoLeaks(t *testing.T) {
 	}
 }
 
-// waitNext waits for a change to be queued in relay, and takes it.
-func waitNext(t *testing.T, relay *programme.Relay) {
+// waitNext waits for a change to be queued for sub, and takes it without waiting.
+func waitNext(t *testing.T, sub *live.Subscription[*programme.Change]) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		if _, ok, _ := relay.Next(); ok {
+		if _, ok, _ := sub.Next(); ok {
 			return
 		}
 	}
-	t.Fatal("nothing was queued in the relay")
+	t.Fatal("nothing was queued")
 }
 
 // FuzzParseCursor reads arbitrary cursors: a cursor accepted is the one its sequence writes.

@@ -12,8 +12,6 @@ import (
 	"time"
 	_ "time/tzdata" // the fair's time zone must load on a machine without a zoneinfo database
 
-	"entgo.io/ent/dialect/sql"
-
 	"maarid"
 	"maarid/auth"
 	"maarid/ent"
@@ -282,21 +280,6 @@ func rollback(tx *ent.Tx, err error) error {
 		return fmt.Errorf("%w (and rolling back: %v)", err, rerr)
 	}
 	return err
-}
-
-// lastSeq returns the head of the change log, 0 when it is empty.
-func lastSeq(ctx context.Context, c *ent.Client) (int64, error) {
-	last, err := c.ProgrammeChange.Query().
-		Order(programmechange.BySeq(sql.OrderDesc())).
-		Select(programmechange.FieldSeq).
-		First(auth.System(ctx))
-	if ent.IsNotFound(err) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	return last.Seq, nil
 }
 
 func stateOf(s *ent.Session) maarid.SessionState {

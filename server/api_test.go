@@ -73,7 +73,7 @@ func newAPIOver(t testing.TB, kind string, wrap func(dialect.Driver) dialect.Dri
 	// The feed reads the log on its own schedule, so its statements are not counted: the
 	// counter tells what requests cost.
 	a.feed = programmetest.Run(t, ent.NewClient(ent.Driver(a.counter.Driver)), dsn, log)
-	a.handler = routes(a.client, a.keys, a.feed, c, log, a.fair.DefaultLanguage)
+	a.handler, _ = routes(a.client, a.keys, a.feed, c, log, a.fair.DefaultLanguage)
 	watch, stop := context.WithCancel(context.Background())
 	watched := make(chan struct{})
 	go func() {

@@ -6,7 +6,6 @@ import (
 
 	"maarid"
 	"maarid/auth"
-	"maarid/graph"
 	"maarid/store"
 )
 
@@ -37,21 +36,4 @@ func pepperPath(c config) string {
 		return ""
 	}
 	return store.SQLitePath(c.database) + ".pepper"
-}
-
-// holdStream ends the subscriptions of a stream of server-sent events with UNAUTHENTICATED
-// once its API key is revoked (auth.Keys.Hold), and the stream with them. Websockets, which
-// outlive their request, hold their key in their transport.
-func holdStream(keys *auth.Keys, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := auth.FromContext(r.Context())
-		if v.KeyID == "" || r.Header.Get("Upgrade") != "" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		ctx, end := graph.WithStreamEnd(r.Context())
-		release := keys.Hold(v, func() { end(auth.ErrRevoked) })
-		defer release()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
 }

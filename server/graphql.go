@@ -14,15 +14,15 @@ import (
 
 	"maarid"
 
-	"maarid/auth"
 	"maarid/ent"
 	"maarid/graph"
+	"maarid/live"
 	"maarid/programme"
 )
 
 // newGraphQL returns the GraphQL endpoint: gqlgen's server with exactly the transports and
 // extensions Maarid uses, each configured on purpose.
-func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c config, b *budgets, trusted *trustedDocuments, documents *graph.QueryCache) *handler.Server {
+func newGraphQL(client *ent.Client, feed *programme.Feed, c config, b *budgets, trusted *trustedDocuments, documents *graph.QueryCache, streams *streamTransports) *handler.Server {
 	srv := handler.New(graph.NewSchema(client, feed))
 	// Answers are application/graphql-response+json for the clients that accept it, where a
 	// request that fails to parse or validate gets HTTP 400, and application/json for the
@@ -30,10 +30,8 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.AddTransport(transport.Options{})
 	// Subscriptions: websocket, and server-sent events for clients that cannot open one. The
 	// events transport is asked before POST, which would take its requests.
-	ws := newWebsocketTransport(c, keys, feed.Stopping())
-	ws.trusted = trusted
-	srv.AddTransport(ws)
-	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(streams.websocket)
+	srv.AddTransport(streams.events)
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 
@@ -55,7 +53,6 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, keys *auth.Keys, c con
 	srv.Use(&graph.CheckInputs{})
 	srv.Use(priced)
 	srv.Use(cacheableQueries{})
-	srv.Use(graph.FeedEnds{})
 	srv.Use(streamedSubscriptions{})
 	// Mutations run in one transaction each, and are answered once on every transport.
 	srv.Use(graph.OneAnswer{})
@@ -79,7 +76,7 @@ func (streamedSubscriptions) ExtensionName() string                   { return "
 func (streamedSubscriptions) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (streamedSubscriptions) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	if graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription && ctx.Value(streamKey{}) == nil {
+	if graphql.GetOperationContext(ctx).Operation.Operation == ast.Subscription && !live.Served(ctx) {
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 			Message:    "subscriptions are served over a websocket (graphql-transport-ws or graphql-ws) or as server-sent events (Accept: text/event-stream)",
 			Extensions: map[string]any{"code": maarid.BadUserInput},

@@ -36,8 +36,8 @@ import (
 
 // routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql with its
 // subscriptions over websocket and server-sent events, the programme screen at /screen,
-// /healthz.
-func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) http.Handler {
+// /healthz; and the transports of the subscriptions, which the server stops before the feed.
+func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) (http.Handler, *streamTransports) {
 	mux := http.NewServeMux()
 	b := newBudgets(c)
 	documents := graph.NewQueryCache(1000)
@@ -45,7 +45,8 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	if err != nil {
 		panic(err) // the documents are embedded: the contract's test says which
 	}
-	gql := newGraphQL(client, feed, keys, c, b, trusted, documents)
+	streams := newStreamTransports(c, keys, trusted)
+	gql := newGraphQL(client, feed, c, b, trusted, documents, streams)
 	// A request spends most of its time on the CPU: more at once than the cores can run only
 	// makes each wait longer. One client holds half the slots at most.
 	slots := runtime.GOMAXPROCS(0) * 2
@@ -54,8 +55,8 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	if c.cacheMiB > 0 {
 		api = newResponseCache(client, c.cacheMiB<<20, b, costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost}).serve(api)
 	}
-	mux.Handle("/graphql", cors(streams(feed.Stopping(),
-		trusted.resolveStream(authenticate(keys, b.identify(holdStream(keys, gql)))),
+	mux.Handle("/graphql", cors(streamed(
+		trusted.resolveStream(authenticate(keys, b.identify(gql))),
 		// The client is known before its body is read: one whose budget is spent is refused
 		// without it.
 		authenticate(keys, b.identify(gate(c.maxBodyBytes, trusted, api))))))
@@ -63,7 +64,26 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())
 	mux.HandleFunc("GET /healthz", health(client))
-	return requestContext(log, fallback, framing(c.frameAncestors, mux))
+	return requestContext(log, fallback, framing(c.frameAncestors, mux)), streams
+}
+
+// streamTransports are the transports of subscriptions: websockets and server-sent events.
+type streamTransports struct {
+	websocket *websocketTransport
+	events    *eventsTransport
+}
+
+func newStreamTransports(c config, keys *auth.Keys, trusted *trustedDocuments) *streamTransports {
+	ws := newWebsocketTransport(c, keys)
+	ws.trusted = trusted
+	return &streamTransports{websocket: ws, events: &eventsTransport{keys: keys}}
+}
+
+// stop ends every websocket and stream of events: the server stops. Their clients resume
+// from their last cursor, on this instance once it is back or on another one.
+func (s *streamTransports) stop() {
+	s.websocket.stop()
+	s.events.stop()
 }
 
 // framing says on every response which sites may show it in a frame: the server's own pages,
@@ -177,23 +197,17 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return http.NewResponseController(r.ResponseWriter).Hijack()
 }
 
-// streams sends the requests that open a subscription, a websocket or a stream of
+// streamed sends the requests that open a subscription, a websocket or a stream of
 // server-sent events, to live, and the others to next. A subscription lasts as long as its
-// client wants, or until stopping is done: it takes no admission slot and passes no cache.
-func streams(stopping context.Context, live, next http.Handler) http.Handler {
-	serve := func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithCancel(context.WithValue(r.Context(), streamKey{}, true))
-		defer cancel()
-		defer context.AfterFunc(stopping, cancel)()
-		live.ServeHTTP(w, r.WithContext(ctx))
-	}
+// client wants, or until the server stops: it takes no admission slot and passes no cache.
+func streamed(live, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
-			serve(w, r)
+			live.ServeHTTP(w, r)
 		case r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/event-stream"):
 			r.Body = http.MaxBytesReader(w, r.Body, maxStreamRequest)
-			serve(w, r)
+			live.ServeHTTP(w, r)
 		default:
 			next.ServeHTTP(w, r)
 		}
@@ -202,9 +216,6 @@ func streams(stopping context.Context, live, next http.Handler) http.Handler {
 
 // maxStreamRequest is the largest body of a request for server-sent events.
 const maxStreamRequest = 1 << 20
-
-// streamKey marks the context of a request that may carry a subscription.
-type streamKey struct{}
 
 // cors lets web frontends on any origin call the API. Keys travel in the Authorization
 // header, never in cookies, so no origin can borrow a visitor's credentials.

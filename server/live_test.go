@@ -275,3 +275,36 @@ func TestAnswersOutliveTheFirstSubscriber(t *testing.T) {
 		t.Errorf("%d builders after the group's last subscriber left", n)
 	}
 }
+
+// TestSubscribersThatAnswerThemselves subscribes with the cursor written in the document,
+// and with none (from the start of the log): such subscribers cannot share a group's answers,
+// which are built from the cursor before each change, and answer their changes themselves.
+func TestSubscribersThatAnswerThemselves(t *testing.T) {
+	l := newLiveAPI(t)
+	start := l.change("CancelSession")
+	builders := buildersLive.Load()
+	subscribe := func(query string) *wsClient {
+		c := dialWebsocket(t, l.url, nil, graphqlTransportWS)
+		c.init("")
+		payload, _ := json.Marshal(map[string]any{"query": query})
+		c.send(message("subscribe", "1", string(payload)))
+		return c
+	}
+	written := subscribe(`subscription { programmeChanged(since: "` + start + `") { cursor session { title } } }`)
+	none := subscribe(`subscription { programmeChanged { cursor session { title } } }`)
+	cursors := []string{l.change("RestoreSession"), l.change("CancelSession")}
+	for name, c := range map[string]*wsClient{"a cursor in the document": written, "no cursor": none} {
+		want := cursors
+		if c == none {
+			want = append([]string{start}, cursors...)
+		}
+		for _, w := range want {
+			if _, got, title := nextChange(t, c); got != w || title == "" {
+				t.Errorf("%s: change %s %q, want %s", name, got, title, w)
+			}
+		}
+	}
+	if n := buildersLive.Load() - builders; n != 0 {
+		t.Errorf("%d builders for subscribers that answer themselves", n)
+	}
+}

@@ -83,8 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 
-	// The feed outlives the requests' context: it ends the subscriptions once the server stops
-	// taking new connections, so that the event streams end and shutting down can finish.
+	// The feed outlives the requests' context: it stops after the transports of subscriptions,
+	// once the server stops taking new connections.
 	feed := programme.NewFeed(client, c.database, log)
 	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopFeed()
@@ -105,8 +105,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
+	handler, streams := routes(client, keys, feed, c, log, fallback)
 	srv := &http.Server{
-		Handler:           routes(client, keys, feed, c, log, fallback),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
@@ -133,6 +134,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	shutdown, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
 	srv.RegisterOnShutdown(func() {
+		// Websockets and event streams outlive their requests: they end here, their clients
+		// told to resume, so that shutting down can finish.
+		streams.stop()
 		stopFeed()
 		<-feedDone
 	})

@@ -108,11 +108,13 @@ func TestRun(t *testing.T) {
 				t.Errorf("the first demo key: %s", viewer)
 			}
 
-			// A subscriber is told to go away when the server stops, and to resume.
+			// A subscriber is told to go away when the server stops, and to resume; a stream of
+			// events is completed.
 			ws := dialWebsocket(t, "ws://"+addr+"/graphql", nil, graphqlTransportWS)
 			ws.init("")
 			feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query})
 			ws.send(message("subscribe", "1", string(feed)))
+			events := openEvents(t, "http://"+addr, operation(t, "ScreenFeed", nil).query, nil)
 
 			// A request in flight when the server is told to stop still gets its answer. The
 			// server says "100 Continue" once its handler reads the body: then it is in flight.
@@ -149,6 +151,9 @@ func TestRun(t *testing.T) {
 			}
 			if ce := ws.expectClose(websocket.CloseGoingAway, "complete"); !strings.Contains(ce.Text, "resume") {
 				t.Errorf("the subscriber was closed with %q", ce.Text)
+			}
+			if ev, _ := events.next(t); ev != "complete" {
+				t.Errorf("the stream of events got %q when the server stopped", ev)
 			}
 			if !strings.Contains(logs.String(), "seeded the demo fair") || !strings.Contains(logs.String(), "request_id=") {
 				t.Errorf("the logs do not tell of the seeding or the requests:\n%s", logs.String())

@@ -467,3 +467,107 @@ func TestFeedFellBehindOverWebsocket(t *testing.T) {
 	}
 	c.expect("complete", "1")
 }
+
+// TestFeedFellBehindOverSSE checks that a stream of server-sent events whose subscriber did
+// not keep up ends with FELL_BEHIND and the cursor to resume from, then complete.
+func TestFeedFellBehindOverSSE(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	a.feed.Queue = 2
+	srv := httptest.NewServer(a.handler)
+	defer srv.Close()
+	x, _ := a.twoSessions(t)
+	events := openEvents(t, srv.URL, operation(t, "ScreenFeed", nil).query, map[string]any{"since": "0"})
+	planner := programme.NewPlanner(a.client, a.feed)
+	if _, err := planner.Cancel(auth.System(context.Background()), x.ID, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ev, _ := events.next(t); ev != "next" {
+		t.Fatalf("event %q before the first change", ev)
+	}
+	tx, err := a.client.Tx(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := ent.NewTxContext(auth.System(context.Background()), tx)
+	for range 50 {
+		if _, err := planner.Restore(ctx, x.ID, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := planner.Cancel(ctx, x.ID, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	last := "1"
+	for {
+		ev, data := events.next(t)
+		if ev != "next" {
+			t.Fatalf("event %q before the error", ev)
+		}
+		var p struct {
+			Data *struct {
+				ProgrammeChanged struct{ Cursor string }
+			}
+			Errors []gqlError
+		}
+		if err := json.Unmarshal([]byte(data), &p); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Errors) > 0 {
+			if e := p.Errors[0]; e.code() != "FELL_BEHIND" || e.Extensions["cursor"] != last {
+				t.Errorf("the stream ended with %+v after cursor %s", e, last)
+			}
+			break
+		}
+		last = p.Data.ProgrammeChanged.Cursor
+		if last == "101" {
+			t.Fatal("all 101 changes delivered: the queue never overflowed")
+		}
+	}
+	if ev, _ := events.next(t); ev != "complete" {
+		t.Errorf("event %q after the error, want complete", ev)
+	}
+}
+
+// eventReader reads a stream of server-sent events.
+type eventReader struct{ lines *bufio.Scanner }
+
+// openEvents posts query with variables to the server at base, asking for server-sent events.
+func openEvents(t *testing.T, base, query string, variables map[string]any) *eventReader {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("content type %q", res.Header.Get("Content-Type"))
+	}
+	return &eventReader{lines: bufio.NewScanner(res.Body)}
+}
+
+// next returns the next event and its data; it fails the test when the stream ends first.
+func (r *eventReader) next(t *testing.T) (event, data string) {
+	t.Helper()
+	for r.lines.Scan() {
+		line := r.lines.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			event = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			data = strings.TrimPrefix(line, "data: ")
+		case line == "" && event != "":
+			return event, data
+		}
+	}
+	t.Fatalf("the stream ended: %v", r.lines.Err())
+	return "", ""
+}

@@ -918,7 +918,7 @@ func TestFraming(t *testing.T) {
 		{[]string{"--frame-ancestors=none"}, "frame-ancestors 'none'", "DENY"},
 	} {
 		t.Run(strings.Join(tt.flags, " "), func(t *testing.T) {
-			h := routes(a.client, a.keys, a.feed, testConfig(t, tt.flags...), log, a.fair.DefaultLanguage)
+			h, _ := routes(a.client, a.keys, a.feed, testConfig(t, tt.flags...), log, a.fair.DefaultLanguage)
 			for _, path := range []string{"/", "/screen", "/screen/screen.js", "/graphql?query=%7B__typename%7D", "/healthz"} {
 				rec := httptest.NewRecorder()
 				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

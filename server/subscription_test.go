@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,7 +16,7 @@ func TestAnswersBuiltOnce(t *testing.T) {
 	got := make([]string, 100)
 	for i := range got {
 		wg.Go(func() {
-			got[i] = string(a.get(answerKey{"group", 7}, func() []byte {
+			got[i] = string(a.get(answerKey{"group", "7"}, func() []byte {
 				builds.Add(1)
 				<-release // the others ask meanwhile
 				return []byte(`{"data":{}}`)
@@ -32,18 +33,18 @@ func TestAnswersBuiltOnce(t *testing.T) {
 			t.Fatalf("got %q", g)
 		}
 	}
-	if string(a.get(answerKey{"other group", 7}, func() []byte { return []byte("other") })) != "other" {
+	if string(a.get(answerKey{"other group", "7"}, func() []byte { return []byte("other") })) != "other" {
 		t.Error("another group shares the answer")
 	}
 }
 
 func TestAnswersNotBuilt(t *testing.T) {
 	a := newAnswers(answersKept, answersFor)
-	if a.get(answerKey{"g", 1}, func() []byte { return nil }) != nil {
+	if a.get(answerKey{"g", "1"}, func() []byte { return nil }) != nil {
 		t.Fatal("an answer from nothing")
 	}
 	// The next subscriber to ask builds it.
-	if string(a.get(answerKey{"g", 1}, func() []byte { return []byte("built") })) != "built" {
+	if string(a.get(answerKey{"g", "1"}, func() []byte { return []byte("built") })) != "built" {
 		t.Error("an answer that could not be built is not built again")
 	}
 }
@@ -51,16 +52,16 @@ func TestAnswersNotBuilt(t *testing.T) {
 func TestAnswersBounded(t *testing.T) {
 	a := newAnswers(10, time.Hour)
 	for seq := range int64(100) {
-		a.get(answerKey{"g", seq}, func() []byte { return []byte("x") })
+		a.get(answerKey{"g", strconv.FormatInt(seq, 10)}, func() []byte { return []byte("x") })
 	}
 	if len(a.byKey) > 10 || len(a.order) > 10 {
 		t.Errorf("%d answers kept, %d in order, want 10", len(a.byKey), len(a.order))
 	}
 	old := newAnswers(100, time.Millisecond)
-	old.get(answerKey{"g", 1}, func() []byte { return []byte("x") })
+	old.get(answerKey{"g", "1"}, func() []byte { return []byte("x") })
 	time.Sleep(5 * time.Millisecond) // the age is the point here
-	old.get(answerKey{"g", 2}, func() []byte { return []byte("x") })
-	if _, ok := old.byKey[answerKey{"g", 1}]; ok {
+	old.get(answerKey{"g", "2"}, func() []byte { return []byte("x") })
+	if _, ok := old.byKey[answerKey{"g", "1"}]; ok {
 		t.Error("an old answer is kept")
 	}
 }

@@ -83,8 +83,7 @@ type websocketTransport struct {
 	writeTimeout time.Duration
 	initTimeout  time.Duration
 	keepAlive    time.Duration
-	answers      *answers
-	builders     answerBuilders
+	groups       *answerGroups
 	documents    *documents
 	// conns are the open connections, told to go away when the server stops serving
 	// subscriptions.
@@ -99,30 +98,29 @@ type websocketTransport struct {
 
 var _ graphql.Transport = (*websocketTransport)(nil)
 
-func newWebsocketTransport(c config, keys *auth.Keys, stopping context.Context) *websocketTransport {
-	t := &websocketTransport{
+func newWebsocketTransport(c config, keys *auth.Keys) *websocketTransport {
+	return &websocketTransport{
 		origins:       newOriginPolicy(c.allowedOrigins),
 		keys:          keys,
 		readLimit:     websocketReadLimit,
 		writeTimeout:  websocketWriteTimeout,
 		initTimeout:   websocketInitTimeout,
 		keepAlive:     websocketKeepAlive,
-		answers:       newAnswers(answersKept, answersFor),
+		groups:        &answerGroups{answers: newAnswers(answersKept, answersFor), unmetered: unmetered},
 		documents:     &documents{limit: documentsKept},
 		maxOps:        c.websocketOps,
 		maxPerAddress: c.websocketsPerAddress,
 		messageRate:   float64(c.websocketMessageRate),
 	}
-	// When the server stops serving subscriptions the clients are told to connect again, to
-	// this instance once it is back or to another one.
-	if stopping != nil {
-		context.AfterFunc(stopping, func() {
-			for _, c := range t.conns.stop() {
-				c.goAway()
-			}
-		})
+}
+
+// stop closes every connection, and those that open from now on: the server stops. Their
+// clients are told to connect again, to this instance once it is back or to another one, and
+// to resume from their last cursor.
+func (t *websocketTransport) stop() {
+	for _, c := range t.conns.stop() {
+		c.goAway()
 	}
-	return t
 }
 
 // openConns is the set of a transport's open connections, and how many each address has.
@@ -490,8 +488,7 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 }
 
 // connectionContext returns the context of a connection upgraded from a request of context
-// ctx: the values its operations read (request ID, language, viewer, that it may carry
-// subscriptions), without the request's end nor the rest of what the HTTP server and the
+// ctx: the values its operations read (request ID, language, viewer, client), without the request's end nor the rest of what the HTTP server and the
 // middleware keep in it, which an idle connection would hold.
 func connectionContext(ctx context.Context) context.Context {
 	c := maarid.WithRequestID(context.Background(), maarid.RequestID(ctx))
@@ -499,9 +496,6 @@ func connectionContext(ctx context.Context) context.Context {
 	c = auth.NewContext(c, auth.FromContext(ctx))
 	if cl := clientFrom(ctx); cl != nil {
 		c = context.WithValue(c, clientKey{}, cl)
-	}
-	if ctx.Value(streamKey{}) != nil {
-		c = context.WithValue(c, streamKey{}, true)
 	}
 	return c
 }

@@ -225,7 +225,7 @@ func TestWebsocketCloseCodes(t *testing.T) {
 		{name: "second connection_init", init: true, messages: []string{message("connection_init", "", "")}, code: 4429},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ws := newWebsocketTransport(testConfig(t), keys, nil)
+			ws := newWebsocketTransport(testConfig(t), keys)
 			if tc.initTimeout != 0 {
 				ws.initTimeout = tc.initTimeout
 			}
@@ -247,7 +247,7 @@ func TestWebsocketKey(t *testing.T) {
 	keys, partner := websocketKeys(t)
 	organiser := newKey(t, keys, auth.Organiser)
 	srv := testserver.New()
-	srv.AddTransport(newWebsocketTransport(testConfig(t), keys, nil))
+	srv.AddTransport(newWebsocketTransport(testConfig(t), keys))
 	viewers := make(chan *auth.Viewer, 1)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		viewers <- auth.FromContext(ctx)
@@ -286,7 +286,7 @@ func TestWebsocketKey(t *testing.T) {
 // TestWebsocketCompleteFromClient checks that nothing is sent for an operation the client
 // stopped, and that its ID is free again.
 func TestWebsocketCompleteFromClient(t *testing.T) {
-	srv, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
+	srv, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil), nil)
 	ended := responseEnds(srv)
 	c := dialWebsocket(t, url, nil, graphqlTransportWS)
 	c.init(`{}`)
@@ -313,7 +313,7 @@ func TestWebsocketCompleteFromClient(t *testing.T) {
 // TestWebsocketErrorEndsOperation checks that an operation that fails gets an error and no
 // complete after it, as graphql-transport-ws requires.
 func TestWebsocketErrorEndsOperation(t *testing.T) {
-	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil), nil)
 	c := dialWebsocket(t, url, nil, graphqlTransportWS)
 	c.init("")
 	c.send(message("subscribe", "1", `{"query":"subscription { nope }"}`))
@@ -329,7 +329,7 @@ func TestWebsocketErrorEndsOperation(t *testing.T) {
 }
 
 func TestWebsocketSubprotocols(t *testing.T) {
-	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil), nil)
 	for _, tc := range []struct {
 		offered []string
 		want    string
@@ -352,7 +352,7 @@ func TestWebsocketSubprotocols(t *testing.T) {
 // TestWebsocketLegacyProtocol runs an operation over graphql-ws.
 func TestWebsocketLegacyProtocol(t *testing.T) {
 	keys, partner := websocketKeys(t)
-	srv, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), keys, nil), nil)
+	srv, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), keys), nil)
 	ended := responseEnds(srv)
 
 	t.Run("start, data, stop", func(t *testing.T) {
@@ -394,7 +394,7 @@ func TestWebsocketLegacyProtocol(t *testing.T) {
 
 func TestWebsocketKeepAlive(t *testing.T) {
 	t.Run("graphql-ws", func(t *testing.T) {
-		ws := newWebsocketTransport(testConfig(t), nil, nil)
+		ws := newWebsocketTransport(testConfig(t), nil)
 		ws.keepAlive = 10 * time.Millisecond
 		_, url := serveWebsocket(t, ws, nil)
 		c := dialWebsocket(t, url, nil, graphqlWS)
@@ -403,7 +403,7 @@ func TestWebsocketKeepAlive(t *testing.T) {
 		c.expect("ka", "")
 	})
 	t.Run("graphql-transport-ws", func(t *testing.T) {
-		ws := newWebsocketTransport(testConfig(t), nil, nil)
+		ws := newWebsocketTransport(testConfig(t), nil)
 		ws.keepAlive = 10 * time.Millisecond
 		_, url := serveWebsocket(t, ws, nil)
 		c := dialWebsocket(t, url, nil, graphqlTransportWS)
@@ -414,7 +414,7 @@ func TestWebsocketKeepAlive(t *testing.T) {
 		}
 	})
 	t.Run("graphql-transport-ws without pong", func(t *testing.T) {
-		ws := newWebsocketTransport(testConfig(t), nil, nil)
+		ws := newWebsocketTransport(testConfig(t), nil)
 		ws.keepAlive = 10 * time.Millisecond
 		_, url := serveWebsocket(t, ws, nil)
 		c := dialWebsocket(t, url, nil, graphqlTransportWS)
@@ -422,7 +422,7 @@ func TestWebsocketKeepAlive(t *testing.T) {
 		c.expectClose(0, "ping")
 	})
 	t.Run("ping before connection_init", func(t *testing.T) {
-		_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
+		_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil), nil)
 		c := dialWebsocket(t, url, nil, graphqlTransportWS)
 		c.send(message("ping", "", ""))
 		c.expect("pong", "")
@@ -446,7 +446,7 @@ func TestWebsocketWriteTimeout(t *testing.T) {
 			return func(context.Context) *graphql.Response { return event }
 		},
 	})
-	ws := newWebsocketTransport(testConfig(t), nil, nil)
+	ws := newWebsocketTransport(testConfig(t), nil)
 	ws.writeTimeout = 50 * time.Millisecond
 	srv.AddTransport(ws)
 	hs := httptest.NewServer(srv)
@@ -459,7 +459,7 @@ func TestWebsocketWriteTimeout(t *testing.T) {
 }
 
 func TestWebsocketReadLimit(t *testing.T) {
-	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil), nil)
 	c := dialWebsocket(t, url, nil, graphqlTransportWS)
 	c.init("")
 	big := mustMarshal(map[string]any{
@@ -497,7 +497,7 @@ func TestWebsocketOrigin(t *testing.T) {
 		{"any", []string{"--allowed-origins", "*"}, "https://anywhere.example", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t, tc.flags...), nil, nil), nil)
+			_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t, tc.flags...), nil), nil)
 			header := http.Header{}
 			switch tc.origin {
 			case "":
@@ -547,7 +547,7 @@ func refusalCode(t *testing.T, res *http.Response) string {
 // TestWebsocketBadHandshake checks that an upgrade request that is not a websocket
 // handshake is refused with one GraphQL error.
 func TestWebsocketBadHandshake(t *testing.T) {
-	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil), nil)
 	req, err := http.NewRequest(http.MethodGet, "http"+strings.TrimPrefix(url, "ws"), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -575,7 +575,7 @@ type unwrapOnly struct{ http.ResponseWriter }
 func (w unwrapOnly) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func TestWebsocketBehindMiddleware(t *testing.T) {
-	srv, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), func(next http.Handler) http.Handler {
+	srv, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil), func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			next.ServeHTTP(unwrapOnly{w}, r)
 		})
@@ -637,7 +637,7 @@ func clientFrame(payload string) []byte {
 // though the connection waits for its client between messages, and that a message that
 // arrives in pieces is read once it is whole.
 func TestWebsocketMessagesTogether(t *testing.T) {
-	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil, nil), nil)
+	_, url := serveWebsocket(t, newWebsocketTransport(testConfig(t), nil), nil)
 	c := dialWebsocket(t, url, nil, graphqlTransportWS)
 	var together []byte
 	together = append(together, clientFrame(message("connection_init", "", `{}`))...)
@@ -661,18 +661,16 @@ func TestWebsocketMessagesTogether(t *testing.T) {
 }
 
 // TestWebsocketGoingAway checks that the open connections are closed with 1001 when the
-// server stops serving subscriptions, and that a connection opened after is closed at once.
+// server stops, and that a connection opened after is closed at once.
 func TestWebsocketGoingAway(t *testing.T) {
-	stopping, stop := context.WithCancel(context.Background())
-	defer stop()
-	ws := newWebsocketTransport(testConfig(t), nil, stopping)
+	ws := newWebsocketTransport(testConfig(t), nil)
 	_, url := serveWebsocket(t, ws, nil)
 	open := make([]*wsClient, 3)
 	for i := range open {
 		open[i] = dialWebsocket(t, url, nil, graphqlTransportWS)
 		open[i].init(`{}`)
 	}
-	stop()
+	ws.stop()
 	for _, c := range open {
 		if ce := c.expectClose(websocket.CloseGoingAway); !strings.Contains(ce.Text, "resume") {
 			t.Errorf("going away: %q", ce.Text)
@@ -699,7 +697,6 @@ func TestConnectionContext(t *testing.T) {
 	req = maarid.WithRequestID(req, "req-42")
 	req = i18n.WithRequest(req, i18n.FR, i18n.AR)
 	req = auth.NewContext(req, viewer)
-	req = context.WithValue(req, streamKey{}, true)
 	c := connectionContext(req)
 	cancel()
 
@@ -715,13 +712,7 @@ func TestConnectionContext(t *testing.T) {
 	if got := auth.FromContext(c); got != viewer {
 		t.Errorf("viewer %+v", got)
 	}
-	if c.Value(streamKey{}) == nil {
-		t.Error("the connection may not carry subscriptions")
-	}
 	if c.Value(otherKey{}) != nil {
 		t.Error("the connection holds the rest of the request's context")
-	}
-	if connectionContext(context.Background()).Value(streamKey{}) != nil {
-		t.Error("a request that carries no subscription became one that does")
 	}
 }
