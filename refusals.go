@@ -1,6 +1,9 @@
 package maarid
 
-import "net/http"
+import (
+	"encoding/json"
+	"net/http"
+)
 
 // Refusal is how a refusal shows where a GraphQL answer cannot say all of it: the code in
 // extensions.code, the HTTP status of a request refused before it ran, and the close code of
@@ -48,4 +51,17 @@ func RefusalOf(code string) Refusal {
 		return r
 	}
 	return refusals[Internal]
+}
+
+// Write answers a request refused before it ran: r's status, and a GraphQL error response
+// with r's code and message.
+func (r Refusal) Write(w http.ResponseWriter, message string) {
+	w.Header().Set("Content-Type", "application/graphql-response+json")
+	w.WriteHeader(r.Status)
+	json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{
+			"message":    message,
+			"extensions": map[string]any{"code": r.Code},
+		}},
+	})
 }

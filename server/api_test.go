@@ -210,3 +210,11 @@ func equalStrings(t testing.TB, what string, got, want []string) {
 		}
 	}
 }
+
+func mustMarshal(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -22,7 +22,7 @@ func authenticate(keys *auth.Keys, next http.Handler) http.Handler {
 		}
 		if err != nil {
 			slog.ErrorContext(r.Context(), "authenticating", "error", err)
-			refuse(w, maarid.Unavailable, "the API keys cannot be checked now; request id "+maarid.RequestID(r.Context()))
+			maarid.Unavailable.Write(w, "the API keys cannot be checked now; request id "+maarid.RequestID(r.Context()))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), v)))

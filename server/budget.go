@@ -16,6 +16,7 @@ import (
 	"maarid"
 	"maarid/auth"
 	"maarid/limits"
+	"maarid/stream"
 )
 
 // A client is who a request spends its budget as: its API key, or, without one, its address —
@@ -114,7 +115,7 @@ func (b *budgets) identify(next http.Handler) http.Handler {
 			m.refused = true
 			m.spent.RetryAfter = max(m.spent.RetryAfter, time.Duration(float64(time.Second)/b.budgetOf(c.role).Rate))
 			b.holdBack(r.Context(), m.spent.RetryAfter)
-			refuse(mw, maarid.RefusalOf(maarid.RateLimited), fmt.Sprintf(
+			maarid.RefusalOf(maarid.RateLimited).Write(mw, fmt.Sprintf(
 				"the budget of this client is spent: try again in %s s", seconds(m.spent.RetryAfter)))
 			return
 		}
@@ -282,4 +283,32 @@ func (m *meter) costExtension() json.RawMessage {
 		b = strconv.AppendFloat(b, *m.RestoreRate, 'g', -1, 64)
 	}
 	return append(b, '}')
+}
+
+// streamClients tells the transports of subscriptions what the budgets know of a client: its
+// websockets are counted by address, except from the networks that spend no budget; a
+// connection keeps its client, known by its API key once connection_init gives one; the
+// operations that build a group's answers spend nothing.
+func (b *budgets) streamClients() stream.Clients {
+	return stream.Clients{
+		Address: func(ctx context.Context) string {
+			if cl := clientFrom(ctx); cl != nil && !cl.exempt {
+				return cl.address
+			}
+			return ""
+		},
+		Carry: func(to, from context.Context) context.Context {
+			if cl := clientFrom(from); cl != nil {
+				return context.WithValue(to, clientKey{}, cl)
+			}
+			return to
+		},
+		Keyed: func(ctx context.Context, v *auth.Viewer) context.Context {
+			if cl := clientFrom(ctx); cl != nil {
+				return context.WithValue(ctx, clientKey{}, cl.keyed(v))
+			}
+			return ctx
+		},
+		Unmetered: unmetered,
+	}
 }

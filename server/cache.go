@@ -111,7 +111,7 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 		if hit := c.get(key, version); hit != nil {
 			m := c.budgets.spend(cl, hit.cost, c.costs.limitOf(cl.role))
 			if m.refused {
-				refuse(w, maarid.RefusalOf(maarid.RateLimited), fmt.Sprintf(
+				maarid.RefusalOf(maarid.RateLimited).Write(w, fmt.Sprintf(
 					"the budget of this client is spent: the operation costs %d, %d points are left; try again in %s s",
 					hit.cost, m.spent.Remaining, seconds(m.spent.RetryAfter)))
 				return

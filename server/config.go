@@ -14,6 +14,7 @@ import (
 	"maarid/auth"
 	"maarid/limits"
 	"maarid/store"
+	"maarid/stream"
 )
 
 // config is the server's configuration. Every setting is a flag and a MAARID_* environment
@@ -89,7 +90,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		"origins (scheme://host[:port], comma-separated) of other sites whose pages may open websockets to "+
 			"/graphql, or * for any; by default only the server's own pages and clients that are not browsers",
 		func(v string) (err error) {
-			c.allowedOrigins, err = parseOrigins(v)
+			c.allowedOrigins, err = stream.ParseOrigins(v)
 			return err
 		})
 
@@ -102,7 +103,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 				c.frameAncestors = []string{"'none'"}
 				return nil
 			}
-			c.frameAncestors, err = parseOrigins(v)
+			c.frameAncestors, err = stream.ParseOrigins(v)
 			if slices.Contains(c.frameAncestors, "*") {
 				return fmt.Errorf("frame ancestors: name the sites that may frame Maarid's pages; * would let any site do it")
 			}

@@ -18,6 +18,8 @@ import (
 
 	"maarid/auth"
 	"maarid/store"
+	"maarid/stream"
+	"maarid/stream/streamtest"
 )
 
 // faultyDriver fails to begin or to commit transactions when told to, as a cut PostgreSQL
@@ -181,12 +183,12 @@ func TestPanics(t *testing.T) {
 		check(t, res.Errors[0], "panic-resolver")
 	})
 	t.Run("a websocket operation", func(t *testing.T) {
-		c := dialWebsocket(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", http.Header{"X-Request-Id": {"panic-websocket"}}, graphqlTransportWS)
-		c.init("")
+		c := streamtest.Dial(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", http.Header{"X-Request-Id": {"panic-websocket"}}, stream.GraphQLTransportWS)
+		c.Init("")
 		faulty.panicOn.Store("products")
 		payload, _ := json.Marshal(map[string]any{"query": catalogue.query, "variables": catalogue.variables})
-		c.send(message("subscribe", "p", string(payload)))
-		m := c.read()
+		c.Send(streamtest.Message("subscribe", "p", string(payload)))
+		m := c.Read()
 		faulty.panicOn.Store("")
 		var answer struct{ Errors []gqlError }
 		if m.Type == "error" {
@@ -198,8 +200,8 @@ func TestPanics(t *testing.T) {
 			t.Fatalf("%s %s", m.Type, m.Payload)
 		}
 		check(t, answer.Errors[0], "panic-websocket")
-		c.send(message("subscribe", "q", `{"query":"{ __typename }"}`))
-		for m := c.read(); m.ID != "q" || m.Type != "next"; m = c.read() {
+		c.Send(streamtest.Message("subscribe", "q", `{"query":"{ __typename }"}`))
+		for m := c.Read(); m.ID != "q" || m.Type != "next"; m = c.Read() {
 		}
 	})
 	t.Run("the HTTP layer", func(t *testing.T) {

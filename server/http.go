@@ -32,6 +32,7 @@ import (
 	"maarid/i18n"
 	"maarid/limits"
 	"maarid/programme"
+	"maarid/stream"
 )
 
 // routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql with its
@@ -45,7 +46,7 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	if err != nil {
 		panic(err) // the documents are embedded: the contract's test says which
 	}
-	streams := newStreamTransports(c, keys, trusted)
+	streams := newStreamTransports(c, keys, b, trusted)
 	gql := newGraphQL(client, feed, c, b, trusted, documents, streams)
 	// A request spends most of its time on the CPU: more at once than the cores can run only
 	// makes each wait longer. One client holds half the slots at most.
@@ -69,21 +70,28 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 
 // streamTransports are the transports of subscriptions: websockets and server-sent events.
 type streamTransports struct {
-	websocket *websocketTransport
-	events    *eventsTransport
+	websocket *stream.Websocket
+	events    *stream.Events
 }
 
-func newStreamTransports(c config, keys *auth.Keys, trusted *trustedDocuments) *streamTransports {
-	ws := newWebsocketTransport(c, keys)
-	ws.trusted = trusted
-	return &streamTransports{websocket: ws, events: &eventsTransport{keys: keys}}
+func newStreamTransports(c config, keys *auth.Keys, b *budgets, trusted *trustedDocuments) *streamTransports {
+	sc := stream.Config{
+		Keys:           keys,
+		AllowedOrigins: c.allowedOrigins,
+		MaxOperations:  c.websocketOps,
+		MaxPerAddress:  c.websocketsPerAddress,
+		MessageRate:    float64(c.websocketMessageRate),
+		Document:       trusted.document,
+		Clients:        b.streamClients(),
+	}
+	return &streamTransports{websocket: stream.NewWebsocket(sc), events: stream.NewEvents(sc)}
 }
 
 // stop ends every websocket and stream of events: the server stops. Their clients resume
 // from their last cursor, on this instance once it is back or on another one.
 func (s *streamTransports) stop() {
-	s.websocket.stop()
-	s.events.stop()
+	s.websocket.Stop()
+	s.events.Stop()
 }
 
 // framing says on every response which sites may show it in a frame: the server's own pages,
@@ -152,7 +160,7 @@ func serveRecovering(rec *recorder, r *http.Request, next http.Handler) {
 		ctx := r.Context()
 		slog.ErrorContext(ctx, "panic while serving", "panic", v, "stack", string(debug.Stack()))
 		if !rec.written {
-			refuse(rec, maarid.RefusalOf(maarid.Internal), "internal error; request id "+maarid.RequestID(ctx))
+			maarid.RefusalOf(maarid.Internal).Write(rec, "internal error; request id "+maarid.RequestID(ctx))
 		}
 	}()
 	next.ServeHTTP(rec, r)
@@ -247,25 +255,25 @@ func gate(maxBody int64, trusted *trustedDocuments, next http.Handler) http.Hand
 		case http.MethodPost:
 			mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if mediaType != "application/json" {
-				refuse(w, maarid.WrongMediaType, "send the request as application/json")
+				maarid.WrongMediaType.Write(w, "send the request as application/json")
 				return
 			}
 			if r.ContentLength > maxBody {
-				refuse(w, maarid.TooLarge, tooLarge)
+				maarid.TooLarge.Write(w, tooLarge)
 				return
 			}
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 			var over *http.MaxBytesError
 			if errors.As(err, &over) {
-				refuse(w, maarid.TooLarge, tooLarge)
+				maarid.TooLarge.Write(w, tooLarge)
 				return
 			}
 			if err != nil {
-				refuse(w, maarid.RefusalOf(maarid.BadUserInput), "the request body could not be read")
+				maarid.RefusalOf(maarid.BadUserInput).Write(w, "the request body could not be read")
 				return
 			}
 			if !isJSONObject(body) {
-				refuse(w, maarid.RefusalOf(maarid.BadUserInput), "the request body is not a JSON object")
+				maarid.RefusalOf(maarid.BadUserInput).Write(w, "the request body is not a JSON object")
 				return
 			}
 			if body, err = trusted.resolve(body); err != nil {
@@ -286,19 +294,19 @@ func gate(maxBody int64, trusted *trustedDocuments, next http.Handler) http.Hand
 			r.URL.RawQuery = q.Encode()
 			for _, name := range []string{"variables", "extensions"} {
 				if v := q.Get(name); v != "" && !isJSONObject([]byte(v)) {
-					refuse(w, maarid.RefusalOf(maarid.BadUserInput), "the "+name+" parameter is not a JSON object")
+					maarid.RefusalOf(maarid.BadUserInput).Write(w, "the "+name+" parameter is not a JSON object")
 					return
 				}
 			}
 			if isMutation(q.Get("query"), q.Get("operationName")) {
 				w.Header().Set("Allow", "POST")
-				refuse(w, maarid.WrongMethod, "send mutations with POST; GET is for queries")
+				maarid.WrongMethod.Write(w, "send mutations with POST; GET is for queries")
 				return
 			}
 		case http.MethodOptions:
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			refuse(w, maarid.WrongMethod, "use GET or POST")
+			maarid.WrongMethod.Write(w, "use GET or POST")
 			return
 		}
 		next.ServeHTTP(&overHTTP{ResponseWriter: w}, r)
@@ -368,20 +376,7 @@ func refuseWith(w http.ResponseWriter, err error) {
 	if !ok {
 		e = maarid.Errorf(maarid.Internal, "internal error")
 	}
-	refuse(w, maarid.RefusalOf(e.Code), e.Error())
-}
-
-// refuse answers a request refused before it ran with a GraphQL error response: r's status,
-// r's code and message.
-func refuse(w http.ResponseWriter, r maarid.Refusal, message string) {
-	w.Header().Set("Content-Type", "application/graphql-response+json")
-	w.WriteHeader(r.Status)
-	json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{
-			"message":    message,
-			"extensions": map[string]any{"code": r.Code},
-		}},
-	})
+	maarid.RefusalOf(e.Code).Write(w, e.Error())
 }
 
 // health answers 200 while the database answers, 503 when it does not.
@@ -413,7 +408,7 @@ func admit(slots *limits.Slots, next http.Handler) http.Handler {
 		if err != nil {
 			if errors.Is(err, context.DeadlineExceeded) {
 				w.Header().Set("Retry-After", "1")
-				refuse(w, maarid.Busy, "the server is too busy to answer in time: try again in a moment")
+				maarid.Busy.Write(w, "the server is too busy to answer in time: try again in a moment")
 			}
 			return
 		}

@@ -20,6 +20,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"maarid/auth"
+	"maarid/stream"
+	"maarid/stream/streamtest"
 )
 
 // countingReader is a request body that counts what the server read of it.
@@ -227,36 +229,36 @@ func TestWebsocketLimits(t *testing.T) {
 	feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "0"}})
 
 	t.Run("operations", func(t *testing.T) {
-		c := dialWebsocket(t, serve(t, "--max-websocket-operations=2"), nil, graphqlTransportWS)
-		c.init("")
-		c.send(message("subscribe", "1", string(feed)))
-		c.send(message("subscribe", "2", string(feed)))
-		c.send(message("subscribe", "3", string(feed)))
-		if m := c.expect("error", "3"); !strings.Contains(string(m.Payload), "RATE_LIMITED") {
+		c := streamtest.Dial(t, serve(t, "--max-websocket-operations=2"), nil, stream.GraphQLTransportWS)
+		c.Init("")
+		c.Send(streamtest.Message("subscribe", "1", string(feed)))
+		c.Send(streamtest.Message("subscribe", "2", string(feed)))
+		c.Send(streamtest.Message("subscribe", "3", string(feed)))
+		if m := c.Expect("error", "3"); !strings.Contains(string(m.Payload), "RATE_LIMITED") {
 			t.Errorf("a third operation: %s", m.Payload)
 		}
-		c.send(message("complete", "1", ""))
-		c.send(message("subscribe", "4", `{"query":"{ viewer { role } }"}`))
-		c.expect("next", "4")
-		c.expect("complete", "4")
+		c.Send(streamtest.Message("complete", "1", ""))
+		c.Send(streamtest.Message("subscribe", "4", `{"query":"{ viewer { role } }"}`))
+		c.Expect("next", "4")
+		c.Expect("complete", "4")
 	})
 	t.Run("connections from one address", func(t *testing.T) {
 		url := serve(t, "--max-websockets-per-address=3")
-		var open []*wsClient
+		var open []*streamtest.Client
 		for range 3 {
-			open = append(open, dialWebsocket(t, url, nil, graphqlTransportWS))
+			open = append(open, streamtest.Dial(t, url, nil, stream.GraphQLTransportWS))
 		}
 		dial := func() (*http.Response, error) {
-			c, res, err := (&websocket.Dialer{Subprotocols: []string{graphqlTransportWS}}).Dial(url, nil)
+			c, res, err := (&websocket.Dialer{Subprotocols: []string{stream.GraphQLTransportWS}}).Dial(url, nil)
 			if err == nil {
 				c.Close()
 			}
 			return res, err
 		}
 		if res, err := dial(); err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
-			t.Fatalf("a fourth connection: %v %v", err, handshakeAnswer(res))
+			t.Fatalf("a fourth connection: %v %v", err, streamtest.HandshakeAnswer(res))
 		}
-		open[0].conn.Close()
+		open[0].Conn.Close()
 		var err error
 		waitUntil(func() bool {
 			_, err = dial()
@@ -267,23 +269,23 @@ func TestWebsocketLimits(t *testing.T) {
 		}
 	})
 	t.Run("messages too fast", func(t *testing.T) {
-		c := dialWebsocket(t, serve(t, "--max-websocket-messages=5"), nil, graphqlTransportWS)
+		c := streamtest.Dial(t, serve(t, "--max-websocket-messages=5"), nil, stream.GraphQLTransportWS)
 		for range 30 {
-			if c.conn.WriteMessage(websocket.TextMessage, []byte(message("ping", "", ""))) != nil {
+			if c.Conn.WriteMessage(websocket.TextMessage, []byte(streamtest.Message("ping", "", ""))) != nil {
 				break
 			}
 		}
-		c.expectClose(4429, "pong")
+		c.ExpectClose(4429, "pong")
 	})
 	t.Run("a message too large", func(t *testing.T) {
-		c := dialWebsocket(t, serve(t), nil, graphqlTransportWS)
-		c.init("")
+		c := streamtest.Dial(t, serve(t), nil, stream.GraphQLTransportWS)
+		c.Init("")
 		// The server closes as soon as it reads the frame's length: the client may still be
 		// writing, and the close frame may be lost to the reset of the connection that
 		// closing with unread data causes.
-		c.conn.WriteMessage(websocket.TextMessage, []byte(message("subscribe", "big", `{"query":"{ __typename }","variables":{"x":"`+strings.Repeat("a", 100<<10)+`"}}`)))
-		c.conn.SetReadDeadline(time.Now().Add(wsTestTimeout))
-		_, data, err := c.conn.ReadMessage()
+		c.Conn.WriteMessage(websocket.TextMessage, []byte(streamtest.Message("subscribe", "big", `{"query":"{ __typename }","variables":{"x":"`+strings.Repeat("a", 100<<10)+`"}}`)))
+		c.Conn.SetReadDeadline(time.Now().Add(streamtest.Timeout))
+		_, data, err := c.Conn.ReadMessage()
 		var ce *websocket.CloseError
 		switch {
 		case errors.As(err, &ce) && ce.Code != websocket.CloseMessageTooBig:
@@ -295,15 +297,15 @@ func TestWebsocketLimits(t *testing.T) {
 		}
 	})
 	t.Run("subscriptions spend the budget", func(t *testing.T) {
-		c := dialWebsocket(t, serve(t, "--max-cost=3000", "--budget=30000"), nil, graphqlTransportWS)
-		c.init("")
+		c := streamtest.Dial(t, serve(t, "--max-cost=3000", "--budget=30000"), nil, stream.GraphQLTransportWS)
+		c.Init("")
 		// 1 + (1 + (1 + 10 × (1 + 10 × (1 + 10)))) = 1,114 a subscription; 3,000 at once.
 		expensive, _ := json.Marshal(map[string]any{"query": `subscription { programmeChanged { session { speakers { sessions { speakers { name } } } } } }`})
 		for i := range 4 {
-			c.send(message("subscribe", strconv.Itoa(i), string(expensive)))
+			c.Send(streamtest.Message("subscribe", strconv.Itoa(i), string(expensive)))
 		}
 		for {
-			m := c.read()
+			m := c.Read()
 			if m.Type == "error" {
 				if !strings.Contains(string(m.Payload), "RATE_LIMITED") {
 					t.Fatalf("%s", m.Payload)

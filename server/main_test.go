@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,8 @@ import (
 
 	"maarid/auth"
 	"maarid/store/storetest"
+	"maarid/stream"
+	"maarid/stream/streamtest"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -110,10 +113,10 @@ func TestRun(t *testing.T) {
 
 			// A subscriber is told to go away when the server stops, and to resume; a stream of
 			// events is completed.
-			ws := dialWebsocket(t, "ws://"+addr+"/graphql", nil, graphqlTransportWS)
-			ws.init("")
+			ws := streamtest.Dial(t, "ws://"+addr+"/graphql", nil, stream.GraphQLTransportWS)
+			ws.Init("")
 			feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query})
-			ws.send(message("subscribe", "1", string(feed)))
+			ws.Send(streamtest.Message("subscribe", "1", string(feed)))
 			events := openEvents(t, "http://"+addr, operation(t, "ScreenFeed", nil).query, nil)
 
 			// A request in flight when the server is told to stop still gets its answer. The
@@ -149,10 +152,10 @@ func TestRun(t *testing.T) {
 			case <-time.After(20 * time.Second):
 				t.Fatal("the server did not stop")
 			}
-			if ce := ws.expectClose(websocket.CloseGoingAway, "complete"); !strings.Contains(ce.Text, "resume") {
+			if ce := ws.ExpectClose(websocket.CloseGoingAway, "complete"); !strings.Contains(ce.Text, "resume") {
 				t.Errorf("the subscriber was closed with %q", ce.Text)
 			}
-			if ev, _ := events.next(t); ev != "complete" {
+			if ev, _ := events.Next(t); ev != "complete" {
 				t.Errorf("the stream of events got %q when the server stopped", ev)
 			}
 			if !strings.Contains(logs.String(), "seeded the demo fair") || !strings.Contains(logs.String(), "request_id=") {
@@ -189,4 +192,27 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+func TestParseAllowedOrigins(t *testing.T) {
+	env := map[string]string{"MAARID_ALLOWED_ORIGINS": "https://Fair.example.org, http://localhost:5173/"}
+	c, err := parseConfig(nil, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"https://fair.example.org", "http://localhost:5173"}; !slices.Equal(c.allowedOrigins, want) {
+		t.Errorf("from the variable: %q, want %q", c.allowedOrigins, want)
+	}
+	c, err = parseConfig([]string{"--allowed-origins", "*"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil || !slices.Equal(c.allowedOrigins, []string{"*"}) {
+		t.Errorf("the flag over the variable: %q %v", c.allowedOrigins, err)
+	}
+	if c := testConfig(t); c.allowedOrigins != nil {
+		t.Errorf("default: %q, want none", c.allowedOrigins)
+	}
+	for _, bad := range []string{"fair.example.org", "https://", "https://fair.example.org/app", "https://fair.example.org?x=1", "https://user@fair.example.org"} {
+		if _, err := parseConfig([]string{"--allowed-origins", bad}, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
 }

@@ -6,18 +6,21 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/gorilla/websocket"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"maarid/auth"
 	"maarid/ent"
 	"maarid/ent/session"
 	"maarid/programme"
 	"maarid/store/storetest"
+	"maarid/stream"
+	"maarid/stream/streamtest"
 )
 
 // twoSessions returns two sessions of the demo fair in different spaces at different times,
@@ -250,16 +253,16 @@ func TestFeedOverWebsocket(t *testing.T) {
 	x, y := a.twoSessions(t)
 	organiser := a.key(t, auth.Organiser, "")
 
-	c := dialWebsocket(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, graphqlTransportWS)
-	c.init("")
+	c := streamtest.Dial(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, stream.GraphQLTransportWS)
+	c.Init("")
 	feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "abc"}})
-	c.send(message("subscribe", "bad", string(feed)))
-	if m := c.expect("next", "bad"); !strings.Contains(string(m.Payload), "BAD_USER_INPUT") {
+	c.Send(streamtest.Message("subscribe", "bad", string(feed)))
+	if m := c.Expect("next", "bad"); !strings.Contains(string(m.Payload), "BAD_USER_INPUT") {
 		t.Errorf("a malformed cursor: %s", m.Payload)
 	}
-	c.expect("complete", "bad")
+	c.Expect("complete", "bad")
 	feed, _ = json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "0", "lang": "FR", "spaces": []string{*y.SpaceID}}})
-	c.send(message("subscribe", "1", string(feed)))
+	c.Send(streamtest.Message("subscribe", "1", string(feed)))
 
 	r := operation(t, "CancelSession", map[string]any{"id": x.ID, "reason": "Intervenant absent"}) // not in y's space
 	r.header = organiser
@@ -273,7 +276,7 @@ func TestFeedOverWebsocket(t *testing.T) {
 		a.ok(t, r, &struct{}{})
 	}
 
-	m := c.expect("next", "1")
+	m := c.Expect("next", "1")
 	var got struct {
 		Data struct {
 			ProgrammeChanged struct {
@@ -297,7 +300,7 @@ func TestFeedOverWebsocket(t *testing.T) {
 		ch.Session.Title != y.Title["fr"] || ch.Session.Space.ID != *y.SpaceID {
 		t.Errorf("change: %+v", ch)
 	}
-	c.send(message("complete", "1", ""))
+	c.Send(streamtest.Message("complete", "1", ""))
 }
 
 // TestFeedOverLegacyWebsocket follows the programme over graphql-ws: data for each change,
@@ -314,7 +317,7 @@ func TestFeedOverLegacyWebsocket(t *testing.T) {
 		r.header = organiser
 		a.ok(t, r, &struct{}{})
 	}
-	cursor := func(m envelope) string {
+	cursor := func(m streamtest.Envelope) string {
 		t.Helper()
 		var p struct {
 			Data struct{ ProgrammeChanged struct{ Cursor string } }
@@ -325,28 +328,28 @@ func TestFeedOverLegacyWebsocket(t *testing.T) {
 		return p.Data.ProgrammeChanged.Cursor
 	}
 
-	c := dialWebsocket(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, graphqlWS)
-	c.init("")
+	c := streamtest.Dial(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, stream.GraphQLWS)
+	c.Init("")
 	feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "0"}})
-	c.send(message("start", "1", string(feed)))
+	c.Send(streamtest.Message("start", "1", string(feed)))
 	change("CancelSession")
-	if got := cursor(c.expect("data", "1")); got != "1" {
+	if got := cursor(c.Expect("data", "1")); got != "1" {
 		t.Errorf("first change %s, want 1", got)
 	}
-	c.send(message("stop", "1", ""))
+	c.Send(streamtest.Message("stop", "1", ""))
 	// The server reads messages in order: once this query is answered, the stop was read.
-	c.send(message("start", "q", `{"query":"{ __typename }"}`))
-	c.expect("data", "q")
-	c.expect("complete", "q")
+	c.Send(streamtest.Message("start", "q", `{"query":"{ __typename }"}`))
+	c.Expect("data", "q")
+	c.Expect("complete", "q")
 	change("RestoreSession")
-	c.send(message("start", "1", string(feed))) // from the start again
+	c.Send(streamtest.Message("start", "1", string(feed))) // from the start again
 	for _, want := range []string{"1", "2"} {
-		if got := cursor(c.expect("data", "1")); got != want {
+		if got := cursor(c.Expect("data", "1")); got != want {
 			t.Errorf("change %s, want %s", got, want)
 		}
 	}
-	c.send(message("connection_terminate", "", ""))
-	c.expectClose(websocket.CloseNormalClosure, "ka")
+	c.Send(streamtest.Message("connection_terminate", "", ""))
+	c.ExpectClose(websocket.CloseNormalClosure, "ka")
 }
 
 // TestFeedOverSSE follows the programme as server-sent events.
@@ -411,17 +414,17 @@ func TestFeedFellBehindOverWebsocket(t *testing.T) {
 	defer srv.Close()
 	x, _ := a.twoSessions(t)
 
-	c := dialWebsocket(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, graphqlTransportWS)
-	c.init("")
+	c := streamtest.Dial(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, stream.GraphQLTransportWS)
+	c.Init("")
 	feed, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "0"}})
-	c.send(message("subscribe", "1", string(feed)))
+	c.Send(streamtest.Message("subscribe", "1", string(feed)))
 	// One change, to know the subscription runs; then a hundred committed at once: the feed
 	// reads them in one go, faster than any subscriber takes them.
 	planner := programme.NewPlanner(a.client, a.feed)
 	if _, err := planner.Cancel(auth.System(context.Background()), x.ID, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	c.expect("next", "1")
+	c.Expect("next", "1")
 	tx, err := a.client.Tx(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -440,7 +443,7 @@ func TestFeedFellBehindOverWebsocket(t *testing.T) {
 	}
 	last := "1"
 	for {
-		m := c.read()
+		m := c.Read()
 		if m.ID != "1" || m.Type != "next" {
 			t.Fatalf("got %s before the error", mustMarshal(m))
 		}
@@ -465,7 +468,7 @@ func TestFeedFellBehindOverWebsocket(t *testing.T) {
 			t.Fatal("all 101 changes delivered: the queue never overflowed")
 		}
 	}
-	c.expect("complete", "1")
+	c.Expect("complete", "1")
 }
 
 // TestFeedFellBehindOverSSE checks that a stream of server-sent events whose subscriber did
@@ -481,7 +484,7 @@ func TestFeedFellBehindOverSSE(t *testing.T) {
 	if _, err := planner.Cancel(auth.System(context.Background()), x.ID, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if ev, _ := events.next(t); ev != "next" {
+	if ev, _ := events.Next(t); ev != "next" {
 		t.Fatalf("event %q before the first change", ev)
 	}
 	tx, err := a.client.Tx(context.Background())
@@ -502,7 +505,7 @@ func TestFeedFellBehindOverSSE(t *testing.T) {
 	}
 	last := "1"
 	for {
-		ev, data := events.next(t)
+		ev, data := events.Next(t)
 		if ev != "next" {
 			t.Fatalf("event %q before the error", ev)
 		}
@@ -526,16 +529,13 @@ func TestFeedFellBehindOverSSE(t *testing.T) {
 			t.Fatal("all 101 changes delivered: the queue never overflowed")
 		}
 	}
-	if ev, _ := events.next(t); ev != "complete" {
+	if ev, _ := events.Next(t); ev != "complete" {
 		t.Errorf("event %q after the error, want complete", ev)
 	}
 }
 
-// eventReader reads a stream of server-sent events.
-type eventReader struct{ lines *bufio.Scanner }
-
 // openEvents posts query with variables to the server at base, asking for server-sent events.
-func openEvents(t *testing.T, base, query string, variables map[string]any) *eventReader {
+func openEvents(t *testing.T, base, query string, variables map[string]any) *streamtest.Events {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -551,23 +551,5 @@ func openEvents(t *testing.T, base, query string, variables map[string]any) *eve
 	if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
 		t.Fatalf("content type %q", res.Header.Get("Content-Type"))
 	}
-	return &eventReader{lines: bufio.NewScanner(res.Body)}
-}
-
-// next returns the next event and its data; it fails the test when the stream ends first.
-func (r *eventReader) next(t *testing.T) (event, data string) {
-	t.Helper()
-	for r.lines.Scan() {
-		line := r.lines.Text()
-		switch {
-		case strings.HasPrefix(line, "event: "):
-			event = strings.TrimPrefix(line, "event: ")
-		case strings.HasPrefix(line, "data: "):
-			data = strings.TrimPrefix(line, "data: ")
-		case line == "" && event != "":
-			return event, data
-		}
-	}
-	t.Fatalf("the stream ended: %v", r.lines.Err())
-	return "", ""
+	return streamtest.ReadEvents(res.Body)
 }

@@ -101,11 +101,11 @@ func (s *liveServer) shutdown() {
 // post sends a GraphQL operation of the contract with key, and fails the test on any error.
 func (s *liveServer) post(t *testing.T, key, name string, variables map[string]any) json.RawMessage {
 	t.Helper()
-	return s.send(t, key, operation(t, name, nil).query, variables)
+	return s.Send(t, key, operation(t, name, nil).query, variables)
 }
 
-// send sends a GraphQL document with key, and fails the test on any error.
-func (s *liveServer) send(t *testing.T, key, query string, variables map[string]any) json.RawMessage {
+// Send sends a GraphQL document with key, and fails the test on any error.
+func (s *liveServer) Send(t *testing.T, key, query string, variables map[string]any) json.RawMessage {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
 	req, _ := http.NewRequest(http.MethodPost, "http://"+s.addr+"/graphql", bytes.NewReader(body))
@@ -188,7 +188,7 @@ func TestScreenInBrowser(t *testing.T) {
 	shoot(t, ctx, "../docs/screen-fr.png")
 
 	// The cancelled session is withdrawn from the programme: it leaves the screen.
-	srv.send(t, organiser, `mutation($id: ID!) { updateSession(id: $id, input: {published: false}) { id } }`, map[string]any{"id": next.ID})
+	srv.Send(t, organiser, `mutation($id: ID!) { updateSession(id: $id, input: {published: false}) { id } }`, map[string]any{"id": next.ID})
 	waitFor(t, ctx, "the withdrawal", 2*time.Second, fmt.Sprintf(`document.querySelector('[data-session=%q]') === null`, next.ID))
 
 	// The session on now is cancelled: it stays on now for its slot, marked cancelled and

@@ -27,6 +27,8 @@ import (
 	"maarid/gid"
 	"maarid/graph"
 	"maarid/store/storetest"
+	"maarid/stream"
+	"maarid/stream/streamtest"
 )
 
 // The security regression suite: one test per hole found by attacking the server as an
@@ -39,14 +41,14 @@ type sseEvent struct {
 	data string
 }
 
-// stream sends r as a request for server-sent events and returns the events until the stream
+// sseStream sends r as a request for server-sent events and returns the events until the stream
 // ends.
-func stream(t *testing.T, url string, r request) []sseEvent {
+func sseStream(t *testing.T, url string, r request) []sseEvent {
 	t.Helper()
 	return streamFrom(t, url, r, func() {})
 }
 
-// streamFrom is stream, which calls begun once the stream has begun.
+// streamFrom is sseStream, which calls begun once the stream has begun.
 func streamFrom(t *testing.T, url string, r request, begun func()) []sseEvent {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": r.query, "operationName": r.operation, "variables": r.variables})
@@ -135,26 +137,26 @@ func testOperationsOverStreams(t *testing.T, kind string) {
 	}
 	url := "ws" + strings.TrimPrefix(srv.URL, "http") + "/graphql"
 	for _, tc := range []struct{ protocol, subscribe, next string }{
-		{graphqlTransportWS, "subscribe", "next"},
-		{graphqlWS, "start", "data"},
+		{stream.GraphQLTransportWS, "subscribe", "next"},
+		{stream.GraphQLWS, "start", "data"},
 	} {
 		t.Run(tc.protocol, func(t *testing.T) {
-			ws := dialWebsocket(t, url, nil, tc.protocol)
-			ws.init(`{"authorization":"` + c.own.Get("Authorization") + `"}`)
+			ws := streamtest.Dial(t, url, nil, tc.protocol)
+			ws.Init(`{"authorization":"` + c.own.Get("Authorization") + `"}`)
 			r := edit()
 			payload, _ := json.Marshal(map[string]any{"query": r.query, "variables": r.variables})
-			ws.send(message(tc.subscribe, "m", string(payload)))
-			checkResult(t, string(ws.expect(tc.next, "m").Payload))
-			ws.expect("complete", "m")
-			ws.send(message(tc.subscribe, "q", `{"query":"{ viewer { role } }"}`))
-			if m := ws.expect(tc.next, "q"); !strings.Contains(string(m.Payload), `"EXHIBITOR"`) {
+			ws.Send(streamtest.Message(tc.subscribe, "m", string(payload)))
+			checkResult(t, string(ws.Expect(tc.next, "m").Payload))
+			ws.Expect("complete", "m")
+			ws.Send(streamtest.Message(tc.subscribe, "q", `{"query":"{ viewer { role } }"}`))
+			if m := ws.Expect(tc.next, "q"); !strings.Contains(string(m.Payload), `"EXHIBITOR"`) {
 				t.Errorf("query: %s", m.Payload)
 			}
-			ws.expect("complete", "q")
+			ws.Expect("complete", "q")
 		})
 	}
 	t.Run("sse", func(t *testing.T) {
-		events := stream(t, srv.URL+"/graphql", edit())
+		events := sseStream(t, srv.URL+"/graphql", edit())
 		if len(events) != 2 || events[0].name != "next" || events[1].name != "complete" {
 			t.Fatalf("events %+v, want one result and complete", events)
 		}
@@ -771,7 +773,7 @@ func testFeedShowsChangesAsTheyWere(t *testing.T, kind string) {
 		c := l.subscribe(t, authorization, "0", "FR")
 		var out []seen
 		for {
-			m := c.expect("next", "1")
+			m := c.Expect("next", "1")
 			var p struct {
 				Data struct {
 					ProgrammeChanged struct {
@@ -955,27 +957,27 @@ func TestRevokedKeysOnOpenConnections(t *testing.T) {
 			}
 			bearer := "Bearer " + secret
 			x, _ := a.twoSessions(t)
-			feed := func(c *wsClient, subscribe string) {
+			feed := func(c *streamtest.Client, subscribe string) {
 				payload, _ := json.Marshal(map[string]any{"query": operation(t, "ScreenFeed", nil).query, "variables": map[string]any{"since": "0"}})
-				c.send(message(subscribe, "feed", string(payload)))
+				c.Send(streamtest.Message(subscribe, "feed", string(payload)))
 			}
 
 			// Connections opened before the revocation: the key in connection_init, the key in
 			// the upgrade request, each subprotocol, and a stream of events.
-			asking := dialWebsocket(t, url, nil, graphqlTransportWS)
-			asking.init(`{"authorization":"` + bearer + `"}`)
-			asking.send(message("subscribe", "who", `{"query":"{ viewer { role } }"}`))
-			if m := asking.expect("next", "who"); !strings.Contains(string(m.Payload), "ORGANISER") {
+			asking := streamtest.Dial(t, url, nil, stream.GraphQLTransportWS)
+			asking.Init(`{"authorization":"` + bearer + `"}`)
+			asking.Send(streamtest.Message("subscribe", "who", `{"query":"{ viewer { role } }"}`))
+			if m := asking.Expect("next", "who"); !strings.Contains(string(m.Payload), "ORGANISER") {
 				t.Fatalf("before the revocation: %s", m.Payload)
 			}
-			asking.expect("complete", "who")
-			writing := dialWebsocket(t, url, http.Header{"Authorization": {bearer}}, graphqlWS)
-			writing.init("")
-			following := dialWebsocket(t, url, nil, graphqlTransportWS)
-			following.init(`{"authorization":"` + bearer + `"}`)
+			asking.Expect("complete", "who")
+			writing := streamtest.Dial(t, url, http.Header{"Authorization": {bearer}}, stream.GraphQLWS)
+			writing.Init("")
+			following := streamtest.Dial(t, url, nil, stream.GraphQLTransportWS)
+			following.Init(`{"authorization":"` + bearer + `"}`)
 			feed(following, "subscribe")
-			legacy := dialWebsocket(t, url, http.Header{"Authorization": {bearer}}, graphqlWS)
-			legacy.init("")
+			legacy := streamtest.Dial(t, url, http.Header{"Authorization": {bearer}}, stream.GraphQLWS)
+			legacy.Init("")
 			feed(legacy, "start")
 			events := make(chan []sseEvent, 1)
 			started := make(chan struct{})
@@ -998,15 +1000,15 @@ func TestRevokedKeysOnOpenConnections(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := snapshot(t, a)
-			asking.send(message("subscribe", "who", `{"query":"{ viewer { role } }"}`))
-			asking.expectClose(4403)
-			writing.send(message("start", "cancel", `{"query":"mutation($id: ID!) { cancelSession(id: $id) { id } }","variables":{"id":"`+x.ID+`"}}`))
-			writing.expectClose(4403, "ka")
+			asking.Send(streamtest.Message("subscribe", "who", `{"query":"{ viewer { role } }"}`))
+			asking.ExpectClose(4403)
+			writing.Send(streamtest.Message("start", "cancel", `{"query":"mutation($id: ID!) { cancelSession(id: $id) { id } }","variables":{"id":"`+x.ID+`"}}`))
+			writing.ExpectClose(4403, "ka")
 			if snapshot(t, a) != before {
 				t.Error("a mutation under a revoked key was committed")
 			}
-			following.expectClose(4403)
-			legacy.expectClose(4403, "ka")
+			following.ExpectClose(4403)
+			legacy.ExpectClose(4403, "ka")
 			got := <-events
 			if len(got) < 2 || got[len(got)-1].name != "complete" || !strings.Contains(got[len(got)-2].data, "UNAUTHENTICATED") {
 				t.Errorf("the stream of events ended with %+v", got)

@@ -13,6 +13,8 @@ import (
 
 	"maarid/auth"
 	"maarid/schema/contract"
+	"maarid/stream"
+	"maarid/stream/streamtest"
 )
 
 // TestTrustedDocuments sends the registered clients' documents by their ID, over POST, GET and
@@ -78,11 +80,11 @@ func TestTrustedDocuments(t *testing.T) {
 
 		srv := httptest.NewServer(a.handler)
 		defer srv.Close()
-		c := dialWebsocket(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, graphqlTransportWS)
-		c.init("")
+		c := streamtest.Dial(t, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil, stream.GraphQLTransportWS)
+		c.Init("")
 		payload, _ := json.Marshal(map[string]any{"documentId": id, "variables": catalogue.variables})
-		c.send(message("subscribe", "1", string(payload)))
-		if m := c.expect("next", "1"); !bytes.Contains(m.Payload, want.Data[:40]) {
+		c.Send(streamtest.Message("subscribe", "1", string(payload)))
+		if m := c.Expect("next", "1"); !bytes.Contains(m.Payload, want.Data[:40]) {
 			t.Errorf("over a websocket: %s", m.Payload)
 		}
 	})

@@ -1,4 +1,4 @@
-package main
+package stream
 
 import (
 	"bufio"
@@ -7,11 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"net"
-	"net/http"
-	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -23,33 +19,6 @@ import (
 	"maarid"
 	"maarid/auth"
 	"maarid/i18n"
-)
-
-// Limits of a websocket connection to /graphql.
-const (
-	// websocketReadLimit bounds a message from a client: a subscribe message is a document
-	// and its variables, and no operation of the API needs more.
-	websocketReadLimit = 64 << 10
-	// websocketWriteTimeout is how long a message may take to leave. A client that stops
-	// reading is disconnected after it, instead of holding its operations (and the writer)
-	// forever.
-	websocketWriteTimeout = 10 * time.Second
-	// websocketReadBuffer is the size of a connection's read buffer: clients send little,
-	// and a larger message is read in pieces.
-	websocketReadBuffer = 288
-	// websocketInitTimeout is how long a new connection may take to send connection_init.
-	websocketInitTimeout = 10 * time.Second
-	// websocketKeepAlive is how often an idle connection carries a message: "ka" on
-	// graphql-ws, ping on graphql-transport-ws, whose client must answer with pong within
-	// two intervals. It stays below the idle timeout of common proxies and load balancers
-	// (60 s), and a graphql-transport-ws client that went away is noticed within a minute.
-	websocketKeepAlive = 25 * time.Second
-)
-
-// The subprotocols the websocket transport speaks, the newer one preferred.
-const (
-	graphqlTransportWS = "graphql-transport-ws" // github.com/enisdenjo/graphql-ws
-	graphqlWS          = "graphql-ws"           // Apollo's legacy subscriptions-transport-ws
 )
 
 // The close codes of graphql-transport-ws that say how the protocol was broken; Maarid closes
@@ -65,198 +34,13 @@ func refusedWith(code, reason string) *closeFrame {
 	return &closeFrame{maarid.RefusalOf(code).Close, reason}
 }
 
-// websocketTransport serves GraphQL over websockets, on both subprotocols, for many idle
-// subscribers: while nothing happens a connection holds no goroutine, its socket waiting for
-// the client in an epoll instance (wait), and its timers (connection_init, keep-alive) and
-// subscriptions none. A subscription to the programme feed is woken by the feed when a change
-// is queued for it, and the answer to a change is built once for the subscribers that share
-// the operation, viewer and language (see subscription.go).
-//
-// The connection_init payload may carry an API key as an HTTP request does (authorization:
-// Bearer mrd_…); without one the connection keeps the viewer of its upgrade request. Every
-// operation runs under its key's standing at that moment, and a connection whose key is
-// revoked is closed with 4403 within seconds (auth.Keys.Hold).
-type websocketTransport struct {
-	origins      originPolicy
-	keys         *auth.Keys
-	readLimit    int64
-	writeTimeout time.Duration
-	initTimeout  time.Duration
-	keepAlive    time.Duration
-	groups       *answerGroups
-	documents    *documents
-	// conns are the open connections, told to go away when the server stops serving
-	// subscriptions.
-	conns openConns
-	// Bounds of a client: operations at once on a connection, connections from an address,
-	// messages a second on a connection (a burst of twice as many).
-	maxOps, maxPerAddress int
-	messageRate           float64
-	// trusted resolves the documentId of an operation, when it is set.
-	trusted *trustedDocuments
-}
-
-var _ graphql.Transport = (*websocketTransport)(nil)
-
-func newWebsocketTransport(c config, keys *auth.Keys) *websocketTransport {
-	return &websocketTransport{
-		origins:       newOriginPolicy(c.allowedOrigins),
-		keys:          keys,
-		readLimit:     websocketReadLimit,
-		writeTimeout:  websocketWriteTimeout,
-		initTimeout:   websocketInitTimeout,
-		keepAlive:     websocketKeepAlive,
-		groups:        &answerGroups{answers: newAnswers(answersKept, answersFor), unmetered: unmetered},
-		documents:     &documents{limit: documentsKept},
-		maxOps:        c.websocketOps,
-		maxPerAddress: c.websocketsPerAddress,
-		messageRate:   float64(c.websocketMessageRate),
-	}
-}
-
-// stop closes every connection, and those that open from now on: the server stops. Their
-// clients are told to connect again, to this instance once it is back or to another one, and
-// to resume from their last cursor.
-func (t *websocketTransport) stop() {
-	for _, c := range t.conns.stop() {
-		c.goAway()
-	}
-}
-
-// openConns is the set of a transport's open connections, and how many each address has.
-type openConns struct {
-	mu        sync.Mutex
-	set       map[*wsConn]struct{}
-	byAddress map[string]int
-	stopped   bool
-}
-
-// add adds c, unless the set was stopped.
-func (o *openConns) add(c *wsConn) bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.stopped {
-		return false
-	}
-	if o.set == nil {
-		o.set = map[*wsConn]struct{}{}
-	}
-	o.set[c] = struct{}{}
-	return true
-}
-
-func (o *openConns) remove(c *wsConn) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if _, open := o.set[c]; open && c.address != "" {
-		if o.byAddress[c.address]--; o.byAddress[c.address] <= 0 {
-			delete(o.byAddress, c.address)
-		}
-	}
-	delete(o.set, c)
-}
-
-// reserve counts one more connection from address, unless it has max already.
-func (o *openConns) reserve(address string, max int) bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.byAddress == nil {
-		o.byAddress = map[string]int{}
-	}
-	if o.byAddress[address] >= max {
-		return false
-	}
-	o.byAddress[address]++
-	return true
-}
-
-// unreserve gives back what reserve counted, for a connection that did not open.
-func (o *openConns) unreserve(address string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.byAddress[address]--; o.byAddress[address] <= 0 {
-		delete(o.byAddress, address)
-	}
-}
-
-// stop returns the connections open, and refuses others from now on.
-func (o *openConns) stop() []*wsConn {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.stopped = true
-	return slices.Collect(maps.Keys(o.set))
-}
-
-// Supports reports whether r asks for a websocket.
-func (t *websocketTransport) Supports(r *http.Request) bool {
-	return r.Header.Get("Upgrade") != ""
-}
-
-// Do upgrades r to a websocket, served from a goroutine of its own until the client or the
-// server closes it. A refused upgrade is answered over HTTP with a GraphQL error.
-func (t *websocketTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	// Connections from one address are counted, but from the networks that spend no budget.
-	address := ""
-	if cl := clientFrom(r.Context()); cl != nil && !cl.exempt {
-		address = cl.address
-		if !t.conns.reserve(address, t.maxPerAddress) {
-			w.Header().Set("Retry-After", "60")
-			refuse(w, maarid.RefusalOf(maarid.RateLimited),
-				fmt.Sprintf("%d websockets are open from this address already, the most one address may open", t.maxPerAddress))
-			return
-		}
-	}
-	upgrader := websocket.Upgrader{
-		// An idle connection holds no write buffer: it is taken from the pool for a message.
-		WriteBufferPool: &writeBuffers,
-		// The connection reads through the hijacker's buffered reader, whose emptiness
-		// tells when the connection may wait for the client.
-		ReadBufferSize:   0,
-		HandshakeTimeout: t.writeTimeout,
-		Subprotocols:     []string{graphqlTransportWS, graphqlWS},
-		CheckOrigin:      t.origins.allows,
-		Error:            refuseUpgrade,
-	}
-	h := &hijacker{ResponseWriter: w}
-	ws, err := upgrader.Upgrade(h, r, nil)
-	if err != nil {
-		if address != "" {
-			t.conns.unreserve(address)
-		}
-		slog.DebugContext(r.Context(), "websocket upgrade refused", "error", err)
-		return
-	}
-	ws.SetReadLimit(t.readLimit)
-	p := ws.Subprotocol()
-	if p == "" {
-		p = graphqlWS // the choice of subscriptions-transport-ws servers for a client that names none
-	}
-	// The connection outlives the request: the HTTP server lets go of the request's buffers
-	// once the handler returns. Its operations end with it (end).
-	ctx := connectionContext(r.Context())
-	c := &wsConn{
-		t:       t,
-		ws:      ws,
-		br:      h.br,
-		proto:   protocols[p],
-		exec:    exec,
-		ctx:     ctx,
-		opCtx:   ctx,
-		ops:     map[string]*wsOperation{},
-		address: address,
-		tokens:  2 * t.messageRate,
-		refill:  time.Now(),
-	}
-	c.serve()
-}
-
 // serve starts reading the client's messages, and the timers of the connection.
 func (c *wsConn) serve() {
 	if !c.t.conns.add(c) {
 		if c.address != "" {
 			c.t.conns.unreserve(c.address)
 		}
-		c.goAway()
+		c.stop(websocket.CloseGoingAway, goingAway)
 	}
 	c.hold(auth.FromContext(c.opCtx))
 	c.mu.Lock()
@@ -265,8 +49,9 @@ func (c *wsConn) serve() {
 	c.wait()
 }
 
-// end ends the connection once reading stopped, and with it its operations.
-func (c *wsConn) end() {
+// finish lets go of all the connection holds, and stops its operations, once its reader
+// stopped reading: the reader alone finishes a connection.
+func (c *wsConn) finish() {
 	c.t.conns.remove(c)
 	c.mu.Lock()
 	c.closed = true
@@ -295,7 +80,7 @@ func (c *wsConn) end() {
 //   - a ping is answered at any time, even before connection_init;
 //   - a write that fails or times out ends the connection, and with it its operations.
 type wsConn struct {
-	t     *websocketTransport
+	t     *Websocket
 	ws    *websocket.Conn
 	br    *bufio.Reader // the buffer ws reads from; nil when unknown
 	proto *protocol
@@ -330,11 +115,11 @@ type protocol struct {
 }
 
 var protocols = map[string]*protocol{
-	graphqlTransportWS: {
+	GraphQLTransportWS: {
 		init: "connection_init", subscribe: "subscribe", stop: "complete", ping: "ping", pong: "pong",
 		ack: "connection_ack", next: "next", error: "error", complete: "complete",
 	},
-	graphqlWS: {
+	GraphQLWS: {
 		init: "connection_init", subscribe: "start", stop: "stop", terminate: "connection_terminate",
 		ack: "connection_ack", next: "data", error: "error", complete: "complete",
 		connectionError: "connection_error", keepAlive: "ka",
@@ -366,10 +151,6 @@ func (c *wsConn) wait() {
 	go c.read()
 }
 
-// shut ends the connection from outside its reader: its reader is woken wherever it waits
-// (wakeReader), and ends the connection (end).
-func (c *wsConn) shut() { wakeReader(c.ws.NetConn()) }
-
 // read reads the client's next message and acts on it, then waits for the next one, until
 // the connection ends or the client breaks a rule.
 func (c *wsConn) read() {
@@ -377,17 +158,17 @@ func (c *wsConn) read() {
 	if err != nil {
 		// A message over the read limit is closed with 1009 by gorilla itself.
 		slog.DebugContext(c.ctx, "websocket", "error", err)
-		c.end()
+		c.finish()
 		return
 	}
 	if !c.allowMessage() {
-		c.closeWith(maarid.RefusalOf(maarid.RateLimited).Close, "Too many messages")
-		c.end()
+		c.stop(maarid.RefusalOf(maarid.RateLimited).Close, "Too many messages")
+		c.finish()
 		return
 	}
 	if refusal := c.receive(data); refusal != nil {
-		c.closeWith(refusal.code, refusal.reason)
-		c.end()
+		c.stop(refusal.code, refusal.reason)
+		c.finish()
 		return
 	}
 	c.wait()
@@ -488,23 +269,14 @@ func (c *wsConn) receive(data []byte) *closeFrame {
 }
 
 // connectionContext returns the context of a connection upgraded from a request of context
-// ctx: the values its operations read (request ID, language, viewer, client), without the request's end nor the rest of what the HTTP server and the
-// middleware keep in it, which an idle connection would hold.
-func connectionContext(ctx context.Context) context.Context {
+// ctx: the values its operations read (request ID, language, viewer, client), without the
+// request's end nor the rest of what the HTTP server and the middleware keep in it, which an
+// idle connection would hold.
+func (t *Websocket) connectionContext(ctx context.Context) context.Context {
 	c := maarid.WithRequestID(context.Background(), maarid.RequestID(ctx))
 	c = i18n.Carry(c, ctx)
 	c = auth.NewContext(c, auth.FromContext(ctx))
-	if cl := clientFrom(ctx); cl != nil {
-		c = context.WithValue(c, clientKey{}, cl)
-	}
-	return c
-}
-
-// goAway closes the connection because the server stops: the client is to resume from its
-// last cursor.
-func (c *wsConn) goAway() {
-	c.closeWith(websocket.CloseGoingAway, goingAway)
-	c.shut()
+	return t.clients.carry(c, ctx)
 }
 
 // initialise authenticates the connection by the API key of its connection_init payload, with
@@ -528,10 +300,7 @@ func (c *wsConn) initialise(payload json.RawMessage) *closeFrame {
 			return c.refuseInit(maarid.Unavailable, "Internal server error",
 				maarid.Errorf(maarid.Internal, "the API keys cannot be checked now; request id %s", maarid.RequestID(ctx)))
 		}
-		ctx = auth.NewContext(ctx, v)
-		if cl := clientFrom(ctx); cl != nil {
-			ctx = context.WithValue(ctx, clientKey{}, cl.keyed(v))
-		}
+		ctx = c.t.clients.keyed(auth.NewContext(ctx, v), v)
 	}
 	c.mu.Lock()
 	c.opCtx = ctx
@@ -573,10 +342,9 @@ func (c *wsConn) hold(v *auth.Viewer) {
 	}
 }
 
-// revoked closes the connection, whose API key was revoked, and with it its operations.
+// revoked stops the connection, whose API key was revoked, and with it its operations.
 func (c *wsConn) revoked() {
-	c.closeWith(maarid.RefusalOf(maarid.Unauthenticated).Close, "Forbidden: the API key was revoked")
-	c.shut()
+	c.stop(maarid.RefusalOf(maarid.Unauthenticated).Close, "Forbidden: the API key was revoked")
 }
 
 // refuseInit tells a graphql-ws client why its connection_init is refused (graphql-transport-ws
@@ -588,14 +356,13 @@ func (c *wsConn) refuseInit(r maarid.Refusal, reason string, err error) *closeFr
 	return &closeFrame{r.Close, reason}
 }
 
-// initTimedOut closes a connection that sent no connection_init in time.
+// initTimedOut stops a connection that sent no connection_init in time.
 func (c *wsConn) initTimedOut() {
 	c.mu.Lock()
 	received := c.initReceived
 	c.mu.Unlock()
 	if !received {
-		c.closeWith(closeInitTimeout, "Connection initialisation timeout")
-		c.shut()
+		c.stop(closeInitTimeout, "Connection initialisation timeout")
 	}
 }
 
@@ -614,8 +381,7 @@ func (c *wsConn) keepAlive() {
 		c.write(envelope{Type: c.proto.keepAlive}.encode())
 	} else {
 		if silent > 2*interval {
-			c.closeWith(websocket.CloseProtocolError, "No pong")
-			c.shut()
+			c.stop(websocket.CloseProtocolError, "No pong")
 			return
 		}
 		c.write(envelope{Type: c.proto.ping}.encode())
@@ -639,27 +405,29 @@ func (c *wsConn) writeLocked(data []byte) error {
 	c.ws.SetWriteDeadline(time.Now().Add(c.t.writeTimeout))
 	err := c.ws.WriteMessage(websocket.TextMessage, data)
 	if err != nil {
-		// A client that does not read, or a broken connection. Shutting it ends the read
-		// loop, and with it every operation.
+		// A client that does not read, or a broken connection: no close frame would reach
+		// it. Its reader finishes it, and with it every operation.
 		c.mu.Lock()
 		c.closed = true
 		c.mu.Unlock()
-		c.shut()
+		wakeReader(c.ws.NetConn())
 	}
 	return err
 }
 
-// closeWith sends a close frame with code and reason, once.
-func (c *wsConn) closeWith(code int, reason string) {
+// stop stops the connection: it tells the client why in a close frame with code and reason,
+// unless a close frame went or came already or the connection broke, and has its reader
+// finish it, wherever the reader waits (wakeReader).
+func (c *wsConn) stop(code int, reason string) {
 	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return
-	}
+	closed := c.closed
 	c.closed = true
 	c.mu.Unlock()
-	msg := websocket.FormatCloseMessage(code, truncateReason(reason))
-	c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.t.writeTimeout))
+	if !closed {
+		msg := websocket.FormatCloseMessage(code, truncateReason(reason))
+		c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.t.writeTimeout))
+	}
+	wakeReader(c.ws.NetConn())
 }
 
 // initAuthorization returns the API key credentials of a connection_init payload, under
@@ -689,92 +457,8 @@ func initAuthorization(raw json.RawMessage) (string, error) {
 	return authorization, nil
 }
 
-// originPolicy says which web pages may open a websocket: those of the API's own origin,
-// clients that are not browsers (they send no Origin), and the origins configured.
-type originPolicy struct {
-	any     bool
-	allowed []string // scheme://host[:port], lower case
-}
-
-func newOriginPolicy(origins []string) originPolicy {
-	return originPolicy{any: slices.Contains(origins, "*"), allowed: origins}
-}
-
-// allows reports whether the upgrade request r comes from an allowed origin. Browsers let
-// any page open a websocket to any host; the Origin header is what tells them apart.
-func (p originPolicy) allows(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" || p.any {
-		return true
-	}
-	if u, err := url.Parse(origin); err == nil && strings.EqualFold(u.Host, r.Host) {
-		return true
-	}
-	return slices.Contains(p.allowed, strings.ToLower(origin))
-}
-
-// parseOrigins reads the value of --allowed-origins: a comma-separated list of origins, or *.
-func parseOrigins(list string) ([]string, error) {
-	var origins []string
-	for o := range strings.SplitSeq(list, ",") {
-		o = strings.TrimSpace(o)
-		if o == "" {
-			continue
-		}
-		if o == "*" {
-			origins = append(origins, o)
-			continue
-		}
-		u, err := url.Parse(o)
-		if err != nil || u.Scheme == "" || u.Host == "" || u.User != nil ||
-			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-			return nil, fmt.Errorf("allowed origin %q: write an origin as scheme://host[:port], such as https://fair.example.org, or * for any", o)
-		}
-		origins = append(origins, strings.ToLower(u.Scheme+"://"+u.Host))
-	}
-	return origins, nil
-}
-
-var writeBuffers sync.Pool
-
 // goingAway is the reason a connection is closed with when the server stops.
 const goingAway = "the server is going away; reconnect and resume from your last cursor"
-
-// refuseUpgrade answers an upgrade request that cannot become a websocket, by the status the
-// websocket library refused it with.
-func refuseUpgrade(w http.ResponseWriter, r *http.Request, status int, reason error) {
-	w.Header().Set("Sec-Websocket-Version", "13")
-	switch status {
-	case http.StatusForbidden:
-		refuse(w, maarid.RefusalOf(maarid.Forbidden), fmt.Sprintf(
-			"websockets from pages on %q are not allowed; the server's --allowed-origins lists the origins that are", r.Header.Get("Origin")))
-	case http.StatusInternalServerError:
-		refuse(w, maarid.RefusalOf(maarid.Internal), "the connection cannot become a websocket; request id "+maarid.RequestID(r.Context()))
-	case http.StatusMethodNotAllowed:
-		refuse(w, maarid.WrongMethod, strings.TrimPrefix(reason.Error(), "websocket: "))
-	default:
-		refuse(w, maarid.RefusalOf(maarid.BadUserInput), strings.TrimPrefix(reason.Error(), "websocket: "))
-	}
-}
-
-// hijacker lends gorilla the connection under the middleware's response writers, which
-// reach it through Unwrap rather than by implementing http.Hijacker themselves. It gives the
-// connection a small read buffer of its own (br), which gorilla reads from, instead of the
-// HTTP server's; a client that sent data before the upgrade keeps the HTTP server's, which
-// gorilla refuses.
-type hijacker struct {
-	http.ResponseWriter
-	br *bufio.Reader
-}
-
-func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, brw, err := http.NewResponseController(h.ResponseWriter).Hijack()
-	if err != nil || brw.Reader.Buffered() > 0 {
-		return conn, brw, err
-	}
-	h.br = bufio.NewReaderSize(conn, websocketReadBuffer)
-	return conn, bufio.NewReadWriter(h.br, brw.Writer), nil
-}
 
 // encode writes m as JSON; its payload is JSON already.
 func (m envelope) encode() []byte {
@@ -827,12 +511,4 @@ func isObject(payload json.RawMessage) bool {
 
 func isNull(payload json.RawMessage) bool {
 	return len(payload) == 0 || string(payload) == "null"
-}
-
-func mustMarshal(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
 }

@@ -1,4 +1,4 @@
-package main
+package stream
 
 import (
 	"context"
@@ -18,12 +18,12 @@ import (
 	"maarid/live"
 )
 
-// eventsTransport serves an operation as server-sent events, for clients that cannot open a
+// Events serves an operation as server-sent events, for clients that cannot open a
 // websocket: a POST that accepts text/event-stream. Each answer is an event "next"; the last
 // one, when the subscription's stream ended with an error (a subscriber that fell behind) or
 // its API key was revoked, says so; then an event "complete". The stream ends when the client
 // goes or the server stops.
-type eventsTransport struct {
+type Events struct {
 	keys *auth.Keys
 
 	mu      sync.Mutex
@@ -34,10 +34,10 @@ type eventsTransport struct {
 // eventStream is one stream of events; end ends it with its cause.
 type eventStream struct{ end context.CancelCauseFunc }
 
-var _ graphql.Transport = (*eventsTransport)(nil)
+var _ graphql.Transport = (*Events)(nil)
 
 // Supports reports whether r asks for server-sent events.
-func (t *eventsTransport) Supports(r *http.Request) bool {
+func (t *Events) Supports(r *http.Request) bool {
 	if r.Method != http.MethodPost || !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 		return false
 	}
@@ -45,8 +45,11 @@ func (t *eventsTransport) Supports(r *http.Request) bool {
 	return err == nil && mediaType == "application/json"
 }
 
-// stop ends every stream, and those that open from now on: the server stops.
-func (t *eventsTransport) stop() {
+// NewEvents returns the server-sent events transport of c.
+func NewEvents(c Config) *Events { return &Events{keys: c.Keys} }
+
+// Stop ends every stream, and those that open from now on: the server stops.
+func (t *Events) Stop() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.stopped = true
@@ -57,7 +60,7 @@ func (t *eventsTransport) stop() {
 
 // begin returns a context for a new stream, which stop ends, and the function that forgets
 // it; the context is done at once when the transport stopped.
-func (t *eventsTransport) begin(ctx context.Context) (context.Context, *eventStream, func()) {
+func (t *Events) begin(ctx context.Context) (context.Context, *eventStream, func()) {
 	ctx, end := context.WithCancelCause(ctx)
 	s := &eventStream{end: end}
 	t.mu.Lock()
@@ -79,7 +82,7 @@ func (t *eventsTransport) begin(ctx context.Context) (context.Context, *eventStr
 
 // Do runs the operation of r and sends its answers as events. A subscription ends early, with
 // UNAUTHENTICATED, when the request's API key is revoked (auth.Keys.Hold).
-func (t *eventsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t *Events) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
@@ -123,6 +126,10 @@ func (t *eventsTransport) Do(w http.ResponseWriter, r *http.Request, exec graphq
 	if errs != nil {
 		send("next", mustMarshal(exec.DispatchError(ctx, errs)))
 		send("complete", nil)
+		return
+	}
+	if ctx.Err() != nil {
+		send("complete", nil) // the server stops
 		return
 	}
 	if v := auth.FromContext(ctx); t.keys != nil && v.KeyID != "" {

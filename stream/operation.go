@@ -1,4 +1,4 @@
-package main
+package stream
 
 import (
 	"bytes"
@@ -78,12 +78,12 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 		op.fail(gqlerror.List{{Message: "invalid json"}})
 		return
 	}
-	if trusted := op.c.t.trusted; trusted != nil && params.Query == "" {
+	if document := op.c.t.document; document != nil && params.Query == "" {
 		var named struct {
 			DocumentID string `json:"documentId"`
 		}
 		if json.Unmarshal(payload, &named) == nil && named.DocumentID != "" {
-			text, err := trusted.document(named.DocumentID)
+			text, err := document(named.DocumentID)
 			if err != nil {
 				op.fail(gqlerror.List{graph.PresentError(op.ctx, err)})
 				return
@@ -135,7 +135,7 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 	if !ok {
 		// Its answers are its own: gqlgen answers each event as it comes.
 		op.pump(ctx, responses)
-		op.end()
+		op.sendEnd()
 		return
 	}
 	// gqlgen's state for the subscription goes with responses: its answers come from its
@@ -206,7 +206,7 @@ func (op *wsOperation) sendNext() bool {
 	cursor, ok, ended := op.stream.Take()
 	switch {
 	case ended:
-		op.end()
+		op.sendEnd()
 		return false
 	case !ok:
 		return false
@@ -227,9 +227,9 @@ func (op *wsOperation) sendNext() bool {
 // errNoAnswer is the end of a subscription whose answer to an event could not be built.
 var errNoAnswer = errors.New("the answer to a change could not be built")
 
-// end sends the last message of a subscription whose stream ended (the error of a subscriber
-// that fell behind, when it did), then complete.
-func (op *wsOperation) end() {
+// sendEnd sends the last message of a subscription whose stream ended (the error of a
+// subscriber that fell behind, when it did), then complete.
+func (op *wsOperation) sendEnd() {
 	op.ended = true
 	if err := op.stream.Err(); err != nil {
 		op.send(op.c.proto.next, mustMarshal(lastAnswer(op.ctx, err)))

@@ -1,4 +1,4 @@
-package main
+package stream
 
 import (
 	"context"
@@ -126,7 +126,7 @@ func (gs *answerGroups) leave(g *answerGroup) {
 	g.builders, g.ended = nil, true
 	g.mu.Unlock()
 	for _, b := range builders {
-		b.close()
+		b.stop()
 	}
 }
 
@@ -143,7 +143,7 @@ func (g *answerGroup) answer(previous, cursor string) []byte {
 				g.keepBuilder(cursor, b)
 				return payload
 			}
-			b.close()
+			b.stop()
 		}
 		return nil
 	})
@@ -186,7 +186,7 @@ func (g *answerGroup) keepBuilder(cursor string, b *builder) {
 	}
 	g.mu.Unlock()
 	for _, d := range drop {
-		d.close()
+		d.stop()
 	}
 }
 
@@ -241,7 +241,7 @@ func (b *builder) next() []byte {
 	return mustMarshal(resp)
 }
 
-func (b *builder) close() {
+func (b *builder) stop() {
 	b.cancel()
 	b.stream.Close()
 	buildersLive.Add(-1)
