@@ -15,8 +15,8 @@ type Refusal struct {
 }
 
 // refusals is the one table from a code to its HTTP status and websocket close code. The
-// close codes are those of graphql-transport-ws (4400, 4403, 4409, 4429, 4500). A new code is added here and to the constants
-// of errors.go, and nowhere else.
+// close codes are those of graphql-transport-ws (4400, 4403, 4409, 4429, 4500). A new code is
+// added here and to the constants of errors.go, and nowhere else.
 var refusals = map[string]Refusal{
 	BadUserInput:    {BadUserInput, http.StatusBadRequest, 4400},
 	Unauthenticated: {Unauthenticated, http.StatusUnauthorized, 4403},

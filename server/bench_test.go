@@ -54,8 +54,9 @@ func BenchmarkProductCatalogue(b *testing.B) {
 	}
 }
 
-// BenchmarkRefusals measures what each abusive request (deep, wide, aliased, batched, huge pages…) costs the server to
-// refuse, through the whole HTTP handler in-process, beside a cheap query answered in full:
+// BenchmarkRefusals measures what each abusive request (deep, wide, aliased, batched, huge
+// pages…) costs the server to refuse, through the whole HTTP handler in-process, beside a
+// cheap query answered in full:
 // the time per refusal is its CPU time, the handler running on one goroutine.
 //
 //	go test ./server -run '^$' -bench Refusals -benchmem

@@ -69,11 +69,11 @@ type answerGroup struct {
 // buildersLive counts the builders of every transport, for tests.
 var buildersLive atomic.Int64
 
-// join adds the subscription of rc, which params started in ctx on exec, to its group, and returns
-// the group and the cursor the subscription starts from; ok is false when the subscription's
-// answers cannot be shared: its cursor is not a variable, or its variable is used elsewhere.
-// Each join that succeeds is followed by one leave.
-func (gs *answerGroups) join(exec graphql.GraphExecutor, ctx context.Context, rc *graphql.OperationContext, params *graphql.RawParams) (g *answerGroup, since string, ok bool) {
+// join adds the subscription of rc, which params started in ctx on exec, to its group, and
+// returns the group and the cursor the subscription starts from; ok is false when the
+// subscription's answers cannot be shared: its cursor is not a variable, or its variable is
+// used elsewhere. Each join that succeeds is followed by one leave.
+func (gs *answerGroups) join(ctx context.Context, exec graphql.GraphExecutor, rc *graphql.OperationContext, params *graphql.RawParams) (g *answerGroup, since string, ok bool) {
 	cursorVar := cursorVariable(rc)
 	if cursorVar == "" {
 		return nil, "", false

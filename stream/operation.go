@@ -131,7 +131,7 @@ func (op *wsOperation) start(payload json.RawMessage, received time.Time) {
 		stream.Close()
 		return
 	}
-	group, since, ok := op.c.t.groups.join(op.c.exec, ctx, rc, params)
+	group, since, ok := op.c.t.groups.join(ctx, op.c.exec, rc, params)
 	if !ok {
 		// Its answers are its own: gqlgen answers each event as it comes.
 		op.pump(ctx, responses)
