@@ -18,12 +18,12 @@ import (
 )
 
 const keysUsage = `Usage:
-  maarid keys create --role partner|exhibitor|organiser --name NAME [--exhibitor ID]
-  maarid keys list
-  maarid keys revoke ID
+  go run ./server keys create --role partner|exhibitor|organiser --name NAME [--exhibitor ID]
+  go run ./server keys list
+  go run ./server keys revoke ID
 
-The database and the key pepper are the server's: --database and --key-pepper, or
-MAARID_DATABASE_URL and MAARID_KEY_PEPPER.
+A built server takes the same arguments (maarid keys list). The database and the key pepper
+are the server's: --database and --key-pepper, or MAARID_DATABASE_URL and MAARID_KEY_PEPPER.
 `
 
 // runKeys is `maarid keys`: it makes, lists and revokes API keys in the server's database.
@@ -119,7 +119,8 @@ func demoKeys(ctx context.Context, client *ent.Client, keys *auth.Keys, out io.W
 	}
 	var b strings.Builder
 	b.WriteString("\nDemo API keys for the demo fair, shown this once. They are for trying Maarid out:\n" +
-		"revoke them (maarid keys list, maarid keys revoke ID) before real data goes in.\n\n")
+		"revoke them (go run ./server keys list, then go run ./server keys revoke ID) before real\n" +
+		"data goes in.\n\n")
 	for _, k := range []struct {
 		role              auth.Role
 		name, exhibitorID string

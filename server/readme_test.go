@@ -68,3 +68,29 @@ func TestReadmeConfiguration(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeKeyCommands checks that the commands the start-up banner and the keys usage name
+// are the README's.
+func TestReadmeKeyCommands(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAPI(t, "sqlite")
+	var banner strings.Builder
+	if err := demoKeys(context.Background(), a.client, a.keys, &banner); err != nil {
+		t.Fatal(err)
+	}
+	commands := regexp.MustCompile(`go run \./server keys [a-z]+`)
+	for _, text := range []string{banner.String(), keysUsage} {
+		found := commands.FindAllString(text, -1)
+		if len(found) == 0 {
+			t.Errorf("no command in %q", text)
+		}
+		for _, c := range found {
+			if !strings.Contains(string(readme), c) {
+				t.Errorf("the README does not say %q", c)
+			}
+		}
+	}
+}
