@@ -331,8 +331,9 @@ func (_q *CategoryQuery) Clone() *CategoryQuery {
 		withChildren: _q.withChildren.Clone(),
 		withProducts: _q.withProducts.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -737,6 +738,12 @@ func (_q *CategoryQuery) ForShare(opts ...sql.LockOption) *CategoryQuery {
 	return _q
 }
 
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *CategoryQuery) Modify(modifiers ...func(s *sql.Selector)) *CategorySelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
+}
+
 // WithNamedChildren tells the query-builder to eager-load the nodes that are connected to the "children"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
 func (_q *CategoryQuery) WithNamedChildren(name string, opts ...func(*CategoryQuery)) *CategoryQuery {
@@ -853,4 +860,10 @@ func (_s *CategorySelect) sqlScan(ctx context.Context, root *CategoryQuery, v an
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *CategorySelect) Modify(modifiers ...func(s *sql.Selector)) *CategorySelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -360,8 +360,9 @@ func (_q *ExhibitorQuery) Clone() *ExhibitorQuery {
 		withRegistrations: _q.withRegistrations.Clone(),
 		withAPIKeys:       _q.withAPIKeys.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -825,6 +826,12 @@ func (_q *ExhibitorQuery) ForShare(opts ...sql.LockOption) *ExhibitorQuery {
 	return _q
 }
 
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *ExhibitorQuery) Modify(modifiers ...func(s *sql.Selector)) *ExhibitorSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
+}
+
 // WithNamedProducts tells the query-builder to eager-load the nodes that are connected to the "products"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
 func (_q *ExhibitorQuery) WithNamedProducts(name string, opts ...func(*ProductQuery)) *ExhibitorQuery {
@@ -969,4 +976,10 @@ func (_s *ExhibitorSelect) sqlScan(ctx context.Context, root *ExhibitorQuery, v 
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *ExhibitorSelect) Modify(modifiers ...func(s *sql.Selector)) *ExhibitorSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

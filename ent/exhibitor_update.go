@@ -25,8 +25,9 @@ import (
 // ExhibitorUpdate is the builder for updating Exhibitor entities.
 type ExhibitorUpdate struct {
 	config
-	hooks    []Hook
-	mutation *ExhibitorMutation
+	hooks     []Hook
+	mutation  *ExhibitorMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the ExhibitorUpdate builder.
@@ -534,6 +535,12 @@ func (_u *ExhibitorUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ExhibitorUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ExhibitorUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ExhibitorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -803,6 +810,7 @@ func (_u *ExhibitorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{exhibitor.Label}
@@ -818,9 +826,10 @@ func (_u *ExhibitorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // ExhibitorUpdateOne is the builder for updating a single Exhibitor entity.
 type ExhibitorUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *ExhibitorMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *ExhibitorMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -1335,6 +1344,12 @@ func (_u *ExhibitorUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ExhibitorUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ExhibitorUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ExhibitorUpdateOne) sqlSave(ctx context.Context) (_node *Exhibitor, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -1621,6 +1636,7 @@ func (_u *ExhibitorUpdateOne) sqlSave(ctx context.Context) (_node *Exhibitor, er
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Exhibitor{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

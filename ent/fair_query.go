@@ -360,8 +360,9 @@ func (_q *FairQuery) Clone() *FairQuery {
 		withSessions: _q.withSessions.Clone(),
 		withChanges:  _q.withChanges.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -819,6 +820,12 @@ func (_q *FairQuery) ForShare(opts ...sql.LockOption) *FairQuery {
 	return _q
 }
 
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *FairQuery) Modify(modifiers ...func(s *sql.Selector)) *FairSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
+}
+
 // WithNamedSpaces tells the query-builder to eager-load the nodes that are connected to the "spaces"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
 func (_q *FairQuery) WithNamedSpaces(name string, opts ...func(*SpaceQuery)) *FairQuery {
@@ -963,4 +970,10 @@ func (_s *FairSelect) sqlScan(ctx context.Context, root *FairQuery, v any) error
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *FairSelect) Modify(modifiers ...func(s *sql.Selector)) *FairSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -23,8 +23,9 @@ import (
 // FairUpdate is the builder for updating Fair entities.
 type FairUpdate struct {
 	config
-	hooks    []Hook
-	mutation *FairMutation
+	hooks     []Hook
+	mutation  *FairMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the FairUpdate builder.
@@ -458,6 +459,12 @@ func (_u *FairUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *FairUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *FairUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *FairUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -704,6 +711,7 @@ func (_u *FairUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{fair.Label}
@@ -719,9 +727,10 @@ func (_u *FairUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // FairUpdateOne is the builder for updating a single Fair entity.
 type FairUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *FairMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *FairMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -1162,6 +1171,12 @@ func (_u *FairUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *FairUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *FairUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *FairUpdateOne) sqlSave(ctx context.Context) (_node *Fair, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -1425,6 +1440,7 @@ func (_u *FairUpdateOne) sqlSave(ctx context.Context) (_node *Fair, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Fair{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

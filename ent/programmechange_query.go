@@ -305,8 +305,9 @@ func (_q *ProgrammeChangeQuery) Clone() *ProgrammeChangeQuery {
 		withFair:    _q.withFair.Clone(),
 		withSession: _q.withSession.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -640,6 +641,12 @@ func (_q *ProgrammeChangeQuery) ForShare(opts ...sql.LockOption) *ProgrammeChang
 	return _q
 }
 
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *ProgrammeChangeQuery) Modify(modifiers ...func(s *sql.Selector)) *ProgrammeChangeSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
+}
+
 // ProgrammeChangeGroupBy is the group-by builder for ProgrammeChange entities.
 type ProgrammeChangeGroupBy struct {
 	selector
@@ -728,4 +735,10 @@ func (_s *ProgrammeChangeSelect) sqlScan(ctx context.Context, root *ProgrammeCha
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *ProgrammeChangeSelect) Modify(modifiers ...func(s *sql.Selector)) *ProgrammeChangeSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -17,8 +17,9 @@ import (
 // ProgrammeChangeUpdate is the builder for updating ProgrammeChange entities.
 type ProgrammeChangeUpdate struct {
 	config
-	hooks    []Hook
-	mutation *ProgrammeChangeMutation
+	hooks     []Hook
+	mutation  *ProgrammeChangeMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the ProgrammeChangeUpdate builder.
@@ -70,6 +71,12 @@ func (_u *ProgrammeChangeUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ProgrammeChangeUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ProgrammeChangeUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ProgrammeChangeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -91,6 +98,7 @@ func (_u *ProgrammeChangeUpdate) sqlSave(ctx context.Context) (_node int, err er
 	if _u.mutation.ActorCleared() {
 		_spec.ClearField(programmechange.FieldActor, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{programmechange.Label}
@@ -106,9 +114,10 @@ func (_u *ProgrammeChangeUpdate) sqlSave(ctx context.Context) (_node int, err er
 // ProgrammeChangeUpdateOne is the builder for updating a single ProgrammeChange entity.
 type ProgrammeChangeUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *ProgrammeChangeMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *ProgrammeChangeMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Mutation returns the ProgrammeChangeMutation object of the builder.
@@ -167,6 +176,12 @@ func (_u *ProgrammeChangeUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *ProgrammeChangeUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *ProgrammeChangeUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *ProgrammeChangeUpdateOne) sqlSave(ctx context.Context) (_node *ProgrammeChange, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -205,6 +220,7 @@ func (_u *ProgrammeChangeUpdateOne) sqlSave(ctx context.Context) (_node *Program
 	if _u.mutation.ActorCleared() {
 		_spec.ClearField(programmechange.FieldActor, field.TypeString)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &ProgrammeChange{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

@@ -305,8 +305,9 @@ func (_q *RegistrationQuery) Clone() *RegistrationQuery {
 		withSession:   _q.withSession.Clone(),
 		withExhibitor: _q.withExhibitor.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -643,6 +644,12 @@ func (_q *RegistrationQuery) ForShare(opts ...sql.LockOption) *RegistrationQuery
 	return _q
 }
 
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *RegistrationQuery) Modify(modifiers ...func(s *sql.Selector)) *RegistrationSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
+}
+
 // RegistrationGroupBy is the group-by builder for Registration entities.
 type RegistrationGroupBy struct {
 	selector
@@ -731,4 +738,10 @@ func (_s *RegistrationSelect) sqlScan(ctx context.Context, root *RegistrationQue
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *RegistrationSelect) Modify(modifiers ...func(s *sql.Selector)) *RegistrationSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

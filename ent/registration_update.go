@@ -19,8 +19,9 @@ import (
 // RegistrationUpdate is the builder for updating Registration entities.
 type RegistrationUpdate struct {
 	config
-	hooks    []Hook
-	mutation *RegistrationMutation
+	hooks     []Hook
+	mutation  *RegistrationMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the RegistrationUpdate builder.
@@ -209,6 +210,12 @@ func (_u *RegistrationUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *RegistrationUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *RegistrationUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *RegistrationUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -271,6 +278,7 @@ func (_u *RegistrationUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{registration.Label}
@@ -286,9 +294,10 @@ func (_u *RegistrationUpdate) sqlSave(ctx context.Context) (_node int, err error
 // RegistrationUpdateOne is the builder for updating a single Registration entity.
 type RegistrationUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *RegistrationMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *RegistrationMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -484,6 +493,12 @@ func (_u *RegistrationUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *RegistrationUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *RegistrationUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *RegistrationUpdateOne) sqlSave(ctx context.Context) (_node *Registration, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -563,6 +578,7 @@ func (_u *RegistrationUpdateOne) sqlSave(ctx context.Context) (_node *Registrati
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Registration{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

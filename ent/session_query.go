@@ -384,8 +384,9 @@ func (_q *SessionQuery) Clone() *SessionQuery {
 		withRegistrations: _q.withRegistrations.Clone(),
 		withChanges:       _q.withChanges.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -921,6 +922,12 @@ func (_q *SessionQuery) ForShare(opts ...sql.LockOption) *SessionQuery {
 	return _q
 }
 
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *SessionQuery) Modify(modifiers ...func(s *sql.Selector)) *SessionSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
+}
+
 // WithNamedSpeakers tells the query-builder to eager-load the nodes that are connected to the "speakers"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
 func (_q *SessionQuery) WithNamedSpeakers(name string, opts ...func(*SpeakerQuery)) *SessionQuery {
@@ -1051,4 +1058,10 @@ func (_s *SessionSelect) sqlScan(ctx context.Context, root *SessionQuery, v any)
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *SessionSelect) Modify(modifiers ...func(s *sql.Selector)) *SessionSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -307,8 +307,9 @@ func (_q *SpaceQuery) Clone() *SpaceQuery {
 		withFair:     _q.withFair.Clone(),
 		withSessions: _q.withSessions.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -651,6 +652,12 @@ func (_q *SpaceQuery) ForShare(opts ...sql.LockOption) *SpaceQuery {
 	return _q
 }
 
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *SpaceQuery) Modify(modifiers ...func(s *sql.Selector)) *SpaceSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
+}
+
 // WithNamedSessions tells the query-builder to eager-load the nodes that are connected to the "sessions"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
 func (_q *SpaceQuery) WithNamedSessions(name string, opts ...func(*SessionQuery)) *SpaceQuery {
@@ -753,4 +760,10 @@ func (_s *SpaceSelect) sqlScan(ctx context.Context, root *SpaceQuery, v any) err
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *SpaceSelect) Modify(modifiers ...func(s *sql.Selector)) *SpaceSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -282,8 +282,9 @@ func (_q *SpeakerQuery) Clone() *SpeakerQuery {
 		predicates:   append([]predicate.Speaker{}, _q.predicates...),
 		withSessions: _q.withSessions.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -604,6 +605,12 @@ func (_q *SpeakerQuery) ForShare(opts ...sql.LockOption) *SpeakerQuery {
 	return _q
 }
 
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *SpeakerQuery) Modify(modifiers ...func(s *sql.Selector)) *SpeakerSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
+}
+
 // WithNamedSessions tells the query-builder to eager-load the nodes that are connected to the "sessions"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
 func (_q *SpeakerQuery) WithNamedSessions(name string, opts ...func(*SessionQuery)) *SpeakerQuery {
@@ -706,4 +713,10 @@ func (_s *SpeakerSelect) sqlScan(ctx context.Context, root *SpeakerQuery, v any)
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *SpeakerSelect) Modify(modifiers ...func(s *sql.Selector)) *SpeakerSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -20,8 +20,9 @@ import (
 // SpeakerUpdate is the builder for updating Speaker entities.
 type SpeakerUpdate struct {
 	config
-	hooks    []Hook
-	mutation *SpeakerMutation
+	hooks     []Hook
+	mutation  *SpeakerMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the SpeakerUpdate builder.
@@ -204,6 +205,12 @@ func (_u *SpeakerUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *SpeakerUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SpeakerUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *SpeakerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -282,6 +289,7 @@ func (_u *SpeakerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{speaker.Label}
@@ -297,9 +305,10 @@ func (_u *SpeakerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // SpeakerUpdateOne is the builder for updating a single Speaker entity.
 type SpeakerUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *SpeakerMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *SpeakerMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -489,6 +498,12 @@ func (_u *SpeakerUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *SpeakerUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *SpeakerUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *SpeakerUpdateOne) sqlSave(ctx context.Context) (_node *Speaker, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -584,6 +599,7 @@ func (_u *SpeakerUpdateOne) sqlSave(ctx context.Context) (_node *Speaker, err er
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Speaker{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

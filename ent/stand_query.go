@@ -305,8 +305,9 @@ func (_q *StandQuery) Clone() *StandQuery {
 		withFair:      _q.withFair.Clone(),
 		withExhibitor: _q.withExhibitor.Clone(),
 		// clone intermediate query.
-		sql:  _q.sql.Clone(),
-		path: _q.path,
+		sql:       _q.sql.Clone(),
+		path:      _q.path,
+		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
 }
 
@@ -640,6 +641,12 @@ func (_q *StandQuery) ForShare(opts ...sql.LockOption) *StandQuery {
 	return _q
 }
 
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_q *StandQuery) Modify(modifiers ...func(s *sql.Selector)) *StandSelect {
+	_q.modifiers = append(_q.modifiers, modifiers...)
+	return _q.Select()
+}
+
 // StandGroupBy is the group-by builder for Stand entities.
 type StandGroupBy struct {
 	selector
@@ -728,4 +735,10 @@ func (_s *StandSelect) sqlScan(ctx context.Context, root *StandQuery, v any) err
 	}
 	defer rows.Close()
 	return sql.ScanSlice(rows, v)
+}
+
+// Modify adds a query modifier for attaching custom logic to queries.
+func (_s *StandSelect) Modify(modifiers ...func(s *sql.Selector)) *StandSelect {
+	_s.modifiers = append(_s.modifiers, modifiers...)
+	return _s
 }

@@ -19,8 +19,9 @@ import (
 // StandUpdate is the builder for updating Stand entities.
 type StandUpdate struct {
 	config
-	hooks    []Hook
-	mutation *StandMutation
+	hooks     []Hook
+	mutation  *StandMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // Where appends a list predicates to the StandUpdate builder.
@@ -188,6 +189,12 @@ func (_u *StandUpdate) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *StandUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *StandUpdate {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *StandUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -247,6 +254,7 @@ func (_u *StandUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{stand.Label}
@@ -262,9 +270,10 @@ func (_u *StandUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 // StandUpdateOne is the builder for updating a single Stand entity.
 type StandUpdateOne struct {
 	config
-	fields   []string
-	hooks    []Hook
-	mutation *StandMutation
+	fields    []string
+	hooks     []Hook
+	mutation  *StandMutation
+	modifiers []func(*sql.UpdateBuilder)
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -439,6 +448,12 @@ func (_u *StandUpdateOne) check() error {
 	return nil
 }
 
+// Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
+func (_u *StandUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *StandUpdateOne {
+	_u.modifiers = append(_u.modifiers, modifiers...)
+	return _u
+}
+
 func (_u *StandUpdateOne) sqlSave(ctx context.Context) (_node *Stand, err error) {
 	if err := _u.check(); err != nil {
 		return _node, err
@@ -515,6 +530,7 @@ func (_u *StandUpdateOne) sqlSave(ctx context.Context) (_node *Stand, err error)
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	_spec.AddModifiers(_u.modifiers...)
 	_node = &Stand{config: _u.config}
 	_spec.Assign = _node.assignValues
 	_spec.ScanValues = _node.scanValues

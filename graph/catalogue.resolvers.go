@@ -8,6 +8,8 @@ package graph
 import (
 	"context"
 	"maarid/ent"
+	"maarid/ent/exhibitor"
+	"maarid/ent/product"
 )
 
 // CreateProduct is the resolver for the createProduct field.
@@ -17,7 +19,17 @@ func (r *mutationResolver) CreateProduct(ctx context.Context, input ent.CreatePr
 
 // UpdateProduct is the resolver for the updateProduct field.
 func (r *mutationResolver) UpdateProduct(ctx context.Context, id string, input ent.UpdateProductInput) (*ent.Product, error) {
-	return ent.FromContext(ctx).Product.UpdateOneID(id).SetInput(input).Save(ctx)
+	client := ent.FromContext(ctx)
+	if input.Name != nil || input.Description != nil || input.Unit != nil {
+		stored, err := client.Product.Query().Where(product.ID(id)).Modify(forEdit).Only(ctx)
+		if err != nil {
+			return nil, err
+		}
+		edit(&input.Name, stored.Name)
+		edit(&input.Description, stored.Description)
+		edit(&input.Unit, stored.Unit)
+	}
+	return client.Product.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // DeleteProduct is the resolver for the deleteProduct field.
@@ -32,5 +44,15 @@ func (r *mutationResolver) CreateExhibitor(ctx context.Context, input ent.Create
 
 // UpdateExhibitor is the resolver for the updateExhibitor field.
 func (r *mutationResolver) UpdateExhibitor(ctx context.Context, id string, input ent.UpdateExhibitorInput) (*ent.Exhibitor, error) {
-	return ent.FromContext(ctx).Exhibitor.UpdateOneID(id).SetInput(input).Save(ctx)
+	client := ent.FromContext(ctx)
+	if input.Name != nil || input.Description != nil || input.Commune != nil {
+		stored, err := client.Exhibitor.Query().Where(exhibitor.ID(id)).Modify(forEdit).Only(ctx)
+		if err != nil {
+			return nil, err
+		}
+		edit(&input.Name, stored.Name)
+		edit(&input.Description, stored.Description)
+		edit(&input.Commune, stored.Commune)
+	}
+	return client.Exhibitor.UpdateOneID(id).SetInput(input).Save(ctx)
 }

@@ -362,63 +362,63 @@ func (r *createSessionInputResolver) Audience(ctx context.Context, obj *ent.Crea
 // Name is the resolver for the name field.
 func (r *updateExhibitorInputResolver) Name(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error {
 	var err error
-	obj.Name, err = i18n.FromTranslations("name", data)
+	obj.Name, err = i18n.PatchFromTranslations("name", data)
 	return err
 }
 
 // Description is the resolver for the description field.
 func (r *updateExhibitorInputResolver) Description(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error {
 	var err error
-	obj.Description, err = i18n.FromTranslations("description", data)
+	obj.Description, err = i18n.PatchFromTranslations("description", data)
 	return err
 }
 
 // Commune is the resolver for the commune field.
 func (r *updateExhibitorInputResolver) Commune(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error {
 	var err error
-	obj.Commune, err = i18n.FromTranslations("commune", data)
+	obj.Commune, err = i18n.PatchFromTranslations("commune", data)
 	return err
 }
 
 // Name is the resolver for the name field.
 func (r *updateProductInputResolver) Name(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error {
 	var err error
-	obj.Name, err = i18n.FromTranslations("name", data)
+	obj.Name, err = i18n.PatchFromTranslations("name", data)
 	return err
 }
 
 // Description is the resolver for the description field.
 func (r *updateProductInputResolver) Description(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error {
 	var err error
-	obj.Description, err = i18n.FromTranslations("description", data)
+	obj.Description, err = i18n.PatchFromTranslations("description", data)
 	return err
 }
 
 // Unit is the resolver for the unit field.
 func (r *updateProductInputResolver) Unit(ctx context.Context, obj *ent.UpdateProductInput, data []*i18n.Translation) error {
 	var err error
-	obj.Unit, err = i18n.FromTranslations("unit", data)
+	obj.Unit, err = i18n.PatchFromTranslations("unit", data)
 	return err
 }
 
 // Title is the resolver for the title field.
 func (r *updateSessionInputResolver) Title(ctx context.Context, obj *ent.UpdateSessionInput, data []*i18n.Translation) error {
 	var err error
-	obj.Title, err = i18n.FromTranslations("title", data)
+	obj.Title, err = i18n.PatchFromTranslations("title", data)
 	return err
 }
 
 // Description is the resolver for the description field.
 func (r *updateSessionInputResolver) Description(ctx context.Context, obj *ent.UpdateSessionInput, data []*i18n.Translation) error {
 	var err error
-	obj.Description, err = i18n.FromTranslations("description", data)
+	obj.Description, err = i18n.PatchFromTranslations("description", data)
 	return err
 }
 
 // Audience is the resolver for the audience field.
 func (r *updateSessionInputResolver) Audience(ctx context.Context, obj *ent.UpdateSessionInput, data []*i18n.Translation) error {
 	var err error
-	obj.Audience, err = i18n.FromTranslations("audience", data)
+	obj.Audience, err = i18n.PatchFromTranslations("audience", data)
 	return err
 }
 

@@ -5073,10 +5073,17 @@ type Translation {
   value: String!
 }
 
-"One language's value of a translatable text, to set."
+"""
+One language's value of a translatable text, to set. In a create input, the list is the text:
+each language once, an empty value meaning no translation. In an update input, the list edits
+the text: each language it names is set to its value, or removed when the value is null or
+empty, and the languages it does not name stay as they are; a name or a title keeps at least
+one language (BAD_USER_INPUT otherwise).
+"""
 input TranslationInput {
   lang: Language!
-  value: String!
+  "The text in this language; null or empty removes the language from the text being edited."
+  value: String
 }
 `, BuiltIn: false},
 	{Name: "../schema/programme.graphql", Input: `"What a programme change did to a session."
@@ -22255,7 +22262,7 @@ func (ec *executionContext) unmarshalInputTranslationInput(ctx context.Context, 
 			it.Lang = data
 		case "value":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}

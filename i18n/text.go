@@ -124,6 +124,49 @@ func FromTranslations(field string, ts []*Translation) (Text, error) {
 	return t, nil
 }
 
+// PatchFromTranslations makes the edit of a Text that an update sends: each language once,
+// set to its value, or removed when its value is empty (null in GraphQL). In the Text it
+// returns, an empty value stands for a removal; Patched applies it. field names the input
+// field, for the error.
+func PatchFromTranslations(field string, ts []*Translation) (Text, error) {
+	t := make(Text, len(ts))
+	for _, tr := range ts {
+		if _, twice := t[tr.Lang]; twice {
+			return nil, maarid.Invalid(field, "two %s translations", tr.Lang.Enum())
+		}
+		t[tr.Lang] = tr.Value
+		if strings.TrimSpace(tr.Value) == "" {
+			t[tr.Lang] = ""
+		}
+	}
+	if err := t.Validate(); err != nil {
+		return nil, maarid.Invalid(field, "%v", err)
+	}
+	return t, nil
+}
+
+// Patched returns t edited by patch (PatchFromTranslations): the languages patch names are
+// set, or removed where its value is empty; the others are kept. A nil patch changes nothing.
+func (t Text) Patched(patch Text) Text {
+	if patch == nil {
+		return t
+	}
+	out := make(Text, len(t)+len(patch))
+	for l, v := range t {
+		if v != "" {
+			out[l] = v
+		}
+	}
+	for l, v := range patch {
+		if v == "" {
+			delete(out, l)
+		} else {
+			out[l] = v
+		}
+	}
+	return out
+}
+
 // Map returns t as a map of language codes to values, for what is kept outside this package's
 // types (a programme change keeps the texts of its session).
 func (t Text) Map() map[string]string {

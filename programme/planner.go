@@ -79,6 +79,17 @@ func (p *Planner) Create(ctx context.Context, input ent.CreateSessionInput, reas
 // publication. Its time and space change through Reschedule.
 func (p *Planner) Update(ctx context.Context, id string, input ent.UpdateSessionInput, expected *int, reason *string) (*ent.Session, error) {
 	return p.change(ctx, id, expected, func(ctx context.Context, tx *ent.Tx, s *ent.Session) (*ent.Session, programmechange.Kind, error) {
+		// The texts of the input are edits of the session's (i18n.PatchFromTranslations).
+		for _, t := range []struct {
+			edit   *i18n.Text
+			stored i18n.Text
+		}{
+			{&input.Title, s.Title}, {&input.Description, s.Description}, {&input.Audience, s.Audience},
+		} {
+			if *t.edit != nil {
+				*t.edit = t.stored.Patched(*t.edit)
+			}
+		}
 		speakers, err := s.QuerySpeakers().IDs(ctx)
 		if err != nil {
 			return nil, "", err
