@@ -87,6 +87,10 @@ func localizedFields(g *gen.Graph, s *ast.Schema) error {
 				}
 			}
 		}
+		descriptions := map[string]string{
+			"Create" + node.Name + "Input": "The text, a translation for each language it has.",
+			"Update" + node.Name + "Input": "An edit of the text: the languages named are set, or removed with a null value; the others stay.",
+		}
 		for _, input := range []string{"Create" + node.Name + "Input", "Update" + node.Name + "Input"} {
 			def := s.Types[input]
 			if def == nil {
@@ -99,7 +103,7 @@ func localizedFields(g *gen.Graph, s *ast.Schema) error {
 				for _, name := range localized {
 					if f.Name == name {
 						f.Type = ast.ListType(ast.NonNullNamedType("TranslationInput", nil), nil)
-						f.Description = "Every translation to keep; a language left out has none after the change."
+						f.Description = descriptions[input]
 						f.Directives = ast.DirectiveList{forceResolver()}
 					}
 				}

@@ -123,6 +123,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			fair.FieldStartsOn:        {Type: field.TypeTime, Column: fair.FieldStartsOn},
 			fair.FieldEndsOn:          {Type: field.TypeTime, Column: fair.FieldEndsOn},
 			fair.FieldTimeZone:        {Type: field.TypeString, Column: fair.FieldTimeZone},
+			fair.FieldCurrency:        {Type: field.TypeString, Column: fair.FieldCurrency},
 			fair.FieldAreaSqm:         {Type: field.TypeInt, Column: fair.FieldAreaSqm},
 			fair.FieldDefaultLanguage: {Type: field.TypeEnum, Column: fair.FieldDefaultLanguage},
 			fair.FieldDemo:            {Type: field.TypeBool, Column: fair.FieldDemo},
@@ -1146,6 +1147,11 @@ func (f *FairFilter) WhereEndsOn(p entql.TimeP) {
 // WhereTimeZone applies the entql string predicate on the time_zone field.
 func (f *FairFilter) WhereTimeZone(p entql.StringP) {
 	f.Where(p.Field(fair.FieldTimeZone))
+}
+
+// WhereCurrency applies the entql string predicate on the currency field.
+func (f *FairFilter) WhereCurrency(p entql.StringP) {
+	f.Where(p.Field(fair.FieldCurrency))
 }
 
 // WhereAreaSqm applies the entql int predicate on the area_sqm field.

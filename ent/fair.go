@@ -44,6 +44,8 @@ type Fair struct {
 	EndsOn time.Time `json:"ends_on,omitempty"`
 	// TimeZone holds the value of the "time_zone" field.
 	TimeZone string `json:"time_zone,omitempty"`
+	// The currency of the fair's prices, an ISO 4217 code: every product of its exhibitors is priced in it.
+	Currency string `json:"currency,omitempty"`
 	// AreaSqm holds the value of the "area_sqm" field.
 	AreaSqm *int `json:"area_sqm,omitempty"`
 	// DefaultLanguage holds the value of the "default_language" field.
@@ -125,7 +127,7 @@ func (*Fair) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case fair.FieldEdition, fair.FieldAreaSqm:
 			values[i] = new(sql.NullInt64)
-		case fair.FieldID, fair.FieldSlug, fair.FieldTimeZone, fair.FieldDefaultLanguage:
+		case fair.FieldID, fair.FieldSlug, fair.FieldTimeZone, fair.FieldCurrency, fair.FieldDefaultLanguage:
 			values[i] = new(sql.NullString)
 		case fair.FieldCreatedAt, fair.FieldUpdatedAt, fair.FieldStartsOn, fair.FieldEndsOn:
 			values[i] = new(sql.NullTime)
@@ -227,6 +229,12 @@ func (_m *Fair) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field time_zone", values[i])
 			} else if value.Valid {
 				_m.TimeZone = value.String
+			}
+		case fair.FieldCurrency:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field currency", values[i])
+			} else if value.Valid {
+				_m.Currency = value.String
 			}
 		case fair.FieldAreaSqm:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -341,6 +349,9 @@ func (_m *Fair) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("time_zone=")
 	builder.WriteString(_m.TimeZone)
+	builder.WriteString(", ")
+	builder.WriteString("currency=")
+	builder.WriteString(_m.Currency)
 	builder.WriteString(", ")
 	if v := _m.AreaSqm; v != nil {
 		builder.WriteString("area_sqm=")

@@ -138,6 +138,20 @@ func (_c *FairCreate) SetNillableTimeZone(v *string) *FairCreate {
 	return _c
 }
 
+// SetCurrency sets the "currency" field.
+func (_c *FairCreate) SetCurrency(v string) *FairCreate {
+	_c.mutation.SetCurrency(v)
+	return _c
+}
+
+// SetNillableCurrency sets the "currency" field if the given value is not nil.
+func (_c *FairCreate) SetNillableCurrency(v *string) *FairCreate {
+	if v != nil {
+		_c.SetCurrency(*v)
+	}
+	return _c
+}
+
 // SetAreaSqm sets the "area_sqm" field.
 func (_c *FairCreate) SetAreaSqm(v int) *FairCreate {
 	_c.mutation.SetAreaSqm(v)
@@ -337,6 +351,10 @@ func (_c *FairCreate) defaults() error {
 		v := fair.DefaultTimeZone
 		_c.mutation.SetTimeZone(v)
 	}
+	if _, ok := _c.mutation.Currency(); !ok {
+		v := fair.DefaultCurrency
+		_c.mutation.SetCurrency(v)
+	}
 	if _, ok := _c.mutation.DefaultLanguage(); !ok {
 		v := fair.DefaultDefaultLanguage
 		_c.mutation.SetDefaultLanguage(v)
@@ -439,6 +457,14 @@ func (_c *FairCreate) check() error {
 	if v, ok := _c.mutation.TimeZone(); ok {
 		if err := fair.TimeZoneValidator(v); err != nil {
 			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Fair.time_zone": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Currency(); !ok {
+		return &ValidationError{Name: "currency", err: errors.New(`ent: missing required field "Fair.currency"`)}
+	}
+	if v, ok := _c.mutation.Currency(); ok {
+		if err := fair.CurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Fair.currency": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.AreaSqm(); ok {
@@ -549,6 +575,10 @@ func (_c *FairCreate) createSpec() (*Fair, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TimeZone(); ok {
 		_spec.SetField(fair.FieldTimeZone, field.TypeString, value)
 		_node.TimeZone = value
+	}
+	if value, ok := _c.mutation.Currency(); ok {
+		_spec.SetField(fair.FieldCurrency, field.TypeString, value)
+		_node.Currency = value
 	}
 	if value, ok := _c.mutation.AreaSqm(); ok {
 		_spec.SetField(fair.FieldAreaSqm, field.TypeInt, value)
@@ -828,6 +858,18 @@ func (u *FairUpsert) UpdateTimeZone() *FairUpsert {
 	return u
 }
 
+// SetCurrency sets the "currency" field.
+func (u *FairUpsert) SetCurrency(v string) *FairUpsert {
+	u.Set(fair.FieldCurrency, v)
+	return u
+}
+
+// UpdateCurrency sets the "currency" field to the value that was provided on create.
+func (u *FairUpsert) UpdateCurrency() *FairUpsert {
+	u.SetExcluded(fair.FieldCurrency)
+	return u
+}
+
 // SetAreaSqm sets the "area_sqm" field.
 func (u *FairUpsert) SetAreaSqm(v int) *FairUpsert {
 	u.Set(fair.FieldAreaSqm, v)
@@ -1099,6 +1141,20 @@ func (u *FairUpsertOne) SetTimeZone(v string) *FairUpsertOne {
 func (u *FairUpsertOne) UpdateTimeZone() *FairUpsertOne {
 	return u.Update(func(s *FairUpsert) {
 		s.UpdateTimeZone()
+	})
+}
+
+// SetCurrency sets the "currency" field.
+func (u *FairUpsertOne) SetCurrency(v string) *FairUpsertOne {
+	return u.Update(func(s *FairUpsert) {
+		s.SetCurrency(v)
+	})
+}
+
+// UpdateCurrency sets the "currency" field to the value that was provided on create.
+func (u *FairUpsertOne) UpdateCurrency() *FairUpsertOne {
+	return u.Update(func(s *FairUpsert) {
+		s.UpdateCurrency()
 	})
 }
 
@@ -1548,6 +1604,20 @@ func (u *FairUpsertBulk) SetTimeZone(v string) *FairUpsertBulk {
 func (u *FairUpsertBulk) UpdateTimeZone() *FairUpsertBulk {
 	return u.Update(func(s *FairUpsert) {
 		s.UpdateTimeZone()
+	})
+}
+
+// SetCurrency sets the "currency" field.
+func (u *FairUpsertBulk) SetCurrency(v string) *FairUpsertBulk {
+	return u.Update(func(s *FairUpsert) {
+		s.SetCurrency(v)
+	})
+}
+
+// UpdateCurrency sets the "currency" field to the value that was provided on create.
+func (u *FairUpsertBulk) UpdateCurrency() *FairUpsertBulk {
+	return u.Update(func(s *FairUpsert) {
+		s.UpdateCurrency()
 	})
 }
 

@@ -153,6 +153,20 @@ func (_u *FairUpdate) SetNillableTimeZone(v *string) *FairUpdate {
 	return _u
 }
 
+// SetCurrency sets the "currency" field.
+func (_u *FairUpdate) SetCurrency(v string) *FairUpdate {
+	_u.mutation.SetCurrency(v)
+	return _u
+}
+
+// SetNillableCurrency sets the "currency" field if the given value is not nil.
+func (_u *FairUpdate) SetNillableCurrency(v *string) *FairUpdate {
+	if v != nil {
+		_u.SetCurrency(*v)
+	}
+	return _u
+}
+
 // SetAreaSqm sets the "area_sqm" field.
 func (_u *FairUpdate) SetAreaSqm(v int) *FairUpdate {
 	_u.mutation.ResetAreaSqm()
@@ -446,6 +460,11 @@ func (_u *FairUpdate) check() error {
 			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Fair.time_zone": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Currency(); ok {
+		if err := fair.CurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Fair.currency": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.AreaSqm(); ok {
 		if err := fair.AreaSqmValidator(v); err != nil {
 			return &ValidationError{Name: "area_sqm", err: fmt.Errorf(`ent: validator failed for field "Fair.area_sqm": %w`, err)}
@@ -515,6 +534,9 @@ func (_u *FairUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.TimeZone(); ok {
 		_spec.SetField(fair.FieldTimeZone, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Currency(); ok {
+		_spec.SetField(fair.FieldCurrency, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.AreaSqm(); ok {
 		_spec.SetField(fair.FieldAreaSqm, field.TypeInt, value)
@@ -852,6 +874,20 @@ func (_u *FairUpdateOne) SetNillableTimeZone(v *string) *FairUpdateOne {
 	return _u
 }
 
+// SetCurrency sets the "currency" field.
+func (_u *FairUpdateOne) SetCurrency(v string) *FairUpdateOne {
+	_u.mutation.SetCurrency(v)
+	return _u
+}
+
+// SetNillableCurrency sets the "currency" field if the given value is not nil.
+func (_u *FairUpdateOne) SetNillableCurrency(v *string) *FairUpdateOne {
+	if v != nil {
+		_u.SetCurrency(*v)
+	}
+	return _u
+}
+
 // SetAreaSqm sets the "area_sqm" field.
 func (_u *FairUpdateOne) SetAreaSqm(v int) *FairUpdateOne {
 	_u.mutation.ResetAreaSqm()
@@ -1158,6 +1194,11 @@ func (_u *FairUpdateOne) check() error {
 			return &ValidationError{Name: "time_zone", err: fmt.Errorf(`ent: validator failed for field "Fair.time_zone": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Currency(); ok {
+		if err := fair.CurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Fair.currency": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.AreaSqm(); ok {
 		if err := fair.AreaSqmValidator(v); err != nil {
 			return &ValidationError{Name: "area_sqm", err: fmt.Errorf(`ent: validator failed for field "Fair.area_sqm": %w`, err)}
@@ -1244,6 +1285,9 @@ func (_u *FairUpdateOne) sqlSave(ctx context.Context) (_node *Fair, err error) {
 	}
 	if value, ok := _u.mutation.TimeZone(); ok {
 		_spec.SetField(fair.FieldTimeZone, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Currency(); ok {
+		_spec.SetField(fair.FieldCurrency, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.AreaSqm(); ok {
 		_spec.SetField(fair.FieldAreaSqm, field.TypeInt, value)

@@ -822,6 +822,11 @@ func (_q *FairQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				selectedFields = append(selectedFields, fair.FieldTimeZone)
 				fieldSeen[fair.FieldTimeZone] = struct{}{}
 			}
+		case "currency":
+			if _, ok := fieldSeen[fair.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, fair.FieldCurrency)
+				fieldSeen[fair.FieldCurrency] = struct{}{}
+			}
 		case "areaSqm":
 			if _, ok := fieldSeen[fair.FieldAreaSqm]; !ok {
 				selectedFields = append(selectedFields, fair.FieldAreaSqm)

@@ -3696,6 +3696,7 @@ type FairMutation struct {
 	starts_on        *time.Time
 	ends_on          *time.Time
 	time_zone        *string
+	currency         *string
 	area_sqm         *int
 	addarea_sqm      *int
 	default_language *i18n.Lang
@@ -4310,6 +4311,42 @@ func (m *FairMutation) ResetTimeZone() {
 	m.time_zone = nil
 }
 
+// SetCurrency sets the "currency" field.
+func (m *FairMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *FairMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the Fair entity.
+// If the Fair object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *FairMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *FairMutation) ResetCurrency() {
+	m.currency = nil
+}
+
 // SetAreaSqm sets the "area_sqm" field.
 func (m *FairMutation) SetAreaSqm(i int) {
 	m.area_sqm = &i
@@ -4702,7 +4739,7 @@ func (m *FairMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *FairMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, fair.FieldCreatedAt)
 	}
@@ -4741,6 +4778,9 @@ func (m *FairMutation) Fields() []string {
 	}
 	if m.time_zone != nil {
 		fields = append(fields, fair.FieldTimeZone)
+	}
+	if m.currency != nil {
+		fields = append(fields, fair.FieldCurrency)
 	}
 	if m.area_sqm != nil {
 		fields = append(fields, fair.FieldAreaSqm)
@@ -4785,6 +4825,8 @@ func (m *FairMutation) Field(name string) (ent.Value, bool) {
 		return m.EndsOn()
 	case fair.FieldTimeZone:
 		return m.TimeZone()
+	case fair.FieldCurrency:
+		return m.Currency()
 	case fair.FieldAreaSqm:
 		return m.AreaSqm()
 	case fair.FieldDefaultLanguage:
@@ -4826,6 +4868,8 @@ func (m *FairMutation) OldField(ctx context.Context, name string) (ent.Value, er
 		return m.OldEndsOn(ctx)
 	case fair.FieldTimeZone:
 		return m.OldTimeZone(ctx)
+	case fair.FieldCurrency:
+		return m.OldCurrency(ctx)
 	case fair.FieldAreaSqm:
 		return m.OldAreaSqm(ctx)
 	case fair.FieldDefaultLanguage:
@@ -4931,6 +4975,13 @@ func (m *FairMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetTimeZone(v)
+		return nil
+	case fair.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
 		return nil
 	case fair.FieldAreaSqm:
 		v, ok := value.(int)
@@ -5076,6 +5127,9 @@ func (m *FairMutation) ResetField(name string) error {
 		return nil
 	case fair.FieldTimeZone:
 		m.ResetTimeZone()
+		return nil
+	case fair.FieldCurrency:
+		m.ResetCurrency()
 		return nil
 	case fair.FieldAreaSqm:
 		m.ResetAreaSqm()

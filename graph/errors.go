@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"maarid"
@@ -56,7 +58,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	if store.IsError(err) && !ent.IsConstraintError(err) && !isInternal(err) {
 		err = &internalError{err: err}
 	}
-	if graphql.GetFieldContext(ctx) != nil && !known(err) {
+	if graphql.GetFieldContext(ctx) != nil && !known(ctx, err) {
 		// A resolver failed in a way no client can act on.
 		err = &internalError{err: err}
 	}
@@ -126,6 +128,16 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			out.Extensions["code"] = maarid.BadUserInput
 			if field, ok := gqlErr.Extensions["field"].(string); ok {
 				out.Extensions["field"] = field
+			} else if field := inputField(ctx, out.Path); field != "" {
+				// A value that does not fit its type: say which, and what it takes.
+				out.Extensions["field"] = field
+				if m := wrongType.FindStringSubmatch(out.Message); m != nil {
+					out.Message = "expects " + typeNames[m[1]]
+					if out.Message == "expects " {
+						out.Message += "a " + m[1]
+					}
+				}
+				out.Message = field + ": " + strings.TrimPrefix(out.Message, field+": ")
 			}
 		}
 	default:
@@ -154,7 +166,7 @@ func denyReason(err error) string {
 }
 
 // known reports whether err is one of the errors PresentError tells clients about.
-func known(err error) bool {
+func known(ctx context.Context, err error) bool {
 	var (
 		internal   *internalError
 		domain     *maarid.Error
@@ -162,8 +174,51 @@ func known(err error) bool {
 		notFound   *ent.NotFoundError
 		gqlErr     *gqlerror.Error
 	)
-	return errors.As(err, &internal) || errors.As(err, &domain) || errors.Is(err, privacy.Deny) ||
-		errors.As(err, &validation) || errors.As(err, &notFound) || ent.IsConstraintError(err) || errors.As(err, &gqlErr)
+	switch {
+	case errors.As(err, &internal) || errors.As(err, &domain) || errors.Is(err, privacy.Deny) ||
+		errors.As(err, &validation) || errors.As(err, &notFound) || ent.IsConstraintError(err):
+		return true
+	case errors.As(err, &gqlErr):
+		// gqlgen's own, about the document or a value that does not fit its type; or the
+		// error of a resolver, wrapped, which is known when what it wraps is.
+		return gqlErr.Err == nil || known(ctx, gqlErr.Err) || inputField(ctx, gqlErr.Path) != ""
+	}
+	return false
 }
 
 var errContactsForbidden = maarid.Errorf(maarid.Forbidden, "only partners, organisers and the exhibitor itself read an exhibitor's contact")
+
+// inputField returns the input field that an error about a value names by its path: the last
+// name of the path past the field being resolved, or past "variable" for a variable refused
+// before the operation ran; "" when the path is of the answer.
+func inputField(ctx context.Context, path ast.Path) string {
+	start := -1
+	if len(path) > 0 && path[0] == ast.PathName("variable") {
+		start = 1
+	} else if fc := graphql.GetFieldContext(ctx); fc != nil {
+		if own := fc.Path(); len(path) > len(own) && own.String() == path[:len(own)].String() {
+			start = len(own)
+		}
+	}
+	if start < 0 {
+		return ""
+	}
+	for i := len(path) - 1; i >= start; i-- {
+		if name, ok := path[i].(ast.PathName); ok {
+			return string(name)
+		}
+	}
+	return ""
+}
+
+// wrongType is gqlparser's message for a variable's value of the wrong type.
+var wrongType = regexp.MustCompile(`^cannot use \S+ as (\w+)$`)
+
+// typeNames says what a value of each built-in type is.
+var typeNames = map[string]string{
+	"Int":     "an Int, a whole number",
+	"Float":   "a Float, a number",
+	"String":  "a String",
+	"Boolean": "true or false",
+	"ID":      "an ID",
+}

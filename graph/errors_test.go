@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"maarid"
@@ -104,6 +105,13 @@ func TestPresentResolverFailure(t *testing.T) {
 	inField := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Query", Field: graphql.CollectedField{}})
 	if got := PresentError(inField, errors.New("time zone: unknown")); got.Extensions["code"] != maarid.Internal || strings.Contains(got.Message, "zone") {
 		t.Errorf("a resolver's failure: %v %q", got.Extensions["code"], got.Message)
+	}
+	// As gqlgen hands it over: wrapped with where the field is.
+	resolving := graphql.WithFieldContext(ctx, &graphql.FieldContext{Object: "Subscription",
+		Field: graphql.CollectedField{Field: &ast.Field{Alias: "programmeChanged", Name: "programmeChanged"}}})
+	wrapped := gqlerror.WrapPath(ast.Path{ast.PathName("programmeChanged")}, context.Canceled)
+	if got := PresentError(resolving, wrapped); got.Extensions["code"] != maarid.Internal {
+		t.Errorf("a resolver's failure, wrapped: %v %q", got.Extensions["code"], got.Message)
 	}
 	behind := &maarid.Error{Code: maarid.FellBehind, Message: "subscribe again", Cursor: "17"}
 	if got := PresentError(ctx, behind); got.Extensions["code"] != maarid.FellBehind || got.Extensions["cursor"] != "17" {

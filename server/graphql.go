@@ -51,6 +51,7 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, c config, b *budgets, 
 	srv.SetDisableSuggestion(!c.fieldSuggestions)
 	srv.Use(pageLimits{maxPageSize: c.maxPageSize, maxPartnerPage: c.maxPartnerPage})
 	srv.Use(&graph.CheckInputs{})
+	srv.Use(&graph.CheckReferences{})
 	srv.Use(priced)
 	srv.Use(cacheableQueries{})
 	srv.Use(streamedSubscriptions{})

@@ -25,6 +25,8 @@ import (
 // client's error, reported with HTTP 400 and BAD_USER_INPUT, and nothing runs.
 type pageLimits struct {
 	maxPageSize, maxPartnerPage int
+	// larger says, to a caller whose pages are the smaller, what a key would allow.
+	larger string
 }
 
 var _ interface {
@@ -41,6 +43,8 @@ func (l pageLimits) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	}
 	if auth.FromContext(ctx).Is(auth.Partner, auth.Organiser) {
 		l.maxPageSize = l.maxPartnerPage
+	} else if l.maxPartnerPage > l.maxPageSize {
+		l.larger = fmt.Sprintf(" (%d with a partner's or an organiser's key)", l.maxPartnerPage)
 	}
 	return l.check(oc, oc.Operation.SelectionSet, nil)
 }
@@ -84,9 +88,9 @@ func (l pageLimits) checkField(oc *graphql.OperationContext, f *ast.Field, path 
 	case hasFirst && hasLast:
 		return pageError(f, path, "pass either first or last to %s, not both", f.Name)
 	case hasFirst && (first < 0 || first > int64(l.maxPageSize)):
-		return pageError(f, path, "first must be between 0 and %d, not %d", l.maxPageSize, first)
+		return pageError(f, path, "first must be between 0 and %d%s, not %d", l.maxPageSize, l.larger, first)
 	case hasLast && (last < 0 || last > int64(l.maxPageSize)):
-		return pageError(f, path, "last must be between 0 and %d, not %d", l.maxPageSize, last)
+		return pageError(f, path, "last must be between 0 and %d%s, not %d", l.maxPageSize, l.larger, last)
 	}
 	return nil
 }

@@ -155,8 +155,8 @@ func TestRun(t *testing.T) {
 			if ce := ws.ExpectClose(websocket.CloseGoingAway, "complete"); !strings.Contains(ce.Text, "resume") {
 				t.Errorf("the subscriber was closed with %q", ce.Text)
 			}
-			if ev, _ := events.Next(t); ev != "complete" {
-				t.Errorf("the stream of events got %q when the server stopped", ev)
+			if ev, data := events.Next(t); ev != "complete" {
+				t.Errorf("the stream of events got %q %s when the server stopped", ev, data)
 			}
 			if !strings.Contains(logs.String(), "seeded the demo fair") || !strings.Contains(logs.String(), "request_id=") {
 				t.Errorf("the logs do not tell of the seeding or the requests:\n%s", logs.String())

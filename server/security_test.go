@@ -24,7 +24,6 @@ import (
 	"maarid/ent/product"
 	"maarid/ent/session"
 	"maarid/ent/stand"
-	"maarid/gid"
 	"maarid/graph"
 	"maarid/store/storetest"
 	"maarid/stream"
@@ -861,7 +860,7 @@ func TestInputHygiene(t *testing.T) {
 				{"a label that is not a code", updateProduct, map[string]any{"id": own, "input": map[string]any{"labels": []string{"bio; DROP TABLE"}}}, c.own, "labels"},
 				{"a 100,000-character topic", updateSession, map[string]any{"id": s.ID, "input": map[string]any{"topics": []string{strings.Repeat("A", 100000)}}}, c.organiser, "topics"},
 				{"a topic of 41 characters", updateSession, map[string]any{"id": s.ID, "input": map[string]any{"topics": []string{strings.Repeat("A", 41)}}}, c.organiser, "topics"},
-				{"21 speakers", updateSession, map[string]any{"id": s.ID, "input": map[string]any{"addSpeakerIDs": speakerIDs(21)}}, c.organiser, "addSpeakerIDs"},
+				{"21 speakers", updateSession, map[string]any{"id": s.ID, "input": map[string]any{"addSpeakerIDs": a.newSpeakers(t, 21)}}, c.organiser, "addSpeakerIDs"},
 				{"a bell in a reason", `mutation($id: ID!) { cancelSession(id: $id, input: {reason: "Salle\u0007"}) { id } }`, map[string]any{"id": s.ID}, c.organiser, "reason"},
 				{"NUL in an attendee's name", `mutation($id: ID!) { registerForSession(sessionID: $id, input: {name: "A\u0000", email: "a@example.ma"}) { id } }`, map[string]any{"id": s.ID}, c.anonymous, "name"},
 			}
@@ -897,10 +896,16 @@ func TestInputHygiene(t *testing.T) {
 	}
 }
 
-func speakerIDs(n int) []string {
+// newSpeakers adds n speakers and returns their IDs.
+func (a *api) newSpeakers(t *testing.T, n int) []string {
+	t.Helper()
 	out := make([]string, n)
 	for i := range out {
-		out[i] = gid.New(gid.Speaker)
+		s, err := a.client.Speaker.Create().SetName(fmt.Sprintf("Intervenant %d", i)).Save(auth.System(context.Background()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = s.ID
 	}
 	return out
 }

@@ -138,7 +138,9 @@ func (t *Events) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 	}
 	ctx, received := live.Receiving(ctx)
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	for resp := responses(ctx); resp != nil; resp = responses(ctx) {
+	// An answer made once the stream was ended (a subscription still starting when the server
+	// stopped fails with the cancellation) is not sent.
+	for resp := responses(ctx); resp != nil && ctx.Err() == nil; resp = responses(ctx) {
 		send("next", mustMarshal(resp))
 	}
 	if stream := received.Stream(); stream != nil {

@@ -44,6 +44,8 @@ const (
 	FieldEndsOn = "ends_on"
 	// FieldTimeZone holds the string denoting the time_zone field in the database.
 	FieldTimeZone = "time_zone"
+	// FieldCurrency holds the string denoting the currency field in the database.
+	FieldCurrency = "currency"
 	// FieldAreaSqm holds the string denoting the area_sqm field in the database.
 	FieldAreaSqm = "area_sqm"
 	// FieldDefaultLanguage holds the string denoting the default_language field in the database.
@@ -106,6 +108,7 @@ var Columns = []string{
 	FieldStartsOn,
 	FieldEndsOn,
 	FieldTimeZone,
+	FieldCurrency,
 	FieldAreaSqm,
 	FieldDefaultLanguage,
 	FieldDemo,
@@ -157,6 +160,10 @@ var (
 	DefaultTimeZone string
 	// TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
 	TimeZoneValidator func(string) error
+	// DefaultCurrency holds the default value on creation for the "currency" field.
+	DefaultCurrency string
+	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	CurrencyValidator func(string) error
 	// AreaSqmValidator is a validator for the "area_sqm" field. It is called by the builders before save.
 	AreaSqmValidator func(int) error
 	// DefaultDemo holds the default value on creation for the "demo" field.
@@ -250,6 +257,11 @@ func ByEndsOn(opts ...sql.OrderTermOption) OrderOption {
 // ByTimeZone orders the results by the time_zone field.
 func ByTimeZone(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTimeZone, opts...).ToFunc()
+}
+
+// ByCurrency orders the results by the currency field.
+func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCurrency, opts...).ToFunc()
 }
 
 // ByAreaSqm orders the results by the area_sqm field.

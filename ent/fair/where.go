@@ -131,6 +131,11 @@ func TimeZone(v string) predicate.Fair {
 	return predicate.Fair(sql.FieldEQ(FieldTimeZone, v))
 }
 
+// Currency applies equality check predicate on the "currency" field. It's identical to CurrencyEQ.
+func Currency(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldCurrency, v))
+}
+
 // AreaSqm applies equality check predicate on the "area_sqm" field. It's identical to AreaSqmEQ.
 func AreaSqm(v int) predicate.Fair {
 	return predicate.Fair(sql.FieldEQ(FieldAreaSqm, v))
@@ -709,6 +714,71 @@ func TimeZoneEqualFold(v string) predicate.Fair {
 // TimeZoneContainsFold applies the ContainsFold predicate on the "time_zone" field.
 func TimeZoneContainsFold(v string) predicate.Fair {
 	return predicate.Fair(sql.FieldContainsFold(FieldTimeZone, v))
+}
+
+// CurrencyEQ applies the EQ predicate on the "currency" field.
+func CurrencyEQ(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldEQ(FieldCurrency, v))
+}
+
+// CurrencyNEQ applies the NEQ predicate on the "currency" field.
+func CurrencyNEQ(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldNEQ(FieldCurrency, v))
+}
+
+// CurrencyIn applies the In predicate on the "currency" field.
+func CurrencyIn(vs ...string) predicate.Fair {
+	return predicate.Fair(sql.FieldIn(FieldCurrency, vs...))
+}
+
+// CurrencyNotIn applies the NotIn predicate on the "currency" field.
+func CurrencyNotIn(vs ...string) predicate.Fair {
+	return predicate.Fair(sql.FieldNotIn(FieldCurrency, vs...))
+}
+
+// CurrencyGT applies the GT predicate on the "currency" field.
+func CurrencyGT(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldGT(FieldCurrency, v))
+}
+
+// CurrencyGTE applies the GTE predicate on the "currency" field.
+func CurrencyGTE(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldGTE(FieldCurrency, v))
+}
+
+// CurrencyLT applies the LT predicate on the "currency" field.
+func CurrencyLT(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldLT(FieldCurrency, v))
+}
+
+// CurrencyLTE applies the LTE predicate on the "currency" field.
+func CurrencyLTE(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldLTE(FieldCurrency, v))
+}
+
+// CurrencyContains applies the Contains predicate on the "currency" field.
+func CurrencyContains(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldContains(FieldCurrency, v))
+}
+
+// CurrencyHasPrefix applies the HasPrefix predicate on the "currency" field.
+func CurrencyHasPrefix(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldHasPrefix(FieldCurrency, v))
+}
+
+// CurrencyHasSuffix applies the HasSuffix predicate on the "currency" field.
+func CurrencyHasSuffix(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldHasSuffix(FieldCurrency, v))
+}
+
+// CurrencyEqualFold applies the EqualFold predicate on the "currency" field.
+func CurrencyEqualFold(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldEqualFold(FieldCurrency, v))
+}
+
+// CurrencyContainsFold applies the ContainsFold predicate on the "currency" field.
+func CurrencyContainsFold(v string) predicate.Fair {
+	return predicate.Fair(sql.FieldContainsFold(FieldCurrency, v))
 }
 
 // AreaSqmEQ applies the EQ predicate on the "area_sqm" field.

@@ -146,6 +146,7 @@ var (
 		{Name: "starts_on", Type: field.TypeTime},
 		{Name: "ends_on", Type: field.TypeTime},
 		{Name: "time_zone", Type: field.TypeString, Default: "Africa/Casablanca"},
+		{Name: "currency", Type: field.TypeString, Default: "MAD"},
 		{Name: "area_sqm", Type: field.TypeInt, Nullable: true},
 		{Name: "default_language", Type: field.TypeEnum, Enums: []string{"ar", "fr", "en", "zgh"}, Default: "ar"},
 		{Name: "demo", Type: field.TypeBool, Default: false},

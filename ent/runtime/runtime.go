@@ -368,12 +368,18 @@ func init() {
 	fair.DefaultTimeZone = fairDescTimeZone.Default.(string)
 	// fair.TimeZoneValidator is a validator for the "time_zone" field. It is called by the builders before save.
 	fair.TimeZoneValidator = fairDescTimeZone.Validators[0].(func(string) error)
+	// fairDescCurrency is the schema descriptor for currency field.
+	fairDescCurrency := fairFields[11].Descriptor()
+	// fair.DefaultCurrency holds the default value on creation for the currency field.
+	fair.DefaultCurrency = fairDescCurrency.Default.(string)
+	// fair.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	fair.CurrencyValidator = fairDescCurrency.Validators[0].(func(string) error)
 	// fairDescAreaSqm is the schema descriptor for area_sqm field.
-	fairDescAreaSqm := fairFields[11].Descriptor()
+	fairDescAreaSqm := fairFields[12].Descriptor()
 	// fair.AreaSqmValidator is a validator for the "area_sqm" field. It is called by the builders before save.
 	fair.AreaSqmValidator = fairDescAreaSqm.Validators[0].(func(int) error)
 	// fairDescDemo is the schema descriptor for demo field.
-	fairDescDemo := fairFields[13].Descriptor()
+	fairDescDemo := fairFields[14].Descriptor()
 	// fair.DefaultDemo holds the default value on creation for the demo field.
 	fair.DefaultDemo = fairDescDemo.Default.(bool)
 	// fairDescID is the schema descriptor for id field.
@@ -409,6 +415,8 @@ func init() {
 	product.Hooks[6] = productHooks[3]
 
 	product.Hooks[7] = productHooks[4]
+
+	product.Hooks[8] = productHooks[5]
 	productMixinFields0 := productMixin[0].Fields()
 	_ = productMixinFields0
 	productMixinFields1 := productMixin[1].Fields()

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
@@ -10,6 +12,7 @@ import (
 
 	"maarid/gid"
 	"maarid/i18n"
+	"maarid/money"
 )
 
 // Fair is one edition of a fair: where and when it is held, and in which language its texts
@@ -46,6 +49,15 @@ func (Fair) Fields() []ent.Field {
 		field.String("time_zone").
 			Default("Africa/Casablanca").
 			NotEmpty(),
+		field.String("currency").
+			Default(money.DefaultCurrency).
+			Validate(func(code string) error {
+				if !money.KnownCurrency(code) {
+					return fmt.Errorf("%q is not a currency Maarid prices in", code)
+				}
+				return nil
+			}).
+			Comment("The currency of the fair's prices, an ISO 4217 code: every product of its exhibitors is priced in it."),
 		field.Int("area_sqm").
 			Optional().
 			Nillable().

@@ -3,6 +3,8 @@ package schema
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -16,8 +18,10 @@ import (
 	"maarid/auth"
 	gen "maarid/ent"
 	"maarid/ent/exhibitor"
+	"maarid/ent/fair"
 	"maarid/ent/hook"
 	"maarid/ent/privacy"
+	"maarid/ent/stand"
 	"maarid/gid"
 	"maarid/money"
 )
@@ -106,6 +110,7 @@ func (Product) Annotations() []schema.Annotation {
 func (Product) Hooks() []ent.Hook {
 	return []ent.Hook{
 		derivePrice,
+		checkCurrency,
 		checkImages,
 		checkCodes("labels", func(m ent.Mutation) ([]string, bool) { return m.(*gen.ProductMutation).AppendedLabels() }),
 		moderate,
@@ -126,6 +131,39 @@ func (Product) Policy() ent.Policy {
 		Query:    privacy.QueryPolicy{privacy.ProductQueryRuleFunc(visibleOnly[*gen.ProductQuery]((*auth.Viewer).VisibleProducts))},
 		Mutation: privacy.MutationPolicy{allowOrganiser, ownProducts},
 	}
+}
+
+// checkCurrency holds a price to the currency of its exhibitor's fairs (of every fair, for an
+// exhibitor that has no stand yet): a price in another would be listed, compared and sorted
+// with the fair's as if it were in theirs.
+func checkCurrency(next ent.Mutator) ent.Mutator {
+	return hook.ProductFunc(func(ctx context.Context, m *gen.ProductMutation) (ent.Value, error) {
+		price, ok := m.Price()
+		if !ok {
+			return next.Mutate(ctx, m)
+		}
+		exhibitorID, ok := m.ExhibitorID()
+		if !ok {
+			var err error
+			if exhibitorID, err = m.OldExhibitorID(ctx); err != nil {
+				return nil, err
+			}
+		}
+		system := auth.System(ctx)
+		fairs := m.Client().Fair.Query().Where(fair.HasStandsWith(stand.ExhibitorID(exhibitorID)))
+		currencies, err := fairs.Unique(true).Select(fair.FieldCurrency).Strings(system)
+		if err == nil && len(currencies) == 0 {
+			currencies, err = m.Client().Fair.Query().Unique(true).Select(fair.FieldCurrency).Strings(system)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(currencies) > 0 && !slices.Contains(currencies, price.Currency) {
+			return nil, maarid.Invalid("price", "the fair prices in %s: give the price in %s, not %s",
+				strings.Join(currencies, " or "), strings.Join(currencies, " or "), price.Currency)
+		}
+		return next.Mutate(ctx, m)
+	})
 }
 
 // checkImages validates the image URLs a write sets or appends.
