@@ -461,6 +461,16 @@ func (r *Resolver) CreateSessionInput() CreateSessionInputResolver {
 	return &createSessionInputResolver{r}
 }
 
+// ProductWhereInput returns ProductWhereInputResolver implementation.
+func (r *Resolver) ProductWhereInput() ProductWhereInputResolver {
+	return &productWhereInputResolver{r}
+}
+
+// SessionWhereInput returns SessionWhereInputResolver implementation.
+func (r *Resolver) SessionWhereInput() SessionWhereInputResolver {
+	return &sessionWhereInputResolver{r}
+}
+
 // UpdateExhibitorInput returns UpdateExhibitorInputResolver implementation.
 func (r *Resolver) UpdateExhibitorInput() UpdateExhibitorInputResolver {
 	return &updateExhibitorInputResolver{r}
@@ -488,6 +498,8 @@ type (
 	createExhibitorInputResolver struct{ *Resolver }
 	createProductInputResolver   struct{ *Resolver }
 	createSessionInputResolver   struct{ *Resolver }
+	productWhereInputResolver    struct{ *Resolver }
+	sessionWhereInputResolver    struct{ *Resolver }
 	updateExhibitorInputResolver struct{ *Resolver }
 	updateProductInputResolver   struct{ *Resolver }
 	updateSessionInputResolver   struct{ *Resolver }

@@ -56,6 +56,8 @@ type ResolverRoot interface {
 	CreateExhibitorInput() CreateExhibitorInputResolver
 	CreateProductInput() CreateProductInputResolver
 	CreateSessionInput() CreateSessionInputResolver
+	ProductWhereInput() ProductWhereInputResolver
+	SessionWhereInput() SessionWhereInputResolver
 	UpdateExhibitorInput() UpdateExhibitorInputResolver
 	UpdateProductInput() UpdateProductInputResolver
 	UpdateSessionInput() UpdateSessionInputResolver
@@ -143,6 +145,7 @@ type ComplexityRoot struct {
 		CityTranslations      func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		Currency              func(childComplexity int) int
+		Days                  func(childComplexity int) int
 		DefaultLanguage       func(childComplexity int) int
 		Demo                  func(childComplexity int) int
 		Edition               func(childComplexity int) int
@@ -257,6 +260,8 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Categories      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CategoryOrder, where *ent.CategoryWhereInput) int
+		Category        func(childComplexity int, slug string) int
+		Exhibitor       func(childComplexity int, slug string) int
 		Exhibitors      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ExhibitorOrder, where *ent.ExhibitorWhereInput) int
 		Fairs           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.FairOrder, where *ent.FairWhereInput) int
 		Node            func(childComplexity int, id string) int
@@ -454,6 +459,8 @@ type FairResolver interface {
 	VenueTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error)
 	Organizer(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error)
 	OrganizerTranslations(ctx context.Context, obj *ent.Fair) ([]*i18n.Translation, error)
+
+	Days(ctx context.Context, obj *ent.Fair) ([]*time.Time, error)
 }
 type MutationResolver interface {
 	CreateProduct(ctx context.Context, input ent.CreateProductInput) (*ent.Product, error)
@@ -488,6 +495,8 @@ type QueryResolver interface {
 	Spaces(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) (*ent.SpaceConnection, error)
 	Speakers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) (*ent.SpeakerConnection, error)
 	Viewer(ctx context.Context) (*auth.Viewer, error)
+	Exhibitor(ctx context.Context, slug string) (*ent.Exhibitor, error)
+	Category(ctx context.Context, slug string) (*ent.Category, error)
 	ProgrammeCursor(ctx context.Context) (string, error)
 	NowAndNext(ctx context.Context, spaceID string, at *time.Time, first *int) (*programme.NowAndNext, error)
 }
@@ -536,6 +545,13 @@ type CreateSessionInputResolver interface {
 	Title(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error
 	Description(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error
 	Audience(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error
+}
+type ProductWhereInputResolver interface {
+	InCategory(ctx context.Context, obj *ent.ProductWhereInput, data *string) error
+}
+type SessionWhereInputResolver interface {
+	Day(ctx context.Context, obj *ent.SessionWhereInput, data *time.Time) error
+	Topic(ctx context.Context, obj *ent.SessionWhereInput, data *string) error
 }
 type UpdateExhibitorInputResolver interface {
 	Name(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error
@@ -948,6 +964,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fair.Currency(childComplexity), true
+	case "Fair.days":
+		if e.ComplexityRoot.Fair.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fair.Days(childComplexity), true
 	case "Fair.defaultLanguage":
 		if e.ComplexityRoot.Fair.DefaultLanguage == nil {
 			break
@@ -1565,6 +1587,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Categories(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.CategoryOrder), args["where"].(*ent.CategoryWhereInput)), true
+	case "Query.category":
+		if e.ComplexityRoot.Query.Category == nil {
+			break
+		}
+
+		args, err := ec.field_Query_category_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Category(childComplexity, args["slug"].(string)), true
+	case "Query.exhibitor":
+		if e.ComplexityRoot.Query.Exhibitor == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exhibitor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Exhibitor(childComplexity, args["slug"].(string)), true
 	case "Query.exhibitors":
 		if e.ComplexityRoot.Query.Exhibitors == nil {
 			break
@@ -5113,6 +5157,36 @@ input TranslationInput {
   value: String
 }
 `, BuiltIn: false},
+	{Name: "../schema/lookups.graphql", Input: `extend type Query {
+  """
+  The exhibitor whose slug is ` + "`" + `slug` + "`" + `, as in the address of its page; NOT_FOUND when none the
+  caller may see has it.
+  """
+  exhibitor(slug: String!): Exhibitor
+  "The category whose slug is ` + "`" + `slug` + "`" + `; NOT_FOUND when none has it."
+  category(slug: String!): Category
+}
+
+extend type Fair {
+  "The days of the fair, first to last: calendar dates in its time zone."
+  days: [Date!]!
+}
+
+extend input SessionWhereInput {
+  """
+  Sessions that start on this day in the time zone of their fair: the programme of a day,
+  without time-zone arithmetic on the client's side.
+  """
+  day: Date @goField(forceResolver: true)
+  "Sessions of this topic, a code such as COMMERCIAL_STRATEGY."
+  topic: String @goField(forceResolver: true)
+}
+
+extend input ProductWhereInput {
+  "Products of this category, or of a category below it (its subcategories, theirs…)."
+  inCategory: ID @goField(forceResolver: true)
+}
+`, BuiltIn: false},
 	{Name: "../schema/programme.graphql", Input: `"What a programme change did to a session."
 enum ProgrammeChangeKind {
   "The session was added to the programme."
@@ -5447,6 +5521,8 @@ func (ec *executionContext) childFields_Fair(ctx context.Context, field graphql.
 		return ec.fieldContext_Fair_stands(ctx, field)
 	case "sessions":
 		return ec.fieldContext_Fair_sessions(ctx, field)
+	case "days":
+		return ec.fieldContext_Fair_days(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Fair", field.Name)
 }
@@ -6752,6 +6828,34 @@ func (ec *executionContext) field_Query_categories_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_category_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exhibitor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg0
 	return args, nil
 }
 
@@ -9663,6 +9767,29 @@ func (ec *executionContext) fieldContext_Fair_sessions(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Fair_days(ctx context.Context, field graphql.CollectedField, obj *ent.Fair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fair_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Fair().Days(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*time.Time) graphql.Marshaler {
+			return ec.marshalNDate2ᚕᚖtimeᚐTimeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fair_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fair", field, true, true, "Date")
+}
+
 func (ec *executionContext) _FairConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.FairConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11919,6 +12046,94 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Viewer(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exhibitor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exhibitor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Exhibitor(ctx, fc.Args["slug"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Exhibitor) graphql.Marshaler {
+			return ec.marshalOExhibitor2ᚖmaaridᚋentᚐExhibitor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exhibitor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Exhibitor(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exhibitor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_category(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Category(ctx, fc.Args["slug"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Category) graphql.Marshaler {
+			return ec.marshalOCategory2ᚖmaaridᚋentᚐCategory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_category(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Category(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_category_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -18776,7 +18991,7 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "exhibitorID", "exhibitorIDNEQ", "exhibitorIDIn", "exhibitorIDNotIn", "exhibitorIDGT", "exhibitorIDGTE", "exhibitorIDLT", "exhibitorIDLTE", "exhibitorIDContains", "exhibitorIDHasPrefix", "exhibitorIDHasSuffix", "exhibitorIDEqualFold", "exhibitorIDContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "priceMinorUnits", "priceMinorUnitsNEQ", "priceMinorUnitsIn", "priceMinorUnitsNotIn", "priceMinorUnitsGT", "priceMinorUnitsGTE", "priceMinorUnitsLT", "priceMinorUnitsLTE", "available", "availableNEQ", "published", "publishedNEQ", "withdrawn", "withdrawnNEQ", "hasExhibitor", "hasExhibitorWith", "hasCategory", "hasCategoryWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "exhibitorID", "exhibitorIDNEQ", "exhibitorIDIn", "exhibitorIDNotIn", "exhibitorIDGT", "exhibitorIDGTE", "exhibitorIDLT", "exhibitorIDLTE", "exhibitorIDContains", "exhibitorIDHasPrefix", "exhibitorIDHasSuffix", "exhibitorIDEqualFold", "exhibitorIDContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "priceMinorUnits", "priceMinorUnitsNEQ", "priceMinorUnitsIn", "priceMinorUnitsNotIn", "priceMinorUnitsGT", "priceMinorUnitsGTE", "priceMinorUnitsLT", "priceMinorUnitsLTE", "available", "availableNEQ", "published", "publishedNEQ", "withdrawn", "withdrawnNEQ", "hasExhibitor", "hasExhibitorWith", "hasCategory", "hasCategoryWith", "inCategory"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19308,6 +19523,15 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasCategoryWith = data
+		case "inCategory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inCategory"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.ProductWhereInput().InCategory(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
@@ -19540,7 +19764,7 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "fairID", "fairIDNEQ", "fairIDIn", "fairIDNotIn", "fairIDGT", "fairIDGTE", "fairIDLT", "fairIDLTE", "fairIDContains", "fairIDHasPrefix", "fairIDHasSuffix", "fairIDEqualFold", "fairIDContainsFold", "spaceID", "spaceIDNEQ", "spaceIDIn", "spaceIDNotIn", "spaceIDGT", "spaceIDGTE", "spaceIDLT", "spaceIDLTE", "spaceIDContains", "spaceIDHasPrefix", "spaceIDHasSuffix", "spaceIDIsNil", "spaceIDNotNil", "spaceIDEqualFold", "spaceIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "capacityIsNil", "capacityNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "seatsLeft", "seatsLeftNEQ", "seatsLeftIn", "seatsLeftNotIn", "seatsLeftGT", "seatsLeftGTE", "seatsLeftLT", "seatsLeftLTE", "seatsLeftIsNil", "seatsLeftNotNil", "published", "publishedNEQ", "hasFair", "hasFairWith", "hasSpace", "hasSpaceWith", "hasSpeakers", "hasSpeakersWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "fairID", "fairIDNEQ", "fairIDIn", "fairIDNotIn", "fairIDGT", "fairIDGTE", "fairIDLT", "fairIDLTE", "fairIDContains", "fairIDHasPrefix", "fairIDHasSuffix", "fairIDEqualFold", "fairIDContainsFold", "spaceID", "spaceIDNEQ", "spaceIDIn", "spaceIDNotIn", "spaceIDGT", "spaceIDGTE", "spaceIDLT", "spaceIDLTE", "spaceIDContains", "spaceIDHasPrefix", "spaceIDHasSuffix", "spaceIDIsNil", "spaceIDNotNil", "spaceIDEqualFold", "spaceIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "capacityIsNil", "capacityNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "seatsLeft", "seatsLeftNEQ", "seatsLeftIn", "seatsLeftNotIn", "seatsLeftGT", "seatsLeftGTE", "seatsLeftLT", "seatsLeftLTE", "seatsLeftIsNil", "seatsLeftNotNil", "published", "publishedNEQ", "hasFair", "hasFairWith", "hasSpace", "hasSpaceWith", "hasSpeakers", "hasSpeakersWith", "day", "topic"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20366,6 +20590,24 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasSpeakersWith = data
+		case "day":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("day"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.SessionWhereInput().Day(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "topic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topic"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.SessionWhereInput().Topic(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
@@ -23502,6 +23744,11 @@ func (ec *executionContext) _Fair(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "days":
+			out.Values[i] = ec._Fair_days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24199,6 +24446,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
+				})
+		case "exhibitor":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exhibitor(ctx, field)
+				})
+		case "category":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_category(ctx, field)
 				})
 		case "programmeCursor":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -25650,6 +25909,53 @@ func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v an
 func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
 	res := calendar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDate2ᚕᚖtimeᚐTimeᚄ(ctx context.Context, v any) ([]*time.Time, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*time.Time, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2ᚖtimeᚐTime(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDate2ᚕᚖtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []*time.Time) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2ᚖtimeᚐTime(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := calendar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Date!")
+		return graphql.Null
+	}
+	_ = sel
+	res := calendar.MarshalDate(*v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
