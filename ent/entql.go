@@ -191,14 +191,15 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Registration",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			registration.FieldCreatedAt:   {Type: field.TypeTime, Column: registration.FieldCreatedAt},
-			registration.FieldUpdatedAt:   {Type: field.TypeTime, Column: registration.FieldUpdatedAt},
-			registration.FieldSessionID:   {Type: field.TypeString, Column: registration.FieldSessionID},
-			registration.FieldExhibitorID: {Type: field.TypeString, Column: registration.FieldExhibitorID},
-			registration.FieldName:        {Type: field.TypeString, Column: registration.FieldName},
-			registration.FieldEmail:       {Type: field.TypeString, Column: registration.FieldEmail},
-			registration.FieldPhone:       {Type: field.TypeString, Column: registration.FieldPhone},
-			registration.FieldStatus:      {Type: field.TypeEnum, Column: registration.FieldStatus},
+			registration.FieldCreatedAt:       {Type: field.TypeTime, Column: registration.FieldCreatedAt},
+			registration.FieldUpdatedAt:       {Type: field.TypeTime, Column: registration.FieldUpdatedAt},
+			registration.FieldSessionID:       {Type: field.TypeString, Column: registration.FieldSessionID},
+			registration.FieldExhibitorID:     {Type: field.TypeString, Column: registration.FieldExhibitorID},
+			registration.FieldName:            {Type: field.TypeString, Column: registration.FieldName},
+			registration.FieldEmail:           {Type: field.TypeString, Column: registration.FieldEmail},
+			registration.FieldPhone:           {Type: field.TypeString, Column: registration.FieldPhone},
+			registration.FieldStatus:          {Type: field.TypeEnum, Column: registration.FieldStatus},
+			registration.FieldManageTokenHash: {Type: field.TypeBytes, Column: registration.FieldManageTokenHash},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -1564,6 +1565,11 @@ func (f *RegistrationFilter) WherePhone(p entql.StringP) {
 // WhereStatus applies the entql string predicate on the status field.
 func (f *RegistrationFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(registration.FieldStatus))
+}
+
+// WhereManageTokenHash applies the entql []byte predicate on the manage_token_hash field.
+func (f *RegistrationFilter) WhereManageTokenHash(p entql.BytesP) {
+	f.Where(p.Field(registration.FieldManageTokenHash))
 }
 
 // WhereHasSession applies a predicate to check if query has an edge session.

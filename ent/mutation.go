@@ -7601,23 +7601,24 @@ func (m *ProgrammeChangeMutation) ResetEdge(name string) error {
 // RegistrationMutation represents an operation that mutates the Registration nodes in the graph.
 type RegistrationMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *string
-	created_at       *time.Time
-	updated_at       *time.Time
-	name             *string
-	email            *string
-	phone            *string
-	status           *registration.Status
-	clearedFields    map[string]struct{}
-	session          *string
-	clearedsession   bool
-	exhibitor        *string
-	clearedexhibitor bool
-	done             bool
-	oldValue         func(context.Context) (*Registration, error)
-	predicates       []predicate.Registration
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	updated_at        *time.Time
+	name              *string
+	email             *string
+	phone             *string
+	status            *registration.Status
+	manage_token_hash *[]byte
+	clearedFields     map[string]struct{}
+	session           *string
+	clearedsession    bool
+	exhibitor         *string
+	clearedexhibitor  bool
+	done              bool
+	oldValue          func(context.Context) (*Registration, error)
+	predicates        []predicate.Registration
 }
 
 var _ ent.Mutation = (*RegistrationMutation)(nil)
@@ -8051,6 +8052,55 @@ func (m *RegistrationMutation) ResetStatus() {
 	m.status = nil
 }
 
+// SetManageTokenHash sets the "manage_token_hash" field.
+func (m *RegistrationMutation) SetManageTokenHash(b []byte) {
+	m.manage_token_hash = &b
+}
+
+// ManageTokenHash returns the value of the "manage_token_hash" field in the mutation.
+func (m *RegistrationMutation) ManageTokenHash() (r []byte, exists bool) {
+	v := m.manage_token_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldManageTokenHash returns the old "manage_token_hash" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldManageTokenHash(ctx context.Context) (v *[]byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldManageTokenHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldManageTokenHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldManageTokenHash: %w", err)
+	}
+	return oldValue.ManageTokenHash, nil
+}
+
+// ClearManageTokenHash clears the value of the "manage_token_hash" field.
+func (m *RegistrationMutation) ClearManageTokenHash() {
+	m.manage_token_hash = nil
+	m.clearedFields[registration.FieldManageTokenHash] = struct{}{}
+}
+
+// ManageTokenHashCleared returns if the "manage_token_hash" field was cleared in this mutation.
+func (m *RegistrationMutation) ManageTokenHashCleared() bool {
+	_, ok := m.clearedFields[registration.FieldManageTokenHash]
+	return ok
+}
+
+// ResetManageTokenHash resets all changes to the "manage_token_hash" field.
+func (m *RegistrationMutation) ResetManageTokenHash() {
+	m.manage_token_hash = nil
+	delete(m.clearedFields, registration.FieldManageTokenHash)
+}
+
 // ClearSession clears the "session" edge to the Session entity.
 func (m *RegistrationMutation) ClearSession() {
 	m.clearedsession = true
@@ -8139,7 +8189,7 @@ func (m *RegistrationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *RegistrationMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, registration.FieldCreatedAt)
 	}
@@ -8163,6 +8213,9 @@ func (m *RegistrationMutation) Fields() []string {
 	}
 	if m.status != nil {
 		fields = append(fields, registration.FieldStatus)
+	}
+	if m.manage_token_hash != nil {
+		fields = append(fields, registration.FieldManageTokenHash)
 	}
 	return fields
 }
@@ -8188,6 +8241,8 @@ func (m *RegistrationMutation) Field(name string) (ent.Value, bool) {
 		return m.Phone()
 	case registration.FieldStatus:
 		return m.Status()
+	case registration.FieldManageTokenHash:
+		return m.ManageTokenHash()
 	}
 	return nil, false
 }
@@ -8213,6 +8268,8 @@ func (m *RegistrationMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldPhone(ctx)
 	case registration.FieldStatus:
 		return m.OldStatus(ctx)
+	case registration.FieldManageTokenHash:
+		return m.OldManageTokenHash(ctx)
 	}
 	return nil, fmt.Errorf("unknown Registration field %s", name)
 }
@@ -8278,6 +8335,13 @@ func (m *RegistrationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatus(v)
 		return nil
+	case registration.FieldManageTokenHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetManageTokenHash(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Registration field %s", name)
 }
@@ -8317,6 +8381,9 @@ func (m *RegistrationMutation) ClearedFields() []string {
 	if m.FieldCleared(registration.FieldPhone) {
 		fields = append(fields, registration.FieldPhone)
 	}
+	if m.FieldCleared(registration.FieldManageTokenHash) {
+		fields = append(fields, registration.FieldManageTokenHash)
+	}
 	return fields
 }
 
@@ -8339,6 +8406,9 @@ func (m *RegistrationMutation) ClearField(name string) error {
 		return nil
 	case registration.FieldPhone:
 		m.ClearPhone()
+		return nil
+	case registration.FieldManageTokenHash:
+		m.ClearManageTokenHash()
 		return nil
 	}
 	return fmt.Errorf("unknown Registration nullable field %s", name)
@@ -8371,6 +8441,9 @@ func (m *RegistrationMutation) ResetField(name string) error {
 		return nil
 	case registration.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case registration.FieldManageTokenHash:
+		m.ResetManageTokenHash()
 		return nil
 	}
 	return fmt.Errorf("unknown Registration field %s", name)

@@ -35,6 +35,8 @@ type Registration struct {
 	Phone string `json:"-"`
 	// Status holds the value of the "status" field.
 	Status registration.Status `json:"status,omitempty"`
+	// The SHA-256 of the secret that lets the attendee see and cancel the registration; the secret itself is given once.
+	ManageTokenHash *[]byte `json:"-"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the RegistrationQuery when eager-loading is set.
 	Edges        RegistrationEdges `json:"edges"`
@@ -81,6 +83,8 @@ func (*Registration) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case registration.FieldManageTokenHash:
+			values[i] = new([]byte)
 		case registration.FieldID, registration.FieldSessionID, registration.FieldExhibitorID, registration.FieldName, registration.FieldEmail, registration.FieldPhone, registration.FieldStatus:
 			values[i] = new(sql.NullString)
 		case registration.FieldCreatedAt, registration.FieldUpdatedAt:
@@ -155,6 +159,12 @@ func (_m *Registration) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Status = registration.Status(value.String)
 			}
+		case registration.FieldManageTokenHash:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field manage_token_hash", values[i])
+			} else if value != nil {
+				_m.ManageTokenHash = value
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -223,6 +233,8 @@ func (_m *Registration) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	builder.WriteString("manage_token_hash=<sensitive>")
 	builder.WriteByte(')')
 	return builder.String()
 }

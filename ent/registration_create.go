@@ -113,6 +113,12 @@ func (_c *RegistrationCreate) SetStatus(v registration.Status) *RegistrationCrea
 	return _c
 }
 
+// SetManageTokenHash sets the "manage_token_hash" field.
+func (_c *RegistrationCreate) SetManageTokenHash(v []byte) *RegistrationCreate {
+	_c.mutation.SetManageTokenHash(v)
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *RegistrationCreate) SetID(v string) *RegistrationCreate {
 	_c.mutation.SetID(v)
@@ -303,6 +309,10 @@ func (_c *RegistrationCreate) createSpec() (*Registration, *sqlgraph.CreateSpec)
 		_spec.SetField(registration.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
 	}
+	if value, ok := _c.mutation.ManageTokenHash(); ok {
+		_spec.SetField(registration.FieldManageTokenHash, field.TypeBytes, value)
+		_node.ManageTokenHash = &value
+	}
 	if nodes := _c.mutation.SessionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -479,6 +489,24 @@ func (u *RegistrationUpsert) UpdateStatus() *RegistrationUpsert {
 	return u
 }
 
+// SetManageTokenHash sets the "manage_token_hash" field.
+func (u *RegistrationUpsert) SetManageTokenHash(v []byte) *RegistrationUpsert {
+	u.Set(registration.FieldManageTokenHash, v)
+	return u
+}
+
+// UpdateManageTokenHash sets the "manage_token_hash" field to the value that was provided on create.
+func (u *RegistrationUpsert) UpdateManageTokenHash() *RegistrationUpsert {
+	u.SetExcluded(registration.FieldManageTokenHash)
+	return u
+}
+
+// ClearManageTokenHash clears the value of the "manage_token_hash" field.
+func (u *RegistrationUpsert) ClearManageTokenHash() *RegistrationUpsert {
+	u.SetNull(registration.FieldManageTokenHash)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -635,6 +663,27 @@ func (u *RegistrationUpsertOne) SetStatus(v registration.Status) *RegistrationUp
 func (u *RegistrationUpsertOne) UpdateStatus() *RegistrationUpsertOne {
 	return u.Update(func(s *RegistrationUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetManageTokenHash sets the "manage_token_hash" field.
+func (u *RegistrationUpsertOne) SetManageTokenHash(v []byte) *RegistrationUpsertOne {
+	return u.Update(func(s *RegistrationUpsert) {
+		s.SetManageTokenHash(v)
+	})
+}
+
+// UpdateManageTokenHash sets the "manage_token_hash" field to the value that was provided on create.
+func (u *RegistrationUpsertOne) UpdateManageTokenHash() *RegistrationUpsertOne {
+	return u.Update(func(s *RegistrationUpsert) {
+		s.UpdateManageTokenHash()
+	})
+}
+
+// ClearManageTokenHash clears the value of the "manage_token_hash" field.
+func (u *RegistrationUpsertOne) ClearManageTokenHash() *RegistrationUpsertOne {
+	return u.Update(func(s *RegistrationUpsert) {
+		s.ClearManageTokenHash()
 	})
 }
 
@@ -961,6 +1010,27 @@ func (u *RegistrationUpsertBulk) SetStatus(v registration.Status) *RegistrationU
 func (u *RegistrationUpsertBulk) UpdateStatus() *RegistrationUpsertBulk {
 	return u.Update(func(s *RegistrationUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetManageTokenHash sets the "manage_token_hash" field.
+func (u *RegistrationUpsertBulk) SetManageTokenHash(v []byte) *RegistrationUpsertBulk {
+	return u.Update(func(s *RegistrationUpsert) {
+		s.SetManageTokenHash(v)
+	})
+}
+
+// UpdateManageTokenHash sets the "manage_token_hash" field to the value that was provided on create.
+func (u *RegistrationUpsertBulk) UpdateManageTokenHash() *RegistrationUpsertBulk {
+	return u.Update(func(s *RegistrationUpsert) {
+		s.UpdateManageTokenHash()
+	})
+}
+
+// ClearManageTokenHash clears the value of the "manage_token_hash" field.
+func (u *RegistrationUpsertBulk) ClearManageTokenHash() *RegistrationUpsertBulk {
+	return u.Update(func(s *RegistrationUpsert) {
+		s.ClearManageTokenHash()
 	})
 }
 

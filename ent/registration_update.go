@@ -124,6 +124,18 @@ func (_u *RegistrationUpdate) SetNillableStatus(v *registration.Status) *Registr
 	return _u
 }
 
+// SetManageTokenHash sets the "manage_token_hash" field.
+func (_u *RegistrationUpdate) SetManageTokenHash(v []byte) *RegistrationUpdate {
+	_u.mutation.SetManageTokenHash(v)
+	return _u
+}
+
+// ClearManageTokenHash clears the value of the "manage_token_hash" field.
+func (_u *RegistrationUpdate) ClearManageTokenHash() *RegistrationUpdate {
+	_u.mutation.ClearManageTokenHash()
+	return _u
+}
+
 // SetExhibitor sets the "exhibitor" edge to the Exhibitor entity.
 func (_u *RegistrationUpdate) SetExhibitor(v *Exhibitor) *RegistrationUpdate {
 	return _u.SetExhibitorID(v.ID)
@@ -248,6 +260,12 @@ func (_u *RegistrationUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(registration.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ManageTokenHash(); ok {
+		_spec.SetField(registration.FieldManageTokenHash, field.TypeBytes, value)
+	}
+	if _u.mutation.ManageTokenHashCleared() {
+		_spec.ClearField(registration.FieldManageTokenHash, field.TypeBytes)
 	}
 	if _u.mutation.ExhibitorCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -391,6 +409,18 @@ func (_u *RegistrationUpdateOne) SetNillableStatus(v *registration.Status) *Regi
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetManageTokenHash sets the "manage_token_hash" field.
+func (_u *RegistrationUpdateOne) SetManageTokenHash(v []byte) *RegistrationUpdateOne {
+	_u.mutation.SetManageTokenHash(v)
+	return _u
+}
+
+// ClearManageTokenHash clears the value of the "manage_token_hash" field.
+func (_u *RegistrationUpdateOne) ClearManageTokenHash() *RegistrationUpdateOne {
+	_u.mutation.ClearManageTokenHash()
 	return _u
 }
 
@@ -548,6 +578,12 @@ func (_u *RegistrationUpdateOne) sqlSave(ctx context.Context) (_node *Registrati
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(registration.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.ManageTokenHash(); ok {
+		_spec.SetField(registration.FieldManageTokenHash, field.TypeBytes, value)
+	}
+	if _u.mutation.ManageTokenHashCleared() {
+		_spec.ClearField(registration.FieldManageTokenHash, field.TypeBytes)
 	}
 	if _u.mutation.ExhibitorCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -437,6 +437,9 @@ func (r *Resolver) Product() ProductResolver { return &productResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Registration returns RegistrationResolver implementation.
+func (r *Resolver) Registration() RegistrationResolver { return &registrationResolver{r} }
+
 // Session returns SessionResolver implementation.
 func (r *Resolver) Session() SessionResolver { return &sessionResolver{r} }
 
@@ -492,6 +495,7 @@ type (
 	fairResolver                 struct{ *Resolver }
 	productResolver              struct{ *Resolver }
 	queryResolver                struct{ *Resolver }
+	registrationResolver         struct{ *Resolver }
 	sessionResolver              struct{ *Resolver }
 	spaceResolver                struct{ *Resolver }
 	speakerResolver              struct{ *Resolver }

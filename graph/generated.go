@@ -47,6 +47,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Product() ProductResolver
 	Query() QueryResolver
+	Registration() RegistrationResolver
 	Session() SessionResolver
 	SessionState() SessionStateResolver
 	Space() SpaceResolver
@@ -188,18 +189,19 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CancelRegistration func(childComplexity int, id string) int
-		CancelSession      func(childComplexity int, id string, input *CancelSessionInput) int
-		CreateExhibitor    func(childComplexity int, input ent.CreateExhibitorInput) int
-		CreateProduct      func(childComplexity int, input ent.CreateProductInput) int
-		CreateSession      func(childComplexity int, input ent.CreateSessionInput, reason *string) int
-		DeleteProduct      func(childComplexity int, id string) int
-		RegisterForSession func(childComplexity int, sessionID string, input programme.RegistrationInput) int
-		RescheduleSession  func(childComplexity int, id string, input programme.Reschedule) int
-		RestoreSession     func(childComplexity int, id string, expectedVersion *int, reason *string) int
-		UpdateExhibitor    func(childComplexity int, id string, input ent.UpdateExhibitorInput) int
-		UpdateProduct      func(childComplexity int, id string, input ent.UpdateProductInput) int
-		UpdateSession      func(childComplexity int, id string, input ent.UpdateSessionInput, expectedVersion *int, reason *string) int
+		CancelMyRegistration func(childComplexity int, token string) int
+		CancelRegistration   func(childComplexity int, id string) int
+		CancelSession        func(childComplexity int, id string, input *CancelSessionInput) int
+		CreateExhibitor      func(childComplexity int, input ent.CreateExhibitorInput) int
+		CreateProduct        func(childComplexity int, input ent.CreateProductInput) int
+		CreateSession        func(childComplexity int, input ent.CreateSessionInput, reason *string) int
+		DeleteProduct        func(childComplexity int, id string) int
+		RegisterForSession   func(childComplexity int, sessionID string, input programme.RegistrationInput) int
+		RescheduleSession    func(childComplexity int, id string, input programme.Reschedule) int
+		RestoreSession       func(childComplexity int, id string, expectedVersion *int, reason *string) int
+		UpdateExhibitor      func(childComplexity int, id string, input ent.UpdateExhibitorInput) int
+		UpdateProduct        func(childComplexity int, id string, input ent.UpdateProductInput) int
+		UpdateSession        func(childComplexity int, id string, input ent.UpdateSessionInput, expectedVersion *int, reason *string) int
 	}
 
 	NowAndNext struct {
@@ -264,6 +266,7 @@ type ComplexityRoot struct {
 		Exhibitor       func(childComplexity int, slug string) int
 		Exhibitors      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ExhibitorOrder, where *ent.ExhibitorWhereInput) int
 		Fairs           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.FairOrder, where *ent.FairWhereInput) int
+		MyRegistration  func(childComplexity int, token string) int
 		Node            func(childComplexity int, id string) int
 		Nodes           func(childComplexity int, ids []string) int
 		NowAndNext      func(childComplexity int, spaceID string, at *time.Time, first *int) int
@@ -281,6 +284,7 @@ type ComplexityRoot struct {
 		Exhibitor   func(childComplexity int) int
 		ExhibitorID func(childComplexity int) int
 		ID          func(childComplexity int) int
+		ManageToken func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Phone       func(childComplexity int) int
 		Session     func(childComplexity int) int
@@ -475,6 +479,7 @@ type MutationResolver interface {
 	RestoreSession(ctx context.Context, id string, expectedVersion *int, reason *string) (*ent.Session, error)
 	RegisterForSession(ctx context.Context, sessionID string, input programme.RegistrationInput) (*ent.Registration, error)
 	CancelRegistration(ctx context.Context, id string) (*ent.Registration, error)
+	CancelMyRegistration(ctx context.Context, token string) (*ent.Registration, error)
 }
 type ProductResolver interface {
 	Name(ctx context.Context, obj *ent.Product, lang *i18n.Lang) (*string, error)
@@ -497,8 +502,12 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*auth.Viewer, error)
 	Exhibitor(ctx context.Context, slug string) (*ent.Exhibitor, error)
 	Category(ctx context.Context, slug string) (*ent.Category, error)
+	MyRegistration(ctx context.Context, token string) (*ent.Registration, error)
 	ProgrammeCursor(ctx context.Context) (string, error)
 	NowAndNext(ctx context.Context, spaceID string, at *time.Time, first *int) (*programme.NowAndNext, error)
+}
+type RegistrationResolver interface {
+	ManageToken(ctx context.Context, obj *ent.Registration) (*string, error)
 }
 type SessionResolver interface {
 	Title(ctx context.Context, obj *ent.Session, lang *i18n.Lang) (*string, error)
@@ -1194,6 +1203,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.MinorUnits(childComplexity), true
 
+	case "Mutation.cancelMyRegistration":
+		if e.ComplexityRoot.Mutation.CancelMyRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelMyRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelMyRegistration(childComplexity, args["token"].(string)), true
 	case "Mutation.cancelRegistration":
 		if e.ComplexityRoot.Mutation.CancelRegistration == nil {
 			break
@@ -1632,6 +1652,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Fairs(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.FairOrder), args["where"].(*ent.FairWhereInput)), true
 
+	case "Query.myRegistration":
+		if e.ComplexityRoot.Query.MyRegistration == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myRegistration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyRegistration(childComplexity, args["token"].(string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1752,6 +1783,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Registration.ID(childComplexity), true
+	case "Registration.manageToken":
+		if e.ComplexityRoot.Registration.ManageToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.ManageToken(childComplexity), true
 	case "Registration.name":
 		if e.ComplexityRoot.Registration.Name == nil {
 			break
@@ -5264,10 +5301,16 @@ input RegistrationInput {
 }
 
 extend type Registration {
-  "The attendee's name. Registrations are read by organisers only."
+  "The attendee's name. Registrations are read by organisers, and each by its attendee (myRegistration)."
   name: String!
   email: String
   phone: String
+  """
+  The secret that lets the attendee see and cancel this registration (myRegistration,
+  cancelMyRegistration), given once, in the answer to registerForSession, and null ever after:
+  keep it, for example in the confirmation sent to the attendee. Maarid keeps only its hash.
+  """
+  manageToken: String
 }
 
 extend type Session {
@@ -5276,6 +5319,11 @@ extend type Session {
 }
 
 extend type Query {
+  """
+  The registration whose secret is ` + "`" + `token` + "`" + ` (Registration.manageToken), as its attendee sees
+  it; NOT_FOUND for a token that is not one.
+  """
+  myRegistration(token: String!): Registration
   "The head of the programme's change log: the cursor to start the programmeChanged feed from after loading the programme."
   programmeCursor: String!
   "What is on in a space at ` + "`" + `at` + "`" + ` (now when left out), and the next ` + "`" + `first` + "`" + ` sessions there."
@@ -5297,6 +5345,12 @@ extend type Mutation {
   registerForSession(sessionID: ID!, input: RegistrationInput!): Registration!
   "Cancels a registration; a confirmed place goes to the first one waitlisted (organisers)."
   cancelRegistration(id: ID!): Registration!
+  """
+  Cancels the registration whose secret is ` + "`" + `token` + "`" + ` (Registration.manageToken), for its
+  attendee: a confirmed place goes to the first one waitlisted. Cancelling it again changes
+  nothing.
+  """
+  cancelMyRegistration(token: String!): Registration!
 }
 
 """
@@ -5697,6 +5751,8 @@ func (ec *executionContext) childFields_Registration(ctx context.Context, field 
 		return ec.fieldContext_Registration_email(ctx, field)
 	case "phone":
 		return ec.fieldContext_Registration_phone(ctx, field)
+	case "manageToken":
+		return ec.fieldContext_Registration_manageToken(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Registration", field.Name)
 }
@@ -6465,6 +6521,20 @@ func (ec *executionContext) field_Money_formatted_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelMyRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6964,6 +7034,20 @@ func (ec *executionContext) field_Query_fairs_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
 	return args, nil
 }
 
@@ -10550,6 +10634,50 @@ func (ec *executionContext) fieldContext_Mutation_cancelRegistration(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_cancelMyRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelMyRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelMyRegistration(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalNRegistration2ᚖmaaridᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelMyRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelMyRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NowAndNext_space(ctx context.Context, field graphql.CollectedField, obj *programme.NowAndNext) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12138,6 +12266,50 @@ func (ec *executionContext) fieldContext_Query_category(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_myRegistration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myRegistration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyRegistration(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+			return ec.marshalORegistration2ᚖmaaridᚋentᚐRegistration(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myRegistration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Registration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myRegistration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_programmeCursor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12550,6 +12722,29 @@ func (ec *executionContext) _Registration_phone(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Registration_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Registration", field, false, false, "String")
+}
+
+func (ec *executionContext) _Registration_manageToken(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_manageToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Registration().ManageToken(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_manageToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, true, true, "String")
 }
 
 func (ec *executionContext) _Session_id(ctx context.Context, field graphql.CollectedField, obj *ent.Session) (ret graphql.Marshaler) {
@@ -23993,6 +24188,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "cancelMyRegistration":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelMyRegistration(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24459,6 +24661,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_category(ctx, field)
 				})
+		case "myRegistration":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myRegistration(ctx, field)
+				})
 		case "programmeCursor":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -24565,6 +24773,11 @@ func (ec *executionContext) _Registration(ctx context.Context, sel ast.Selection
 			}
 		case "phone":
 			out.Values[i] = ec._Registration_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "manageToken":
+			out.Values[i] = ec._Registration_manageToken(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -27608,6 +27821,13 @@ func (ec *executionContext) marshalOProvince2ᚖmaaridᚋentᚋexhibitorᚐProvi
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORegistration2ᚖmaaridᚋentᚐRegistration(ctx context.Context, sel ast.SelectionSet, v *ent.Registration) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Registration(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSector2ᚕmaaridᚋentᚋexhibitorᚐSectorᚄ(ctx context.Context, v any) ([]exhibitor.Sector, error) {

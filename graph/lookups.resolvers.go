@@ -7,11 +7,6 @@ package graph
 
 import (
 	"context"
-	"time"
-
-	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqljson"
-
 	"maarid"
 	"maarid/auth"
 	"maarid/ent"
@@ -22,6 +17,10 @@ import (
 	"maarid/ent/product"
 	"maarid/ent/session"
 	"maarid/gid"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqljson"
 )
 
 // Days is the resolver for the days field.

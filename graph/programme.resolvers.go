@@ -48,12 +48,27 @@ func (r *mutationResolver) RestoreSession(ctx context.Context, id string, expect
 
 // RegisterForSession is the resolver for the registerForSession field.
 func (r *mutationResolver) RegisterForSession(ctx context.Context, sessionID string, input programme.RegistrationInput) (*ent.Registration, error) {
-	return r.planner.Register(ctx, sessionID, input)
+	reg, token, err := r.planner.Register(ctx, sessionID, input)
+	if err != nil {
+		return nil, err
+	}
+	show(ctx, reg.ID, token)
+	return reg, nil
 }
 
 // CancelRegistration is the resolver for the cancelRegistration field.
 func (r *mutationResolver) CancelRegistration(ctx context.Context, id string) (*ent.Registration, error) {
 	return r.planner.CancelRegistration(ctx, id)
+}
+
+// CancelMyRegistration is the resolver for the cancelMyRegistration field.
+func (r *mutationResolver) CancelMyRegistration(ctx context.Context, token string) (*ent.Registration, error) {
+	return r.planner.CancelByToken(ctx, token)
+}
+
+// MyRegistration is the resolver for the myRegistration field.
+func (r *queryResolver) MyRegistration(ctx context.Context, token string) (*ent.Registration, error) {
+	return r.planner.ByToken(ctx, token)
 }
 
 // ProgrammeCursor is the resolver for the programmeCursor field.
@@ -75,6 +90,11 @@ func (r *queryResolver) NowAndNext(ctx context.Context, spaceID string, at *time
 		n = *first
 	}
 	return programme.Screen(ctx, r.client, spaceID, moment, n)
+}
+
+// ManageToken is the resolver for the manageToken field.
+func (r *registrationResolver) ManageToken(ctx context.Context, obj *ent.Registration) (*string, error) {
+	return shown(ctx, obj.ID), nil
 }
 
 // Registrations is the resolver for the registrations field.

@@ -2,6 +2,9 @@ package programme
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
@@ -29,10 +32,14 @@ type RegistrationInput struct {
 // register, with an e-mail address or a phone number (organisers may register someone without
 // either); an exhibitor key registers for its own exhibitor only. One e-mail address, or one
 // phone number, has one place in a session: asking again is a CONFLICT.
-func (p *Planner) Register(ctx context.Context, sessionID string, in RegistrationInput) (*ent.Registration, error) {
+//
+// It returns, with the registration, the secret that lets its attendee see and cancel it
+// (ByToken, CancelByToken): it is kept only as its SHA-256, and shown this once.
+func (p *Planner) Register(ctx context.Context, sessionID string, in RegistrationInput) (*ent.Registration, string, error) {
 	if err := in.validate(ctx); err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	token := newToken()
 	var reg *ent.Registration
 	err := p.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
 		if _, err := seenSession(ctx, tx, sessionID, "sessionID"); err != nil {
@@ -64,10 +71,47 @@ func (p *Planner) Register(ctx context.Context, sessionID string, in Registratio
 			SetNillableEmail(emailKey(in.Email)).
 			SetNillablePhone(phoneKey(in.Phone)).
 			SetStatus(status).
+			SetManageTokenHash(tokenHash(token)).
 			Save(ctx)
 		return err
 	})
-	return reg, err
+	if err != nil {
+		return nil, "", err
+	}
+	return reg, token, nil
+}
+
+// tokenPrefix begins every secret of a registration.
+const tokenPrefix = "mrt_"
+
+// newToken returns a new secret of a registration: 256 random bits, which need no pepper for
+// their hash to keep them.
+func newToken() string {
+	var b [32]byte
+	rand.Read(b[:])
+	return tokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// ByToken returns the registration whose secret is token, as its attendee sees it.
+func (p *Planner) ByToken(ctx context.Context, token string) (*ent.Registration, error) {
+	return byToken(ctx, p.client, token)
+}
+
+func byToken(ctx context.Context, client *ent.Client, token string) (*ent.Registration, error) {
+	unknown := &maarid.Error{Code: maarid.NotFound, Field: "token", Message: "no registration has this token: it is the one given when registering"}
+	if !strings.HasPrefix(token, tokenPrefix) {
+		return nil, unknown
+	}
+	r, err := client.Registration.Query().Where(registration.ManageTokenHash(tokenHash(token))).Only(auth.System(ctx))
+	if ent.IsNotFound(err) {
+		return nil, unknown
+	}
+	return r, err
 }
 
 // checkOnce refuses a second place in the session sessionID for the e-mail address or phone
@@ -128,13 +172,30 @@ func phoneKey(phone *string) *string {
 // one waitlisted, or back to the free seats.
 func (p *Planner) CancelRegistration(ctx context.Context, id string) (*ent.Registration, error) {
 	if !organiser(ctx) {
-		return nil, maarid.Errorf(maarid.Forbidden, "only organisers cancel registrations")
+		return nil, maarid.Errorf(maarid.Forbidden, "only organisers cancel registrations: an attendee cancels their own with its token (cancelMyRegistration)")
 	}
+	return p.cancel(ctx, func(ctx context.Context, tx *ent.Tx) (*ent.Registration, error) {
+		r, err := tx.Registration.Get(ctx, id)
+		return r, notFound(err, "id", "registration", id)
+	})
+}
+
+// CancelByToken cancels the registration whose secret is token, for its attendee, as an
+// organiser's cancellation does.
+func (p *Planner) CancelByToken(ctx context.Context, token string) (*ent.Registration, error) {
+	return p.cancel(auth.System(ctx), func(ctx context.Context, tx *ent.Tx) (*ent.Registration, error) {
+		return byToken(ctx, tx.Client(), token)
+	})
+}
+
+// cancel cancels the registration that find reads in the transaction. A confirmed place goes
+// to the first one waitlisted, or back to the free seats.
+func (p *Planner) cancel(ctx context.Context, find func(context.Context, *ent.Tx) (*ent.Registration, error)) (*ent.Registration, error) {
 	var reg *ent.Registration
 	err := p.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
-		r, err := tx.Registration.Get(ctx, id)
+		r, err := find(ctx, tx)
 		if err != nil {
-			return notFound(err, "id", "registration", id)
+			return err
 		}
 		if r.Status == registration.StatusCANCELLED {
 			reg = r
@@ -252,7 +313,11 @@ func (in RegistrationInput) validate(ctx context.Context) error {
 			return maarid.Invalid("exhibitorID", "%q is not an exhibitor's ID", *id)
 		}
 		if v := auth.FromContext(ctx); !auth.IsSystem(ctx) && !v.Is(auth.Organiser) && !v.Owns(*id) {
-			return maarid.Errorf(maarid.Forbidden, "an exhibitor key registers for its own exhibitor only")
+			if v.Role == auth.Exhibitor {
+				return maarid.Errorf(maarid.Forbidden, "an exhibitor key registers for its own exhibitor only")
+			}
+			return &maarid.Error{Code: maarid.Forbidden, Field: "exhibitorID",
+				Message: "a registration for an exhibitor is made with that exhibitor's key, or by an organiser: leave exhibitorID out to register yourself"}
 		}
 	}
 	return nil

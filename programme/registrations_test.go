@@ -53,7 +53,7 @@ func TestRegistrations(t *testing.T) {
 		visitor := context.Background()
 		var regs []*ent.Registration
 		for i := range 5 {
-			r, err := fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: fmt.Sprintf("Visiteur %d", i), Email: ptr(fmt.Sprintf("v%d@example.ma", i))})
+			r, _, err := fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: fmt.Sprintf("Visiteur %d", i), Email: ptr(fmt.Sprintf("v%d@example.ma", i))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ func TestRegistrations(t *testing.T) {
 		_, err = fx.planner.Update(fx.organiser, s.ID, ent.UpdateSessionInput{Capacity: ptr(1)}, nil, nil)
 		wantError(t, err, maarid.Conflict, s.ID)
 		for i := range 2 {
-			if _, err := fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: fmt.Sprintf("Retardataire %d", i), Phone: ptr(fmt.Sprintf("+212 661 00 00 0%d", i))}); err != nil {
+			if _, _, err := fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: fmt.Sprintf("Retardataire %d", i), Phone: ptr(fmt.Sprintf("+212 661 00 00 0%d", i))}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -124,13 +124,13 @@ func TestRegistrations(t *testing.T) {
 			{Name: "Visiteur 2 encore", Email: ptr(" V2@Example.MA ")},
 			{Name: "Retardataire", Phone: ptr("+212-661-000-000")},
 		} {
-			_, err := fx.planner.Register(visitor, s.ID, in)
+			_, _, err := fx.planner.Register(visitor, s.ID, in)
 			wantError(t, err, maarid.Conflict, s.ID)
 		}
-		if _, err := fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: "Visiteur 0", Email: ptr("v0@example.ma")}); err != nil {
+		if _, _, err := fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: "Visiteur 0", Email: ptr("v0@example.ma")}); err != nil {
 			t.Errorf("asking again for a cancelled place: %v", err)
 		}
-		if _, err := fx.planner.Register(fx.organiser, s.ID, programme.RegistrationInput{Name: "Sans adresse, au guichet"}); err != nil {
+		if _, _, err := fx.planner.Register(fx.organiser, s.ID, programme.RegistrationInput{Name: "Sans adresse, au guichet"}); err != nil {
 			t.Errorf("an organiser registering someone without an address: %v", err)
 		}
 
@@ -144,17 +144,17 @@ func TestRegistrations(t *testing.T) {
 			{Name: "Nom", Phone: ptr("appelez-moi")},
 			{Name: "Nom", Email: contact, ExhibitorID: ptr("prd_01CK877C0QFVM97S6JKDDS668M")},
 		} {
-			_, err := fx.planner.Register(visitor, s.ID, in)
+			_, _, err := fx.planner.Register(visitor, s.ID, in)
 			wantError(t, err, maarid.BadUserInput)
 		}
-		_, err = fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: "Nom", Email: contact, ExhibitorID: ptr("exh_01CK877C0QFVM97S6JKDDS668M")})
+		_, _, err = fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: "Nom", Email: contact, ExhibitorID: ptr("exh_01CK877C0QFVM97S6JKDDS668M")})
 		wantError(t, err, maarid.Forbidden)
-		_, err = fx.planner.Register(visitor, "ses_01CK877C0QFVM97S6JKDDS668M", programme.RegistrationInput{Name: "Nom", Email: contact})
+		_, _, err = fx.planner.Register(visitor, "ses_01CK877C0QFVM97S6JKDDS668M", programme.RegistrationInput{Name: "Nom", Email: contact})
 		wantError(t, err, maarid.NotFound)
 		if _, err := fx.planner.Cancel(fx.organiser, s.ID, nil, nil); err != nil {
 			t.Fatal(err)
 		}
-		_, err = fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: "Nom", Email: contact})
+		_, _, err = fx.planner.Register(visitor, s.ID, programme.RegistrationInput{Name: "Nom", Email: contact})
 		wantError(t, err, maarid.Conflict, s.ID)
 		if c, w, left := fx.counts(t, s.ID); c != 6 || w != 0 || left != 0 {
 			t.Errorf("refused registrations wrote: %d confirmed, %d waitlisted, %d left", c, w, left)
@@ -171,7 +171,7 @@ func TestConcurrentRegistrations(t *testing.T) {
 		errs := make(chan error, 200)
 		for i := range 200 {
 			wg.Go(func() {
-				_, err := fx.planner.Register(context.Background(), s.ID, programme.RegistrationInput{Name: fmt.Sprintf("Visiteur %d", i), Email: ptr(fmt.Sprintf("visiteur%d@example.ma", i))})
+				_, _, err := fx.planner.Register(context.Background(), s.ID, programme.RegistrationInput{Name: fmt.Sprintf("Visiteur %d", i), Email: ptr(fmt.Sprintf("visiteur%d@example.ma", i))})
 				errs <- err
 			})
 		}

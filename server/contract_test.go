@@ -24,7 +24,7 @@ import (
 var implemented = []string{
 	"ExhibitorDirectory", "ExhibitorPage", "ProductCatalogue", "FairOverview", "Programme",
 	"PartnerSync", "ExhibitorContacts", "Viewer", "AddProduct", "EditProduct", "RemoveProduct", "EditProfile",
-	"Register", "CreateSession", "RescheduleSession", "CancelSession", "RestoreSession", "Registrations",
+	"Register", "MyRegistration", "CancelMyRegistration", "CreateSession", "RescheduleSession", "CancelSession", "RestoreSession", "Registrations",
 	"ScreenCursor", "ScreenNowNext", "ScreenFeed",
 }
 

@@ -57,6 +57,8 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, c config, b *budgets, 
 	srv.Use(streamedSubscriptions{})
 	// Mutations run in one transaction each, and are answered once on every transport.
 	srv.Use(graph.OneAnswer{})
+	// The token of a new registration shows in the answer to registerForSession only.
+	srv.Use(graph.ShownOnce{})
 	srv.Use(graph.Transactions{Transactioner: entgql.Transactioner{TxOpener: client}})
 
 	srv.SetErrorPresenter(graph.PresentError)

@@ -290,6 +290,7 @@ var (
 		{Name: "email", Type: field.TypeString, Nullable: true, Size: 254},
 		{Name: "phone", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"CONFIRMED", "WAITLISTED", "CANCELLED"}},
+		{Name: "manage_token_hash", Type: field.TypeBytes, Unique: true, Nullable: true},
 		{Name: "exhibitor_id", Type: field.TypeString, Nullable: true},
 		{Name: "session_id", Type: field.TypeString},
 	}
@@ -301,13 +302,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "registrations_exhibitors_registrations",
-				Columns:    []*schema.Column{RegistrationsColumns[7]},
+				Columns:    []*schema.Column{RegistrationsColumns[8]},
 				RefColumns: []*schema.Column{ExhibitorsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "registrations_sessions_registrations",
-				Columns:    []*schema.Column{RegistrationsColumns[8]},
+				Columns:    []*schema.Column{RegistrationsColumns[9]},
 				RefColumns: []*schema.Column{SessionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -321,12 +322,12 @@ var (
 			{
 				Name:    "registration_session_id_status_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrationsColumns[8], RegistrationsColumns[6], RegistrationsColumns[1]},
+				Columns: []*schema.Column{RegistrationsColumns[9], RegistrationsColumns[6], RegistrationsColumns[1]},
 			},
 			{
 				Name:    "registration_exhibitor_id",
 				Unique:  false,
-				Columns: []*schema.Column{RegistrationsColumns[7]},
+				Columns: []*schema.Column{RegistrationsColumns[8]},
 			},
 		},
 	}

@@ -34,6 +34,8 @@ const (
 	FieldPhone = "phone"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldManageTokenHash holds the string denoting the manage_token_hash field in the database.
+	FieldManageTokenHash = "manage_token_hash"
 	// EdgeSession holds the string denoting the session edge name in mutations.
 	EdgeSession = "session"
 	// EdgeExhibitor holds the string denoting the exhibitor edge name in mutations.
@@ -67,6 +69,7 @@ var Columns = []string{
 	FieldEmail,
 	FieldPhone,
 	FieldStatus,
+	FieldManageTokenHash,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

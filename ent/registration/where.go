@@ -100,6 +100,11 @@ func Phone(v string) predicate.Registration {
 	return predicate.Registration(sql.FieldEQ(FieldPhone, v))
 }
 
+// ManageTokenHash applies equality check predicate on the "manage_token_hash" field. It's identical to ManageTokenHashEQ.
+func ManageTokenHash(v []byte) predicate.Registration {
+	return predicate.Registration(sql.FieldEQ(FieldManageTokenHash, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Registration {
 	return predicate.Registration(sql.FieldEQ(FieldCreatedAt, v))
@@ -553,6 +558,56 @@ func StatusIn(vs ...Status) predicate.Registration {
 // StatusNotIn applies the NotIn predicate on the "status" field.
 func StatusNotIn(vs ...Status) predicate.Registration {
 	return predicate.Registration(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// ManageTokenHashEQ applies the EQ predicate on the "manage_token_hash" field.
+func ManageTokenHashEQ(v []byte) predicate.Registration {
+	return predicate.Registration(sql.FieldEQ(FieldManageTokenHash, v))
+}
+
+// ManageTokenHashNEQ applies the NEQ predicate on the "manage_token_hash" field.
+func ManageTokenHashNEQ(v []byte) predicate.Registration {
+	return predicate.Registration(sql.FieldNEQ(FieldManageTokenHash, v))
+}
+
+// ManageTokenHashIn applies the In predicate on the "manage_token_hash" field.
+func ManageTokenHashIn(vs ...[]byte) predicate.Registration {
+	return predicate.Registration(sql.FieldIn(FieldManageTokenHash, vs...))
+}
+
+// ManageTokenHashNotIn applies the NotIn predicate on the "manage_token_hash" field.
+func ManageTokenHashNotIn(vs ...[]byte) predicate.Registration {
+	return predicate.Registration(sql.FieldNotIn(FieldManageTokenHash, vs...))
+}
+
+// ManageTokenHashGT applies the GT predicate on the "manage_token_hash" field.
+func ManageTokenHashGT(v []byte) predicate.Registration {
+	return predicate.Registration(sql.FieldGT(FieldManageTokenHash, v))
+}
+
+// ManageTokenHashGTE applies the GTE predicate on the "manage_token_hash" field.
+func ManageTokenHashGTE(v []byte) predicate.Registration {
+	return predicate.Registration(sql.FieldGTE(FieldManageTokenHash, v))
+}
+
+// ManageTokenHashLT applies the LT predicate on the "manage_token_hash" field.
+func ManageTokenHashLT(v []byte) predicate.Registration {
+	return predicate.Registration(sql.FieldLT(FieldManageTokenHash, v))
+}
+
+// ManageTokenHashLTE applies the LTE predicate on the "manage_token_hash" field.
+func ManageTokenHashLTE(v []byte) predicate.Registration {
+	return predicate.Registration(sql.FieldLTE(FieldManageTokenHash, v))
+}
+
+// ManageTokenHashIsNil applies the IsNil predicate on the "manage_token_hash" field.
+func ManageTokenHashIsNil() predicate.Registration {
+	return predicate.Registration(sql.FieldIsNull(FieldManageTokenHash))
+}
+
+// ManageTokenHashNotNil applies the NotNil predicate on the "manage_token_hash" field.
+func ManageTokenHashNotNil() predicate.Registration {
+	return predicate.Registration(sql.FieldNotNull(FieldManageTokenHash))
 }
 
 // HasSession applies the HasEdge predicate on the "session" edge.

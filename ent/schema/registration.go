@@ -41,6 +41,12 @@ func (Registration) Fields() []ent.Field {
 			Sensitive(),
 		field.Enum("status").
 			Values("CONFIRMED", "WAITLISTED", "CANCELLED"),
+		field.Bytes("manage_token_hash").
+			Optional().
+			Nillable().
+			Unique().
+			Sensitive().
+			Comment("The SHA-256 of the secret that lets the attendee see and cancel the registration; the secret itself is given once."),
 	}
 }
 
