@@ -54,9 +54,12 @@ func (c *coster) fragment(spread *ast.FragmentSpread) int {
 	return n
 }
 
-// items is how many times the selections of f are counted.
+// items is how many times the selections of f are counted. Introspection (__schema, __type
+// and the types they answer with) is read from the schema in memory: its lists are counted
+// once, the shape of the document (Bounds) bounding the rest.
 func (c *coster) items(f *ast.Field) int {
-	if f.Definition == nil {
+	if f.Definition == nil || strings.HasPrefix(f.Name, "__") ||
+		f.ObjectDefinition != nil && strings.HasPrefix(f.ObjectDefinition.Name, "__") {
 		return 1
 	}
 	typ := f.Definition.Type

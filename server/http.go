@@ -21,7 +21,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
@@ -61,7 +60,8 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 		// The client is known before its body is read: one whose budget is spent is refused
 		// without it.
 		authenticate(keys, b.identify(gate(c.maxBodyBytes, trusted, api))))))
-	mux.Handle("GET /{$}", playground.Handler("Maarid", "/graphql"))
+	mux.Handle("GET /{$}", explorer())
+	mux.Handle("GET /graphiql/", explorer())
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())
 	mux.HandleFunc("GET /healthz", health(client))
