@@ -22,8 +22,14 @@ type Category struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// NameSort holds the value of the "name_sort" field.
-	NameSort string `json:"name_sort,omitempty"`
+	// NameSortAr holds the value of the "name_sort_ar" field.
+	NameSortAr string `json:"name_sort_ar,omitempty"`
+	// NameSortFr holds the value of the "name_sort_fr" field.
+	NameSortFr string `json:"name_sort_fr,omitempty"`
+	// NameSortEn holds the value of the "name_sort_en" field.
+	NameSortEn string `json:"name_sort_en,omitempty"`
+	// NameSortZgh holds the value of the "name_sort_zgh" field.
+	NameSortZgh string `json:"name_sort_zgh,omitempty"`
 	// ParentID holds the value of the "parent_id" field.
 	ParentID *string `json:"parent_id,omitempty"`
 	// Name holds the value of the "name" field.
@@ -96,7 +102,7 @@ func (*Category) scanValues(columns []string) ([]any, error) {
 			values[i] = new(i18n.Text)
 		case category.FieldPosition:
 			values[i] = new(sql.NullInt64)
-		case category.FieldID, category.FieldNameSort, category.FieldParentID, category.FieldSlug:
+		case category.FieldID, category.FieldNameSortAr, category.FieldNameSortFr, category.FieldNameSortEn, category.FieldNameSortZgh, category.FieldParentID, category.FieldSlug:
 			values[i] = new(sql.NullString)
 		case category.FieldCreatedAt, category.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -133,11 +139,29 @@ func (_m *Category) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
 			}
-		case category.FieldNameSort:
+		case category.FieldNameSortAr:
 			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field name_sort", values[i])
+				return fmt.Errorf("unexpected type %T for field name_sort_ar", values[i])
 			} else if value.Valid {
-				_m.NameSort = value.String
+				_m.NameSortAr = value.String
+			}
+		case category.FieldNameSortFr:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_fr", values[i])
+			} else if value.Valid {
+				_m.NameSortFr = value.String
+			}
+		case category.FieldNameSortEn:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_en", values[i])
+			} else if value.Valid {
+				_m.NameSortEn = value.String
+			}
+		case category.FieldNameSortZgh:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_zgh", values[i])
+			} else if value.Valid {
+				_m.NameSortZgh = value.String
 			}
 		case category.FieldParentID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -227,8 +251,17 @@ func (_m *Category) String() string {
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("name_sort=")
-	builder.WriteString(_m.NameSort)
+	builder.WriteString("name_sort_ar=")
+	builder.WriteString(_m.NameSortAr)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_fr=")
+	builder.WriteString(_m.NameSortFr)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_en=")
+	builder.WriteString(_m.NameSortEn)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_zgh=")
+	builder.WriteString(_m.NameSortZgh)
 	builder.WriteString(", ")
 	if v := _m.ParentID; v != nil {
 		builder.WriteString("parent_id=")

@@ -53,16 +53,58 @@ func (_c *CategoryCreate) SetNillableUpdatedAt(v *time.Time) *CategoryCreate {
 	return _c
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_c *CategoryCreate) SetNameSort(v string) *CategoryCreate {
-	_c.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_c *CategoryCreate) SetNameSortAr(v string) *CategoryCreate {
+	_c.mutation.SetNameSortAr(v)
 	return _c
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_c *CategoryCreate) SetNillableNameSort(v *string) *CategoryCreate {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_c *CategoryCreate) SetNillableNameSortAr(v *string) *CategoryCreate {
 	if v != nil {
-		_c.SetNameSort(*v)
+		_c.SetNameSortAr(*v)
+	}
+	return _c
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_c *CategoryCreate) SetNameSortFr(v string) *CategoryCreate {
+	_c.mutation.SetNameSortFr(v)
+	return _c
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_c *CategoryCreate) SetNillableNameSortFr(v *string) *CategoryCreate {
+	if v != nil {
+		_c.SetNameSortFr(*v)
+	}
+	return _c
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_c *CategoryCreate) SetNameSortEn(v string) *CategoryCreate {
+	_c.mutation.SetNameSortEn(v)
+	return _c
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_c *CategoryCreate) SetNillableNameSortEn(v *string) *CategoryCreate {
+	if v != nil {
+		_c.SetNameSortEn(*v)
+	}
+	return _c
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_c *CategoryCreate) SetNameSortZgh(v string) *CategoryCreate {
+	_c.mutation.SetNameSortZgh(v)
+	return _c
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_c *CategoryCreate) SetNillableNameSortZgh(v *string) *CategoryCreate {
+	if v != nil {
+		_c.SetNameSortZgh(*v)
 	}
 	return _c
 }
@@ -213,9 +255,21 @@ func (_c *CategoryCreate) defaults() error {
 		v := category.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
-	if _, ok := _c.mutation.NameSort(); !ok {
-		v := category.DefaultNameSort
-		_c.mutation.SetNameSort(v)
+	if _, ok := _c.mutation.NameSortAr(); !ok {
+		v := category.DefaultNameSortAr
+		_c.mutation.SetNameSortAr(v)
+	}
+	if _, ok := _c.mutation.NameSortFr(); !ok {
+		v := category.DefaultNameSortFr
+		_c.mutation.SetNameSortFr(v)
+	}
+	if _, ok := _c.mutation.NameSortEn(); !ok {
+		v := category.DefaultNameSortEn
+		_c.mutation.SetNameSortEn(v)
+	}
+	if _, ok := _c.mutation.NameSortZgh(); !ok {
+		v := category.DefaultNameSortZgh
+		_c.mutation.SetNameSortZgh(v)
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		v := category.DefaultName
@@ -247,8 +301,17 @@ func (_c *CategoryCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Category.updated_at"`)}
 	}
-	if _, ok := _c.mutation.NameSort(); !ok {
-		return &ValidationError{Name: "name_sort", err: errors.New(`ent: missing required field "Category.name_sort"`)}
+	if _, ok := _c.mutation.NameSortAr(); !ok {
+		return &ValidationError{Name: "name_sort_ar", err: errors.New(`ent: missing required field "Category.name_sort_ar"`)}
+	}
+	if _, ok := _c.mutation.NameSortFr(); !ok {
+		return &ValidationError{Name: "name_sort_fr", err: errors.New(`ent: missing required field "Category.name_sort_fr"`)}
+	}
+	if _, ok := _c.mutation.NameSortEn(); !ok {
+		return &ValidationError{Name: "name_sort_en", err: errors.New(`ent: missing required field "Category.name_sort_en"`)}
+	}
+	if _, ok := _c.mutation.NameSortZgh(); !ok {
+		return &ValidationError{Name: "name_sort_zgh", err: errors.New(`ent: missing required field "Category.name_sort_zgh"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Category.name"`)}
@@ -326,9 +389,21 @@ func (_c *CategoryCreate) createSpec() (*Category, *sqlgraph.CreateSpec) {
 		_spec.SetField(category.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
-	if value, ok := _c.mutation.NameSort(); ok {
-		_spec.SetField(category.FieldNameSort, field.TypeString, value)
-		_node.NameSort = value
+	if value, ok := _c.mutation.NameSortAr(); ok {
+		_spec.SetField(category.FieldNameSortAr, field.TypeString, value)
+		_node.NameSortAr = value
+	}
+	if value, ok := _c.mutation.NameSortFr(); ok {
+		_spec.SetField(category.FieldNameSortFr, field.TypeString, value)
+		_node.NameSortFr = value
+	}
+	if value, ok := _c.mutation.NameSortEn(); ok {
+		_spec.SetField(category.FieldNameSortEn, field.TypeString, value)
+		_node.NameSortEn = value
+	}
+	if value, ok := _c.mutation.NameSortZgh(); ok {
+		_spec.SetField(category.FieldNameSortZgh, field.TypeString, value)
+		_node.NameSortZgh = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(category.FieldName, field.TypeOther, value)
@@ -459,15 +534,51 @@ func (u *CategoryUpsert) UpdateUpdatedAt() *CategoryUpsert {
 	return u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *CategoryUpsert) SetNameSort(v string) *CategoryUpsert {
-	u.Set(category.FieldNameSort, v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *CategoryUpsert) SetNameSortAr(v string) *CategoryUpsert {
+	u.Set(category.FieldNameSortAr, v)
 	return u
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *CategoryUpsert) UpdateNameSort() *CategoryUpsert {
-	u.SetExcluded(category.FieldNameSort)
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *CategoryUpsert) UpdateNameSortAr() *CategoryUpsert {
+	u.SetExcluded(category.FieldNameSortAr)
+	return u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *CategoryUpsert) SetNameSortFr(v string) *CategoryUpsert {
+	u.Set(category.FieldNameSortFr, v)
+	return u
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *CategoryUpsert) UpdateNameSortFr() *CategoryUpsert {
+	u.SetExcluded(category.FieldNameSortFr)
+	return u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *CategoryUpsert) SetNameSortEn(v string) *CategoryUpsert {
+	u.Set(category.FieldNameSortEn, v)
+	return u
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *CategoryUpsert) UpdateNameSortEn() *CategoryUpsert {
+	u.SetExcluded(category.FieldNameSortEn)
+	return u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *CategoryUpsert) SetNameSortZgh(v string) *CategoryUpsert {
+	u.Set(category.FieldNameSortZgh, v)
+	return u
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *CategoryUpsert) UpdateNameSortZgh() *CategoryUpsert {
+	u.SetExcluded(category.FieldNameSortZgh)
 	return u
 }
 
@@ -608,17 +719,59 @@ func (u *CategoryUpsertOne) UpdateUpdatedAt() *CategoryUpsertOne {
 	})
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *CategoryUpsertOne) SetNameSort(v string) *CategoryUpsertOne {
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *CategoryUpsertOne) SetNameSortAr(v string) *CategoryUpsertOne {
 	return u.Update(func(s *CategoryUpsert) {
-		s.SetNameSort(v)
+		s.SetNameSortAr(v)
 	})
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *CategoryUpsertOne) UpdateNameSort() *CategoryUpsertOne {
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *CategoryUpsertOne) UpdateNameSortAr() *CategoryUpsertOne {
 	return u.Update(func(s *CategoryUpsert) {
-		s.UpdateNameSort()
+		s.UpdateNameSortAr()
+	})
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *CategoryUpsertOne) SetNameSortFr(v string) *CategoryUpsertOne {
+	return u.Update(func(s *CategoryUpsert) {
+		s.SetNameSortFr(v)
+	})
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *CategoryUpsertOne) UpdateNameSortFr() *CategoryUpsertOne {
+	return u.Update(func(s *CategoryUpsert) {
+		s.UpdateNameSortFr()
+	})
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *CategoryUpsertOne) SetNameSortEn(v string) *CategoryUpsertOne {
+	return u.Update(func(s *CategoryUpsert) {
+		s.SetNameSortEn(v)
+	})
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *CategoryUpsertOne) UpdateNameSortEn() *CategoryUpsertOne {
+	return u.Update(func(s *CategoryUpsert) {
+		s.UpdateNameSortEn()
+	})
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *CategoryUpsertOne) SetNameSortZgh(v string) *CategoryUpsertOne {
+	return u.Update(func(s *CategoryUpsert) {
+		s.SetNameSortZgh(v)
+	})
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *CategoryUpsertOne) UpdateNameSortZgh() *CategoryUpsertOne {
+	return u.Update(func(s *CategoryUpsert) {
+		s.UpdateNameSortZgh()
 	})
 }
 
@@ -938,17 +1091,59 @@ func (u *CategoryUpsertBulk) UpdateUpdatedAt() *CategoryUpsertBulk {
 	})
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *CategoryUpsertBulk) SetNameSort(v string) *CategoryUpsertBulk {
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *CategoryUpsertBulk) SetNameSortAr(v string) *CategoryUpsertBulk {
 	return u.Update(func(s *CategoryUpsert) {
-		s.SetNameSort(v)
+		s.SetNameSortAr(v)
 	})
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *CategoryUpsertBulk) UpdateNameSort() *CategoryUpsertBulk {
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *CategoryUpsertBulk) UpdateNameSortAr() *CategoryUpsertBulk {
 	return u.Update(func(s *CategoryUpsert) {
-		s.UpdateNameSort()
+		s.UpdateNameSortAr()
+	})
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *CategoryUpsertBulk) SetNameSortFr(v string) *CategoryUpsertBulk {
+	return u.Update(func(s *CategoryUpsert) {
+		s.SetNameSortFr(v)
+	})
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *CategoryUpsertBulk) UpdateNameSortFr() *CategoryUpsertBulk {
+	return u.Update(func(s *CategoryUpsert) {
+		s.UpdateNameSortFr()
+	})
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *CategoryUpsertBulk) SetNameSortEn(v string) *CategoryUpsertBulk {
+	return u.Update(func(s *CategoryUpsert) {
+		s.SetNameSortEn(v)
+	})
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *CategoryUpsertBulk) UpdateNameSortEn() *CategoryUpsertBulk {
+	return u.Update(func(s *CategoryUpsert) {
+		s.UpdateNameSortEn()
+	})
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *CategoryUpsertBulk) SetNameSortZgh(v string) *CategoryUpsertBulk {
+	return u.Update(func(s *CategoryUpsert) {
+		s.SetNameSortZgh(v)
+	})
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *CategoryUpsertBulk) UpdateNameSortZgh() *CategoryUpsertBulk {
+	return u.Update(func(s *CategoryUpsert) {
+		s.UpdateNameSortZgh()
 	})
 }
 

@@ -37,16 +37,58 @@ func (_u *CategoryUpdate) SetUpdatedAt(v time.Time) *CategoryUpdate {
 	return _u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_u *CategoryUpdate) SetNameSort(v string) *CategoryUpdate {
-	_u.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_u *CategoryUpdate) SetNameSortAr(v string) *CategoryUpdate {
+	_u.mutation.SetNameSortAr(v)
 	return _u
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_u *CategoryUpdate) SetNillableNameSort(v *string) *CategoryUpdate {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_u *CategoryUpdate) SetNillableNameSortAr(v *string) *CategoryUpdate {
 	if v != nil {
-		_u.SetNameSort(*v)
+		_u.SetNameSortAr(*v)
+	}
+	return _u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_u *CategoryUpdate) SetNameSortFr(v string) *CategoryUpdate {
+	_u.mutation.SetNameSortFr(v)
+	return _u
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_u *CategoryUpdate) SetNillableNameSortFr(v *string) *CategoryUpdate {
+	if v != nil {
+		_u.SetNameSortFr(*v)
+	}
+	return _u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_u *CategoryUpdate) SetNameSortEn(v string) *CategoryUpdate {
+	_u.mutation.SetNameSortEn(v)
+	return _u
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_u *CategoryUpdate) SetNillableNameSortEn(v *string) *CategoryUpdate {
+	if v != nil {
+		_u.SetNameSortEn(*v)
+	}
+	return _u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_u *CategoryUpdate) SetNameSortZgh(v string) *CategoryUpdate {
+	_u.mutation.SetNameSortZgh(v)
+	return _u
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_u *CategoryUpdate) SetNillableNameSortZgh(v *string) *CategoryUpdate {
+	if v != nil {
+		_u.SetNameSortZgh(*v)
 	}
 	return _u
 }
@@ -289,8 +331,17 @@ func (_u *CategoryUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(category.FieldUpdatedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.NameSort(); ok {
-		_spec.SetField(category.FieldNameSort, field.TypeString, value)
+	if value, ok := _u.mutation.NameSortAr(); ok {
+		_spec.SetField(category.FieldNameSortAr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortFr(); ok {
+		_spec.SetField(category.FieldNameSortFr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortEn(); ok {
+		_spec.SetField(category.FieldNameSortEn, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortZgh(); ok {
+		_spec.SetField(category.FieldNameSortZgh, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(category.FieldName, field.TypeOther, value)
@@ -454,16 +505,58 @@ func (_u *CategoryUpdateOne) SetUpdatedAt(v time.Time) *CategoryUpdateOne {
 	return _u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_u *CategoryUpdateOne) SetNameSort(v string) *CategoryUpdateOne {
-	_u.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_u *CategoryUpdateOne) SetNameSortAr(v string) *CategoryUpdateOne {
+	_u.mutation.SetNameSortAr(v)
 	return _u
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_u *CategoryUpdateOne) SetNillableNameSort(v *string) *CategoryUpdateOne {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_u *CategoryUpdateOne) SetNillableNameSortAr(v *string) *CategoryUpdateOne {
 	if v != nil {
-		_u.SetNameSort(*v)
+		_u.SetNameSortAr(*v)
+	}
+	return _u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_u *CategoryUpdateOne) SetNameSortFr(v string) *CategoryUpdateOne {
+	_u.mutation.SetNameSortFr(v)
+	return _u
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_u *CategoryUpdateOne) SetNillableNameSortFr(v *string) *CategoryUpdateOne {
+	if v != nil {
+		_u.SetNameSortFr(*v)
+	}
+	return _u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_u *CategoryUpdateOne) SetNameSortEn(v string) *CategoryUpdateOne {
+	_u.mutation.SetNameSortEn(v)
+	return _u
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_u *CategoryUpdateOne) SetNillableNameSortEn(v *string) *CategoryUpdateOne {
+	if v != nil {
+		_u.SetNameSortEn(*v)
+	}
+	return _u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_u *CategoryUpdateOne) SetNameSortZgh(v string) *CategoryUpdateOne {
+	_u.mutation.SetNameSortZgh(v)
+	return _u
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_u *CategoryUpdateOne) SetNillableNameSortZgh(v *string) *CategoryUpdateOne {
+	if v != nil {
+		_u.SetNameSortZgh(*v)
 	}
 	return _u
 }
@@ -736,8 +829,17 @@ func (_u *CategoryUpdateOne) sqlSave(ctx context.Context) (_node *Category, err 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(category.FieldUpdatedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.NameSort(); ok {
-		_spec.SetField(category.FieldNameSort, field.TypeString, value)
+	if value, ok := _u.mutation.NameSortAr(); ok {
+		_spec.SetField(category.FieldNameSortAr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortFr(); ok {
+		_spec.SetField(category.FieldNameSortFr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortEn(); ok {
+		_spec.SetField(category.FieldNameSortEn, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortZgh(); ok {
+		_spec.SetField(category.FieldNameSortZgh, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(category.FieldName, field.TypeOther, value)

@@ -26,7 +26,7 @@ func main() {
 		entgql.WithSchemaPath("./schema/ent.graphql"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
-		entgql.WithSchemaHook(localizedFields, visibleOnly, withoutAppends),
+		entgql.WithSchemaHook(localizedFields, visibleOnly, withoutAppends, oneNameOrder),
 	)
 	if err != nil {
 		log.Fatalf("creating the entgql extension: %v", err)
@@ -46,6 +46,29 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+}
+
+// oneNameOrder leaves NAME the one ordering by name: the orderings by the name's key in
+// each language (NAME_IN_FR…) are what NAME becomes for a reader of that language
+// (ent/order.go), not values a client sends. NAME's description says so.
+func oneNameOrder(_ *gen.Graph, s *ast.Schema) error {
+	for _, def := range s.Types {
+		if def.Kind != ast.Enum || !strings.HasSuffix(def.Name, "OrderField") {
+			continue
+		}
+		values := def.EnumValues[:0]
+		for _, v := range def.EnumValues {
+			if strings.HasPrefix(v.Name, "NAME_IN_") {
+				continue
+			}
+			if v.Name == "NAME" {
+				v.Description = "By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default."
+			}
+			values = append(values, v)
+		}
+		def.EnumValues = values
+	}
+	return nil
 }
 
 // inputTypes names the input type of every output type that ent fields carry in mutation

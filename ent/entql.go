@@ -59,7 +59,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			category.FieldCreatedAt:   {Type: field.TypeTime, Column: category.FieldCreatedAt},
 			category.FieldUpdatedAt:   {Type: field.TypeTime, Column: category.FieldUpdatedAt},
-			category.FieldNameSort:    {Type: field.TypeString, Column: category.FieldNameSort},
+			category.FieldNameSortAr:  {Type: field.TypeString, Column: category.FieldNameSortAr},
+			category.FieldNameSortFr:  {Type: field.TypeString, Column: category.FieldNameSortFr},
+			category.FieldNameSortEn:  {Type: field.TypeString, Column: category.FieldNameSortEn},
+			category.FieldNameSortZgh: {Type: field.TypeString, Column: category.FieldNameSortZgh},
 			category.FieldParentID:    {Type: field.TypeString, Column: category.FieldParentID},
 			category.FieldName:        {Type: field.TypeOther, Column: category.FieldName},
 			category.FieldDescription: {Type: field.TypeOther, Column: category.FieldDescription},
@@ -80,7 +83,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			exhibitor.FieldCreatedAt:   {Type: field.TypeTime, Column: exhibitor.FieldCreatedAt},
 			exhibitor.FieldUpdatedAt:   {Type: field.TypeTime, Column: exhibitor.FieldUpdatedAt},
-			exhibitor.FieldNameSort:    {Type: field.TypeString, Column: exhibitor.FieldNameSort},
+			exhibitor.FieldNameSortAr:  {Type: field.TypeString, Column: exhibitor.FieldNameSortAr},
+			exhibitor.FieldNameSortFr:  {Type: field.TypeString, Column: exhibitor.FieldNameSortFr},
+			exhibitor.FieldNameSortEn:  {Type: field.TypeString, Column: exhibitor.FieldNameSortEn},
+			exhibitor.FieldNameSortZgh: {Type: field.TypeString, Column: exhibitor.FieldNameSortZgh},
 			exhibitor.FieldName:        {Type: field.TypeOther, Column: exhibitor.FieldName},
 			exhibitor.FieldDescription: {Type: field.TypeOther, Column: exhibitor.FieldDescription},
 			exhibitor.FieldCommune:     {Type: field.TypeOther, Column: exhibitor.FieldCommune},
@@ -142,7 +148,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			product.FieldCreatedAt:       {Type: field.TypeTime, Column: product.FieldCreatedAt},
 			product.FieldUpdatedAt:       {Type: field.TypeTime, Column: product.FieldUpdatedAt},
-			product.FieldNameSort:        {Type: field.TypeString, Column: product.FieldNameSort},
+			product.FieldNameSortAr:      {Type: field.TypeString, Column: product.FieldNameSortAr},
+			product.FieldNameSortFr:      {Type: field.TypeString, Column: product.FieldNameSortFr},
+			product.FieldNameSortEn:      {Type: field.TypeString, Column: product.FieldNameSortEn},
+			product.FieldNameSortZgh:     {Type: field.TypeString, Column: product.FieldNameSortZgh},
 			product.FieldExhibitorID:     {Type: field.TypeString, Column: product.FieldExhibitorID},
 			product.FieldCategoryID:      {Type: field.TypeString, Column: product.FieldCategoryID},
 			product.FieldName:            {Type: field.TypeOther, Column: product.FieldName},
@@ -245,7 +254,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			space.FieldCreatedAt:   {Type: field.TypeTime, Column: space.FieldCreatedAt},
 			space.FieldUpdatedAt:   {Type: field.TypeTime, Column: space.FieldUpdatedAt},
-			space.FieldNameSort:    {Type: field.TypeString, Column: space.FieldNameSort},
+			space.FieldNameSortAr:  {Type: field.TypeString, Column: space.FieldNameSortAr},
+			space.FieldNameSortFr:  {Type: field.TypeString, Column: space.FieldNameSortFr},
+			space.FieldNameSortEn:  {Type: field.TypeString, Column: space.FieldNameSortEn},
+			space.FieldNameSortZgh: {Type: field.TypeString, Column: space.FieldNameSortZgh},
 			space.FieldFairID:      {Type: field.TypeString, Column: space.FieldFairID},
 			space.FieldName:        {Type: field.TypeOther, Column: space.FieldName},
 			space.FieldDescription: {Type: field.TypeOther, Column: space.FieldDescription},
@@ -782,9 +794,24 @@ func (f *CategoryFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(category.FieldUpdatedAt))
 }
 
-// WhereNameSort applies the entql string predicate on the name_sort field.
-func (f *CategoryFilter) WhereNameSort(p entql.StringP) {
-	f.Where(p.Field(category.FieldNameSort))
+// WhereNameSortAr applies the entql string predicate on the name_sort_ar field.
+func (f *CategoryFilter) WhereNameSortAr(p entql.StringP) {
+	f.Where(p.Field(category.FieldNameSortAr))
+}
+
+// WhereNameSortFr applies the entql string predicate on the name_sort_fr field.
+func (f *CategoryFilter) WhereNameSortFr(p entql.StringP) {
+	f.Where(p.Field(category.FieldNameSortFr))
+}
+
+// WhereNameSortEn applies the entql string predicate on the name_sort_en field.
+func (f *CategoryFilter) WhereNameSortEn(p entql.StringP) {
+	f.Where(p.Field(category.FieldNameSortEn))
+}
+
+// WhereNameSortZgh applies the entql string predicate on the name_sort_zgh field.
+func (f *CategoryFilter) WhereNameSortZgh(p entql.StringP) {
+	f.Where(p.Field(category.FieldNameSortZgh))
 }
 
 // WhereParentID applies the entql string predicate on the parent_id field.
@@ -904,9 +931,24 @@ func (f *ExhibitorFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(exhibitor.FieldUpdatedAt))
 }
 
-// WhereNameSort applies the entql string predicate on the name_sort field.
-func (f *ExhibitorFilter) WhereNameSort(p entql.StringP) {
-	f.Where(p.Field(exhibitor.FieldNameSort))
+// WhereNameSortAr applies the entql string predicate on the name_sort_ar field.
+func (f *ExhibitorFilter) WhereNameSortAr(p entql.StringP) {
+	f.Where(p.Field(exhibitor.FieldNameSortAr))
+}
+
+// WhereNameSortFr applies the entql string predicate on the name_sort_fr field.
+func (f *ExhibitorFilter) WhereNameSortFr(p entql.StringP) {
+	f.Where(p.Field(exhibitor.FieldNameSortFr))
+}
+
+// WhereNameSortEn applies the entql string predicate on the name_sort_en field.
+func (f *ExhibitorFilter) WhereNameSortEn(p entql.StringP) {
+	f.Where(p.Field(exhibitor.FieldNameSortEn))
+}
+
+// WhereNameSortZgh applies the entql string predicate on the name_sort_zgh field.
+func (f *ExhibitorFilter) WhereNameSortZgh(p entql.StringP) {
+	f.Where(p.Field(exhibitor.FieldNameSortZgh))
 }
 
 // WhereName applies the entql other predicate on the name field.
@@ -1276,9 +1318,24 @@ func (f *ProductFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(product.FieldUpdatedAt))
 }
 
-// WhereNameSort applies the entql string predicate on the name_sort field.
-func (f *ProductFilter) WhereNameSort(p entql.StringP) {
-	f.Where(p.Field(product.FieldNameSort))
+// WhereNameSortAr applies the entql string predicate on the name_sort_ar field.
+func (f *ProductFilter) WhereNameSortAr(p entql.StringP) {
+	f.Where(p.Field(product.FieldNameSortAr))
+}
+
+// WhereNameSortFr applies the entql string predicate on the name_sort_fr field.
+func (f *ProductFilter) WhereNameSortFr(p entql.StringP) {
+	f.Where(p.Field(product.FieldNameSortFr))
+}
+
+// WhereNameSortEn applies the entql string predicate on the name_sort_en field.
+func (f *ProductFilter) WhereNameSortEn(p entql.StringP) {
+	f.Where(p.Field(product.FieldNameSortEn))
+}
+
+// WhereNameSortZgh applies the entql string predicate on the name_sort_zgh field.
+func (f *ProductFilter) WhereNameSortZgh(p entql.StringP) {
+	f.Where(p.Field(product.FieldNameSortZgh))
 }
 
 // WhereExhibitorID applies the entql string predicate on the exhibitor_id field.
@@ -1845,9 +1902,24 @@ func (f *SpaceFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(space.FieldUpdatedAt))
 }
 
-// WhereNameSort applies the entql string predicate on the name_sort field.
-func (f *SpaceFilter) WhereNameSort(p entql.StringP) {
-	f.Where(p.Field(space.FieldNameSort))
+// WhereNameSortAr applies the entql string predicate on the name_sort_ar field.
+func (f *SpaceFilter) WhereNameSortAr(p entql.StringP) {
+	f.Where(p.Field(space.FieldNameSortAr))
+}
+
+// WhereNameSortFr applies the entql string predicate on the name_sort_fr field.
+func (f *SpaceFilter) WhereNameSortFr(p entql.StringP) {
+	f.Where(p.Field(space.FieldNameSortFr))
+}
+
+// WhereNameSortEn applies the entql string predicate on the name_sort_en field.
+func (f *SpaceFilter) WhereNameSortEn(p entql.StringP) {
+	f.Where(p.Field(space.FieldNameSortEn))
+}
+
+// WhereNameSortZgh applies the entql string predicate on the name_sort_zgh field.
+func (f *SpaceFilter) WhereNameSortZgh(p entql.StringP) {
+	f.Where(p.Field(space.FieldNameSortZgh))
 }
 
 // WhereFairID applies the entql string predicate on the fair_id field.

@@ -24,8 +24,14 @@ type Exhibitor struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// NameSort holds the value of the "name_sort" field.
-	NameSort string `json:"name_sort,omitempty"`
+	// NameSortAr holds the value of the "name_sort_ar" field.
+	NameSortAr string `json:"name_sort_ar,omitempty"`
+	// NameSortFr holds the value of the "name_sort_fr" field.
+	NameSortFr string `json:"name_sort_fr,omitempty"`
+	// NameSortEn holds the value of the "name_sort_en" field.
+	NameSortEn string `json:"name_sort_en,omitempty"`
+	// NameSortZgh holds the value of the "name_sort_zgh" field.
+	NameSortZgh string `json:"name_sort_zgh,omitempty"`
 	// Name holds the value of the "name" field.
 	Name i18n.Text `json:"name,omitempty"`
 	// Description holds the value of the "description" field.
@@ -135,7 +141,7 @@ func (*Exhibitor) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case exhibitor.FieldFoundedYear, exhibitor.FieldMemberCount:
 			values[i] = new(sql.NullInt64)
-		case exhibitor.FieldID, exhibitor.FieldNameSort, exhibitor.FieldSlug, exhibitor.FieldKind, exhibitor.FieldSector, exhibitor.FieldProvince, exhibitor.FieldLogoURL:
+		case exhibitor.FieldID, exhibitor.FieldNameSortAr, exhibitor.FieldNameSortFr, exhibitor.FieldNameSortEn, exhibitor.FieldNameSortZgh, exhibitor.FieldSlug, exhibitor.FieldKind, exhibitor.FieldSector, exhibitor.FieldProvince, exhibitor.FieldLogoURL:
 			values[i] = new(sql.NullString)
 		case exhibitor.FieldCreatedAt, exhibitor.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -172,11 +178,29 @@ func (_m *Exhibitor) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
 			}
-		case exhibitor.FieldNameSort:
+		case exhibitor.FieldNameSortAr:
 			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field name_sort", values[i])
+				return fmt.Errorf("unexpected type %T for field name_sort_ar", values[i])
 			} else if value.Valid {
-				_m.NameSort = value.String
+				_m.NameSortAr = value.String
+			}
+		case exhibitor.FieldNameSortFr:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_fr", values[i])
+			} else if value.Valid {
+				_m.NameSortFr = value.String
+			}
+		case exhibitor.FieldNameSortEn:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_en", values[i])
+			} else if value.Valid {
+				_m.NameSortEn = value.String
+			}
+		case exhibitor.FieldNameSortZgh:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_zgh", values[i])
+			} else if value.Valid {
+				_m.NameSortZgh = value.String
 			}
 		case exhibitor.FieldName:
 			if value, ok := values[i].(*i18n.Text); !ok {
@@ -342,8 +366,17 @@ func (_m *Exhibitor) String() string {
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("name_sort=")
-	builder.WriteString(_m.NameSort)
+	builder.WriteString("name_sort_ar=")
+	builder.WriteString(_m.NameSortAr)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_fr=")
+	builder.WriteString(_m.NameSortFr)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_en=")
+	builder.WriteString(_m.NameSortEn)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_zgh=")
+	builder.WriteString(_m.NameSortZgh)
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Name))

@@ -57,16 +57,58 @@ func (_c *ExhibitorCreate) SetNillableUpdatedAt(v *time.Time) *ExhibitorCreate {
 	return _c
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_c *ExhibitorCreate) SetNameSort(v string) *ExhibitorCreate {
-	_c.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_c *ExhibitorCreate) SetNameSortAr(v string) *ExhibitorCreate {
+	_c.mutation.SetNameSortAr(v)
 	return _c
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_c *ExhibitorCreate) SetNillableNameSort(v *string) *ExhibitorCreate {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_c *ExhibitorCreate) SetNillableNameSortAr(v *string) *ExhibitorCreate {
 	if v != nil {
-		_c.SetNameSort(*v)
+		_c.SetNameSortAr(*v)
+	}
+	return _c
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_c *ExhibitorCreate) SetNameSortFr(v string) *ExhibitorCreate {
+	_c.mutation.SetNameSortFr(v)
+	return _c
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_c *ExhibitorCreate) SetNillableNameSortFr(v *string) *ExhibitorCreate {
+	if v != nil {
+		_c.SetNameSortFr(*v)
+	}
+	return _c
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_c *ExhibitorCreate) SetNameSortEn(v string) *ExhibitorCreate {
+	_c.mutation.SetNameSortEn(v)
+	return _c
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_c *ExhibitorCreate) SetNillableNameSortEn(v *string) *ExhibitorCreate {
+	if v != nil {
+		_c.SetNameSortEn(*v)
+	}
+	return _c
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_c *ExhibitorCreate) SetNameSortZgh(v string) *ExhibitorCreate {
+	_c.mutation.SetNameSortZgh(v)
+	return _c
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_c *ExhibitorCreate) SetNillableNameSortZgh(v *string) *ExhibitorCreate {
+	if v != nil {
+		_c.SetNameSortZgh(*v)
 	}
 	return _c
 }
@@ -348,9 +390,21 @@ func (_c *ExhibitorCreate) defaults() error {
 		v := exhibitor.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
-	if _, ok := _c.mutation.NameSort(); !ok {
-		v := exhibitor.DefaultNameSort
-		_c.mutation.SetNameSort(v)
+	if _, ok := _c.mutation.NameSortAr(); !ok {
+		v := exhibitor.DefaultNameSortAr
+		_c.mutation.SetNameSortAr(v)
+	}
+	if _, ok := _c.mutation.NameSortFr(); !ok {
+		v := exhibitor.DefaultNameSortFr
+		_c.mutation.SetNameSortFr(v)
+	}
+	if _, ok := _c.mutation.NameSortEn(); !ok {
+		v := exhibitor.DefaultNameSortEn
+		_c.mutation.SetNameSortEn(v)
+	}
+	if _, ok := _c.mutation.NameSortZgh(); !ok {
+		v := exhibitor.DefaultNameSortZgh
+		_c.mutation.SetNameSortZgh(v)
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		v := exhibitor.DefaultName
@@ -402,8 +456,17 @@ func (_c *ExhibitorCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Exhibitor.updated_at"`)}
 	}
-	if _, ok := _c.mutation.NameSort(); !ok {
-		return &ValidationError{Name: "name_sort", err: errors.New(`ent: missing required field "Exhibitor.name_sort"`)}
+	if _, ok := _c.mutation.NameSortAr(); !ok {
+		return &ValidationError{Name: "name_sort_ar", err: errors.New(`ent: missing required field "Exhibitor.name_sort_ar"`)}
+	}
+	if _, ok := _c.mutation.NameSortFr(); !ok {
+		return &ValidationError{Name: "name_sort_fr", err: errors.New(`ent: missing required field "Exhibitor.name_sort_fr"`)}
+	}
+	if _, ok := _c.mutation.NameSortEn(); !ok {
+		return &ValidationError{Name: "name_sort_en", err: errors.New(`ent: missing required field "Exhibitor.name_sort_en"`)}
+	}
+	if _, ok := _c.mutation.NameSortZgh(); !ok {
+		return &ValidationError{Name: "name_sort_zgh", err: errors.New(`ent: missing required field "Exhibitor.name_sort_zgh"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Exhibitor.name"`)}
@@ -545,9 +608,21 @@ func (_c *ExhibitorCreate) createSpec() (*Exhibitor, *sqlgraph.CreateSpec) {
 		_spec.SetField(exhibitor.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
-	if value, ok := _c.mutation.NameSort(); ok {
-		_spec.SetField(exhibitor.FieldNameSort, field.TypeString, value)
-		_node.NameSort = value
+	if value, ok := _c.mutation.NameSortAr(); ok {
+		_spec.SetField(exhibitor.FieldNameSortAr, field.TypeString, value)
+		_node.NameSortAr = value
+	}
+	if value, ok := _c.mutation.NameSortFr(); ok {
+		_spec.SetField(exhibitor.FieldNameSortFr, field.TypeString, value)
+		_node.NameSortFr = value
+	}
+	if value, ok := _c.mutation.NameSortEn(); ok {
+		_spec.SetField(exhibitor.FieldNameSortEn, field.TypeString, value)
+		_node.NameSortEn = value
+	}
+	if value, ok := _c.mutation.NameSortZgh(); ok {
+		_spec.SetField(exhibitor.FieldNameSortZgh, field.TypeString, value)
+		_node.NameSortZgh = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(exhibitor.FieldName, field.TypeOther, value)
@@ -741,15 +816,51 @@ func (u *ExhibitorUpsert) UpdateUpdatedAt() *ExhibitorUpsert {
 	return u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *ExhibitorUpsert) SetNameSort(v string) *ExhibitorUpsert {
-	u.Set(exhibitor.FieldNameSort, v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *ExhibitorUpsert) SetNameSortAr(v string) *ExhibitorUpsert {
+	u.Set(exhibitor.FieldNameSortAr, v)
 	return u
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *ExhibitorUpsert) UpdateNameSort() *ExhibitorUpsert {
-	u.SetExcluded(exhibitor.FieldNameSort)
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *ExhibitorUpsert) UpdateNameSortAr() *ExhibitorUpsert {
+	u.SetExcluded(exhibitor.FieldNameSortAr)
+	return u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *ExhibitorUpsert) SetNameSortFr(v string) *ExhibitorUpsert {
+	u.Set(exhibitor.FieldNameSortFr, v)
+	return u
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *ExhibitorUpsert) UpdateNameSortFr() *ExhibitorUpsert {
+	u.SetExcluded(exhibitor.FieldNameSortFr)
+	return u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *ExhibitorUpsert) SetNameSortEn(v string) *ExhibitorUpsert {
+	u.Set(exhibitor.FieldNameSortEn, v)
+	return u
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *ExhibitorUpsert) UpdateNameSortEn() *ExhibitorUpsert {
+	u.SetExcluded(exhibitor.FieldNameSortEn)
+	return u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *ExhibitorUpsert) SetNameSortZgh(v string) *ExhibitorUpsert {
+	u.Set(exhibitor.FieldNameSortZgh, v)
+	return u
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *ExhibitorUpsert) UpdateNameSortZgh() *ExhibitorUpsert {
+	u.SetExcluded(exhibitor.FieldNameSortZgh)
 	return u
 }
 
@@ -1046,17 +1157,59 @@ func (u *ExhibitorUpsertOne) UpdateUpdatedAt() *ExhibitorUpsertOne {
 	})
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *ExhibitorUpsertOne) SetNameSort(v string) *ExhibitorUpsertOne {
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *ExhibitorUpsertOne) SetNameSortAr(v string) *ExhibitorUpsertOne {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.SetNameSort(v)
+		s.SetNameSortAr(v)
 	})
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *ExhibitorUpsertOne) UpdateNameSort() *ExhibitorUpsertOne {
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *ExhibitorUpsertOne) UpdateNameSortAr() *ExhibitorUpsertOne {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.UpdateNameSort()
+		s.UpdateNameSortAr()
+	})
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *ExhibitorUpsertOne) SetNameSortFr(v string) *ExhibitorUpsertOne {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.SetNameSortFr(v)
+	})
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *ExhibitorUpsertOne) UpdateNameSortFr() *ExhibitorUpsertOne {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.UpdateNameSortFr()
+	})
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *ExhibitorUpsertOne) SetNameSortEn(v string) *ExhibitorUpsertOne {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.SetNameSortEn(v)
+	})
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *ExhibitorUpsertOne) UpdateNameSortEn() *ExhibitorUpsertOne {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.UpdateNameSortEn()
+	})
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *ExhibitorUpsertOne) SetNameSortZgh(v string) *ExhibitorUpsertOne {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.SetNameSortZgh(v)
+	})
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *ExhibitorUpsertOne) UpdateNameSortZgh() *ExhibitorUpsertOne {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.UpdateNameSortZgh()
 	})
 }
 
@@ -1558,17 +1711,59 @@ func (u *ExhibitorUpsertBulk) UpdateUpdatedAt() *ExhibitorUpsertBulk {
 	})
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *ExhibitorUpsertBulk) SetNameSort(v string) *ExhibitorUpsertBulk {
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *ExhibitorUpsertBulk) SetNameSortAr(v string) *ExhibitorUpsertBulk {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.SetNameSort(v)
+		s.SetNameSortAr(v)
 	})
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *ExhibitorUpsertBulk) UpdateNameSort() *ExhibitorUpsertBulk {
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *ExhibitorUpsertBulk) UpdateNameSortAr() *ExhibitorUpsertBulk {
 	return u.Update(func(s *ExhibitorUpsert) {
-		s.UpdateNameSort()
+		s.UpdateNameSortAr()
+	})
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *ExhibitorUpsertBulk) SetNameSortFr(v string) *ExhibitorUpsertBulk {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.SetNameSortFr(v)
+	})
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *ExhibitorUpsertBulk) UpdateNameSortFr() *ExhibitorUpsertBulk {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.UpdateNameSortFr()
+	})
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *ExhibitorUpsertBulk) SetNameSortEn(v string) *ExhibitorUpsertBulk {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.SetNameSortEn(v)
+	})
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *ExhibitorUpsertBulk) UpdateNameSortEn() *ExhibitorUpsertBulk {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.UpdateNameSortEn()
+	})
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *ExhibitorUpsertBulk) SetNameSortZgh(v string) *ExhibitorUpsertBulk {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.SetNameSortZgh(v)
+	})
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *ExhibitorUpsertBulk) UpdateNameSortZgh() *ExhibitorUpsertBulk {
+	return u.Update(func(s *ExhibitorUpsert) {
+		s.UpdateNameSortZgh()
 	})
 }
 

@@ -42,16 +42,58 @@ func (_u *ExhibitorUpdate) SetUpdatedAt(v time.Time) *ExhibitorUpdate {
 	return _u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_u *ExhibitorUpdate) SetNameSort(v string) *ExhibitorUpdate {
-	_u.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_u *ExhibitorUpdate) SetNameSortAr(v string) *ExhibitorUpdate {
+	_u.mutation.SetNameSortAr(v)
 	return _u
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_u *ExhibitorUpdate) SetNillableNameSort(v *string) *ExhibitorUpdate {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_u *ExhibitorUpdate) SetNillableNameSortAr(v *string) *ExhibitorUpdate {
 	if v != nil {
-		_u.SetNameSort(*v)
+		_u.SetNameSortAr(*v)
+	}
+	return _u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_u *ExhibitorUpdate) SetNameSortFr(v string) *ExhibitorUpdate {
+	_u.mutation.SetNameSortFr(v)
+	return _u
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_u *ExhibitorUpdate) SetNillableNameSortFr(v *string) *ExhibitorUpdate {
+	if v != nil {
+		_u.SetNameSortFr(*v)
+	}
+	return _u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_u *ExhibitorUpdate) SetNameSortEn(v string) *ExhibitorUpdate {
+	_u.mutation.SetNameSortEn(v)
+	return _u
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_u *ExhibitorUpdate) SetNillableNameSortEn(v *string) *ExhibitorUpdate {
+	if v != nil {
+		_u.SetNameSortEn(*v)
+	}
+	return _u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_u *ExhibitorUpdate) SetNameSortZgh(v string) *ExhibitorUpdate {
+	_u.mutation.SetNameSortZgh(v)
+	return _u
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_u *ExhibitorUpdate) SetNillableNameSortZgh(v *string) *ExhibitorUpdate {
+	if v != nil {
+		_u.SetNameSortZgh(*v)
 	}
 	return _u
 }
@@ -556,8 +598,17 @@ func (_u *ExhibitorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(exhibitor.FieldUpdatedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.NameSort(); ok {
-		_spec.SetField(exhibitor.FieldNameSort, field.TypeString, value)
+	if value, ok := _u.mutation.NameSortAr(); ok {
+		_spec.SetField(exhibitor.FieldNameSortAr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortFr(); ok {
+		_spec.SetField(exhibitor.FieldNameSortFr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortEn(); ok {
+		_spec.SetField(exhibitor.FieldNameSortEn, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortZgh(); ok {
+		_spec.SetField(exhibitor.FieldNameSortZgh, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(exhibitor.FieldName, field.TypeOther, value)
@@ -838,16 +889,58 @@ func (_u *ExhibitorUpdateOne) SetUpdatedAt(v time.Time) *ExhibitorUpdateOne {
 	return _u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_u *ExhibitorUpdateOne) SetNameSort(v string) *ExhibitorUpdateOne {
-	_u.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_u *ExhibitorUpdateOne) SetNameSortAr(v string) *ExhibitorUpdateOne {
+	_u.mutation.SetNameSortAr(v)
 	return _u
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_u *ExhibitorUpdateOne) SetNillableNameSort(v *string) *ExhibitorUpdateOne {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_u *ExhibitorUpdateOne) SetNillableNameSortAr(v *string) *ExhibitorUpdateOne {
 	if v != nil {
-		_u.SetNameSort(*v)
+		_u.SetNameSortAr(*v)
+	}
+	return _u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_u *ExhibitorUpdateOne) SetNameSortFr(v string) *ExhibitorUpdateOne {
+	_u.mutation.SetNameSortFr(v)
+	return _u
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_u *ExhibitorUpdateOne) SetNillableNameSortFr(v *string) *ExhibitorUpdateOne {
+	if v != nil {
+		_u.SetNameSortFr(*v)
+	}
+	return _u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_u *ExhibitorUpdateOne) SetNameSortEn(v string) *ExhibitorUpdateOne {
+	_u.mutation.SetNameSortEn(v)
+	return _u
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_u *ExhibitorUpdateOne) SetNillableNameSortEn(v *string) *ExhibitorUpdateOne {
+	if v != nil {
+		_u.SetNameSortEn(*v)
+	}
+	return _u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_u *ExhibitorUpdateOne) SetNameSortZgh(v string) *ExhibitorUpdateOne {
+	_u.mutation.SetNameSortZgh(v)
+	return _u
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_u *ExhibitorUpdateOne) SetNillableNameSortZgh(v *string) *ExhibitorUpdateOne {
+	if v != nil {
+		_u.SetNameSortZgh(*v)
 	}
 	return _u
 }
@@ -1382,8 +1475,17 @@ func (_u *ExhibitorUpdateOne) sqlSave(ctx context.Context) (_node *Exhibitor, er
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(exhibitor.FieldUpdatedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.NameSort(); ok {
-		_spec.SetField(exhibitor.FieldNameSort, field.TypeString, value)
+	if value, ok := _u.mutation.NameSortAr(); ok {
+		_spec.SetField(exhibitor.FieldNameSortAr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortFr(); ok {
+		_spec.SetField(exhibitor.FieldNameSortFr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortEn(); ok {
+		_spec.SetField(exhibitor.FieldNameSortEn, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortZgh(); ok {
+		_spec.SetField(exhibitor.FieldNameSortZgh, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(exhibitor.FieldName, field.TypeOther, value)

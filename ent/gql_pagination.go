@@ -379,17 +379,59 @@ var (
 			}
 		},
 	}
-	// CategoryOrderFieldNameSort orders Category by name_sort.
-	CategoryOrderFieldNameSort = &CategoryOrderField{
+	// CategoryOrderFieldNameSortAr orders Category by name_sort_ar.
+	CategoryOrderFieldNameSortAr = &CategoryOrderField{
 		Value: func(_m *Category) (ent.Value, error) {
-			return _m.NameSort, nil
+			return _m.NameSortAr, nil
 		},
-		column: category.FieldNameSort,
-		toTerm: category.ByNameSort,
+		column: category.FieldNameSortAr,
+		toTerm: category.ByNameSortAr,
 		toCursor: func(_m *Category) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.NameSort,
+				Value: _m.NameSortAr,
+			}
+		},
+	}
+	// CategoryOrderFieldNameSortFr orders Category by name_sort_fr.
+	CategoryOrderFieldNameSortFr = &CategoryOrderField{
+		Value: func(_m *Category) (ent.Value, error) {
+			return _m.NameSortFr, nil
+		},
+		column: category.FieldNameSortFr,
+		toTerm: category.ByNameSortFr,
+		toCursor: func(_m *Category) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortFr,
+			}
+		},
+	}
+	// CategoryOrderFieldNameSortEn orders Category by name_sort_en.
+	CategoryOrderFieldNameSortEn = &CategoryOrderField{
+		Value: func(_m *Category) (ent.Value, error) {
+			return _m.NameSortEn, nil
+		},
+		column: category.FieldNameSortEn,
+		toTerm: category.ByNameSortEn,
+		toCursor: func(_m *Category) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortEn,
+			}
+		},
+	}
+	// CategoryOrderFieldNameSortZgh orders Category by name_sort_zgh.
+	CategoryOrderFieldNameSortZgh = &CategoryOrderField{
+		Value: func(_m *Category) (ent.Value, error) {
+			return _m.NameSortZgh, nil
+		},
+		column: category.FieldNameSortZgh,
+		toTerm: category.ByNameSortZgh,
+		toCursor: func(_m *Category) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortZgh,
 			}
 		},
 	}
@@ -417,8 +459,14 @@ func (f CategoryOrderField) String() string {
 		str = "CREATED_AT"
 	case CategoryOrderFieldUpdatedAt.column:
 		str = "UPDATED_AT"
-	case CategoryOrderFieldNameSort.column:
+	case CategoryOrderFieldNameSortAr.column:
 		str = "NAME"
+	case CategoryOrderFieldNameSortFr.column:
+		str = "NAME_IN_FR"
+	case CategoryOrderFieldNameSortEn.column:
+		str = "NAME_IN_EN"
+	case CategoryOrderFieldNameSortZgh.column:
+		str = "NAME_IN_ZGH"
 	case CategoryOrderFieldPosition.column:
 		str = "POSITION"
 	}
@@ -442,7 +490,13 @@ func (f *CategoryOrderField) UnmarshalGQL(v interface{}) error {
 	case "UPDATED_AT":
 		*f = *CategoryOrderFieldUpdatedAt
 	case "NAME":
-		*f = *CategoryOrderFieldNameSort
+		*f = *CategoryOrderFieldNameSortAr
+	case "NAME_IN_FR":
+		*f = *CategoryOrderFieldNameSortFr
+	case "NAME_IN_EN":
+		*f = *CategoryOrderFieldNameSortEn
+	case "NAME_IN_ZGH":
+		*f = *CategoryOrderFieldNameSortZgh
 	case "POSITION":
 		*f = *CategoryOrderFieldPosition
 	default:
@@ -765,17 +819,59 @@ var (
 			}
 		},
 	}
-	// ExhibitorOrderFieldNameSort orders Exhibitor by name_sort.
-	ExhibitorOrderFieldNameSort = &ExhibitorOrderField{
+	// ExhibitorOrderFieldNameSortAr orders Exhibitor by name_sort_ar.
+	ExhibitorOrderFieldNameSortAr = &ExhibitorOrderField{
 		Value: func(_m *Exhibitor) (ent.Value, error) {
-			return _m.NameSort, nil
+			return _m.NameSortAr, nil
 		},
-		column: exhibitor.FieldNameSort,
-		toTerm: exhibitor.ByNameSort,
+		column: exhibitor.FieldNameSortAr,
+		toTerm: exhibitor.ByNameSortAr,
 		toCursor: func(_m *Exhibitor) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.NameSort,
+				Value: _m.NameSortAr,
+			}
+		},
+	}
+	// ExhibitorOrderFieldNameSortFr orders Exhibitor by name_sort_fr.
+	ExhibitorOrderFieldNameSortFr = &ExhibitorOrderField{
+		Value: func(_m *Exhibitor) (ent.Value, error) {
+			return _m.NameSortFr, nil
+		},
+		column: exhibitor.FieldNameSortFr,
+		toTerm: exhibitor.ByNameSortFr,
+		toCursor: func(_m *Exhibitor) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortFr,
+			}
+		},
+	}
+	// ExhibitorOrderFieldNameSortEn orders Exhibitor by name_sort_en.
+	ExhibitorOrderFieldNameSortEn = &ExhibitorOrderField{
+		Value: func(_m *Exhibitor) (ent.Value, error) {
+			return _m.NameSortEn, nil
+		},
+		column: exhibitor.FieldNameSortEn,
+		toTerm: exhibitor.ByNameSortEn,
+		toCursor: func(_m *Exhibitor) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortEn,
+			}
+		},
+	}
+	// ExhibitorOrderFieldNameSortZgh orders Exhibitor by name_sort_zgh.
+	ExhibitorOrderFieldNameSortZgh = &ExhibitorOrderField{
+		Value: func(_m *Exhibitor) (ent.Value, error) {
+			return _m.NameSortZgh, nil
+		},
+		column: exhibitor.FieldNameSortZgh,
+		toTerm: exhibitor.ByNameSortZgh,
+		toCursor: func(_m *Exhibitor) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortZgh,
 			}
 		},
 	}
@@ -789,8 +885,14 @@ func (f ExhibitorOrderField) String() string {
 		str = "CREATED_AT"
 	case ExhibitorOrderFieldUpdatedAt.column:
 		str = "UPDATED_AT"
-	case ExhibitorOrderFieldNameSort.column:
+	case ExhibitorOrderFieldNameSortAr.column:
 		str = "NAME"
+	case ExhibitorOrderFieldNameSortFr.column:
+		str = "NAME_IN_FR"
+	case ExhibitorOrderFieldNameSortEn.column:
+		str = "NAME_IN_EN"
+	case ExhibitorOrderFieldNameSortZgh.column:
+		str = "NAME_IN_ZGH"
 	}
 	return str
 }
@@ -812,7 +914,13 @@ func (f *ExhibitorOrderField) UnmarshalGQL(v interface{}) error {
 	case "UPDATED_AT":
 		*f = *ExhibitorOrderFieldUpdatedAt
 	case "NAME":
-		*f = *ExhibitorOrderFieldNameSort
+		*f = *ExhibitorOrderFieldNameSortAr
+	case "NAME_IN_FR":
+		*f = *ExhibitorOrderFieldNameSortFr
+	case "NAME_IN_EN":
+		*f = *ExhibitorOrderFieldNameSortEn
+	case "NAME_IN_ZGH":
+		*f = *ExhibitorOrderFieldNameSortZgh
 	default:
 		return fmt.Errorf("%s is not a valid ExhibitorOrderField", str)
 	}
@@ -1519,17 +1627,59 @@ var (
 			}
 		},
 	}
-	// ProductOrderFieldNameSort orders Product by name_sort.
-	ProductOrderFieldNameSort = &ProductOrderField{
+	// ProductOrderFieldNameSortAr orders Product by name_sort_ar.
+	ProductOrderFieldNameSortAr = &ProductOrderField{
 		Value: func(_m *Product) (ent.Value, error) {
-			return _m.NameSort, nil
+			return _m.NameSortAr, nil
 		},
-		column: product.FieldNameSort,
-		toTerm: product.ByNameSort,
+		column: product.FieldNameSortAr,
+		toTerm: product.ByNameSortAr,
 		toCursor: func(_m *Product) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.NameSort,
+				Value: _m.NameSortAr,
+			}
+		},
+	}
+	// ProductOrderFieldNameSortFr orders Product by name_sort_fr.
+	ProductOrderFieldNameSortFr = &ProductOrderField{
+		Value: func(_m *Product) (ent.Value, error) {
+			return _m.NameSortFr, nil
+		},
+		column: product.FieldNameSortFr,
+		toTerm: product.ByNameSortFr,
+		toCursor: func(_m *Product) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortFr,
+			}
+		},
+	}
+	// ProductOrderFieldNameSortEn orders Product by name_sort_en.
+	ProductOrderFieldNameSortEn = &ProductOrderField{
+		Value: func(_m *Product) (ent.Value, error) {
+			return _m.NameSortEn, nil
+		},
+		column: product.FieldNameSortEn,
+		toTerm: product.ByNameSortEn,
+		toCursor: func(_m *Product) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortEn,
+			}
+		},
+	}
+	// ProductOrderFieldNameSortZgh orders Product by name_sort_zgh.
+	ProductOrderFieldNameSortZgh = &ProductOrderField{
+		Value: func(_m *Product) (ent.Value, error) {
+			return _m.NameSortZgh, nil
+		},
+		column: product.FieldNameSortZgh,
+		toTerm: product.ByNameSortZgh,
+		toCursor: func(_m *Product) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortZgh,
 			}
 		},
 	}
@@ -1557,8 +1707,14 @@ func (f ProductOrderField) String() string {
 		str = "CREATED_AT"
 	case ProductOrderFieldUpdatedAt.column:
 		str = "UPDATED_AT"
-	case ProductOrderFieldNameSort.column:
+	case ProductOrderFieldNameSortAr.column:
 		str = "NAME"
+	case ProductOrderFieldNameSortFr.column:
+		str = "NAME_IN_FR"
+	case ProductOrderFieldNameSortEn.column:
+		str = "NAME_IN_EN"
+	case ProductOrderFieldNameSortZgh.column:
+		str = "NAME_IN_ZGH"
 	case ProductOrderFieldPriceMinorUnits.column:
 		str = "PRICE"
 	}
@@ -1582,7 +1738,13 @@ func (f *ProductOrderField) UnmarshalGQL(v interface{}) error {
 	case "UPDATED_AT":
 		*f = *ProductOrderFieldUpdatedAt
 	case "NAME":
-		*f = *ProductOrderFieldNameSort
+		*f = *ProductOrderFieldNameSortAr
+	case "NAME_IN_FR":
+		*f = *ProductOrderFieldNameSortFr
+	case "NAME_IN_EN":
+		*f = *ProductOrderFieldNameSortEn
+	case "NAME_IN_ZGH":
+		*f = *ProductOrderFieldNameSortZgh
 	case "PRICE":
 		*f = *ProductOrderFieldPriceMinorUnits
 	default:
@@ -2605,17 +2767,59 @@ var (
 			}
 		},
 	}
-	// SpaceOrderFieldNameSort orders Space by name_sort.
-	SpaceOrderFieldNameSort = &SpaceOrderField{
+	// SpaceOrderFieldNameSortAr orders Space by name_sort_ar.
+	SpaceOrderFieldNameSortAr = &SpaceOrderField{
 		Value: func(_m *Space) (ent.Value, error) {
-			return _m.NameSort, nil
+			return _m.NameSortAr, nil
 		},
-		column: space.FieldNameSort,
-		toTerm: space.ByNameSort,
+		column: space.FieldNameSortAr,
+		toTerm: space.ByNameSortAr,
 		toCursor: func(_m *Space) Cursor {
 			return Cursor{
 				ID:    _m.ID,
-				Value: _m.NameSort,
+				Value: _m.NameSortAr,
+			}
+		},
+	}
+	// SpaceOrderFieldNameSortFr orders Space by name_sort_fr.
+	SpaceOrderFieldNameSortFr = &SpaceOrderField{
+		Value: func(_m *Space) (ent.Value, error) {
+			return _m.NameSortFr, nil
+		},
+		column: space.FieldNameSortFr,
+		toTerm: space.ByNameSortFr,
+		toCursor: func(_m *Space) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortFr,
+			}
+		},
+	}
+	// SpaceOrderFieldNameSortEn orders Space by name_sort_en.
+	SpaceOrderFieldNameSortEn = &SpaceOrderField{
+		Value: func(_m *Space) (ent.Value, error) {
+			return _m.NameSortEn, nil
+		},
+		column: space.FieldNameSortEn,
+		toTerm: space.ByNameSortEn,
+		toCursor: func(_m *Space) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortEn,
+			}
+		},
+	}
+	// SpaceOrderFieldNameSortZgh orders Space by name_sort_zgh.
+	SpaceOrderFieldNameSortZgh = &SpaceOrderField{
+		Value: func(_m *Space) (ent.Value, error) {
+			return _m.NameSortZgh, nil
+		},
+		column: space.FieldNameSortZgh,
+		toTerm: space.ByNameSortZgh,
+		toCursor: func(_m *Space) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.NameSortZgh,
 			}
 		},
 	}
@@ -2643,8 +2847,14 @@ func (f SpaceOrderField) String() string {
 		str = "CREATED_AT"
 	case SpaceOrderFieldUpdatedAt.column:
 		str = "UPDATED_AT"
-	case SpaceOrderFieldNameSort.column:
+	case SpaceOrderFieldNameSortAr.column:
 		str = "NAME"
+	case SpaceOrderFieldNameSortFr.column:
+		str = "NAME_IN_FR"
+	case SpaceOrderFieldNameSortEn.column:
+		str = "NAME_IN_EN"
+	case SpaceOrderFieldNameSortZgh.column:
+		str = "NAME_IN_ZGH"
 	case SpaceOrderFieldPosition.column:
 		str = "POSITION"
 	}
@@ -2668,7 +2878,13 @@ func (f *SpaceOrderField) UnmarshalGQL(v interface{}) error {
 	case "UPDATED_AT":
 		*f = *SpaceOrderFieldUpdatedAt
 	case "NAME":
-		*f = *SpaceOrderFieldNameSort
+		*f = *SpaceOrderFieldNameSortAr
+	case "NAME_IN_FR":
+		*f = *SpaceOrderFieldNameSortFr
+	case "NAME_IN_EN":
+		*f = *SpaceOrderFieldNameSortEn
+	case "NAME_IN_ZGH":
+		*f = *SpaceOrderFieldNameSortZgh
 	case "POSITION":
 		*f = *SpaceOrderFieldPosition
 	default:

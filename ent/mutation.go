@@ -882,7 +882,10 @@ type CategoryMutation struct {
 	id              *string
 	created_at      *time.Time
 	updated_at      *time.Time
-	name_sort       *string
+	name_sort_ar    *string
+	name_sort_fr    *string
+	name_sort_en    *string
+	name_sort_zgh   *string
 	name            *i18n.Text
 	description     *i18n.Text
 	slug            *string
@@ -1078,40 +1081,148 @@ func (m *CategoryMutation) ResetUpdatedAt() {
 	m.updated_at = nil
 }
 
-// SetNameSort sets the "name_sort" field.
-func (m *CategoryMutation) SetNameSort(s string) {
-	m.name_sort = &s
+// SetNameSortAr sets the "name_sort_ar" field.
+func (m *CategoryMutation) SetNameSortAr(s string) {
+	m.name_sort_ar = &s
 }
 
-// NameSort returns the value of the "name_sort" field in the mutation.
-func (m *CategoryMutation) NameSort() (r string, exists bool) {
-	v := m.name_sort
+// NameSortAr returns the value of the "name_sort_ar" field in the mutation.
+func (m *CategoryMutation) NameSortAr() (r string, exists bool) {
+	v := m.name_sort_ar
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldNameSort returns the old "name_sort" field's value of the Category entity.
+// OldNameSortAr returns the old "name_sort_ar" field's value of the Category entity.
 // If the Category object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *CategoryMutation) OldNameSort(ctx context.Context) (v string, err error) {
+func (m *CategoryMutation) OldNameSortAr(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldNameSort is only allowed on UpdateOne operations")
+		return v, errors.New("OldNameSortAr is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldNameSort requires an ID field in the mutation")
+		return v, errors.New("OldNameSortAr requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldNameSort: %w", err)
+		return v, fmt.Errorf("querying old value for OldNameSortAr: %w", err)
 	}
-	return oldValue.NameSort, nil
+	return oldValue.NameSortAr, nil
 }
 
-// ResetNameSort resets all changes to the "name_sort" field.
-func (m *CategoryMutation) ResetNameSort() {
-	m.name_sort = nil
+// ResetNameSortAr resets all changes to the "name_sort_ar" field.
+func (m *CategoryMutation) ResetNameSortAr() {
+	m.name_sort_ar = nil
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (m *CategoryMutation) SetNameSortFr(s string) {
+	m.name_sort_fr = &s
+}
+
+// NameSortFr returns the value of the "name_sort_fr" field in the mutation.
+func (m *CategoryMutation) NameSortFr() (r string, exists bool) {
+	v := m.name_sort_fr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortFr returns the old "name_sort_fr" field's value of the Category entity.
+// If the Category object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryMutation) OldNameSortFr(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortFr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortFr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortFr: %w", err)
+	}
+	return oldValue.NameSortFr, nil
+}
+
+// ResetNameSortFr resets all changes to the "name_sort_fr" field.
+func (m *CategoryMutation) ResetNameSortFr() {
+	m.name_sort_fr = nil
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (m *CategoryMutation) SetNameSortEn(s string) {
+	m.name_sort_en = &s
+}
+
+// NameSortEn returns the value of the "name_sort_en" field in the mutation.
+func (m *CategoryMutation) NameSortEn() (r string, exists bool) {
+	v := m.name_sort_en
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortEn returns the old "name_sort_en" field's value of the Category entity.
+// If the Category object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryMutation) OldNameSortEn(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortEn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortEn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortEn: %w", err)
+	}
+	return oldValue.NameSortEn, nil
+}
+
+// ResetNameSortEn resets all changes to the "name_sort_en" field.
+func (m *CategoryMutation) ResetNameSortEn() {
+	m.name_sort_en = nil
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (m *CategoryMutation) SetNameSortZgh(s string) {
+	m.name_sort_zgh = &s
+}
+
+// NameSortZgh returns the value of the "name_sort_zgh" field in the mutation.
+func (m *CategoryMutation) NameSortZgh() (r string, exists bool) {
+	v := m.name_sort_zgh
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortZgh returns the old "name_sort_zgh" field's value of the Category entity.
+// If the Category object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CategoryMutation) OldNameSortZgh(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortZgh is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortZgh requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortZgh: %w", err)
+	}
+	return oldValue.NameSortZgh, nil
+}
+
+// ResetNameSortZgh resets all changes to the "name_sort_zgh" field.
+func (m *CategoryMutation) ResetNameSortZgh() {
+	m.name_sort_zgh = nil
 }
 
 // SetParentID sets the "parent_id" field.
@@ -1496,15 +1607,24 @@ func (m *CategoryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CategoryMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, category.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, category.FieldUpdatedAt)
 	}
-	if m.name_sort != nil {
-		fields = append(fields, category.FieldNameSort)
+	if m.name_sort_ar != nil {
+		fields = append(fields, category.FieldNameSortAr)
+	}
+	if m.name_sort_fr != nil {
+		fields = append(fields, category.FieldNameSortFr)
+	}
+	if m.name_sort_en != nil {
+		fields = append(fields, category.FieldNameSortEn)
+	}
+	if m.name_sort_zgh != nil {
+		fields = append(fields, category.FieldNameSortZgh)
 	}
 	if m.parent != nil {
 		fields = append(fields, category.FieldParentID)
@@ -1533,8 +1653,14 @@ func (m *CategoryMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case category.FieldUpdatedAt:
 		return m.UpdatedAt()
-	case category.FieldNameSort:
-		return m.NameSort()
+	case category.FieldNameSortAr:
+		return m.NameSortAr()
+	case category.FieldNameSortFr:
+		return m.NameSortFr()
+	case category.FieldNameSortEn:
+		return m.NameSortEn()
+	case category.FieldNameSortZgh:
+		return m.NameSortZgh()
 	case category.FieldParentID:
 		return m.ParentID()
 	case category.FieldName:
@@ -1558,8 +1684,14 @@ func (m *CategoryMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCreatedAt(ctx)
 	case category.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
-	case category.FieldNameSort:
-		return m.OldNameSort(ctx)
+	case category.FieldNameSortAr:
+		return m.OldNameSortAr(ctx)
+	case category.FieldNameSortFr:
+		return m.OldNameSortFr(ctx)
+	case category.FieldNameSortEn:
+		return m.OldNameSortEn(ctx)
+	case category.FieldNameSortZgh:
+		return m.OldNameSortZgh(ctx)
 	case category.FieldParentID:
 		return m.OldParentID(ctx)
 	case category.FieldName:
@@ -1593,12 +1725,33 @@ func (m *CategoryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
-	case category.FieldNameSort:
+	case category.FieldNameSortAr:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetNameSort(v)
+		m.SetNameSortAr(v)
+		return nil
+	case category.FieldNameSortFr:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortFr(v)
+		return nil
+	case category.FieldNameSortEn:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortEn(v)
+		return nil
+	case category.FieldNameSortZgh:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortZgh(v)
 		return nil
 	case category.FieldParentID:
 		v, ok := value.(string)
@@ -1714,8 +1867,17 @@ func (m *CategoryMutation) ResetField(name string) error {
 	case category.FieldUpdatedAt:
 		m.ResetUpdatedAt()
 		return nil
-	case category.FieldNameSort:
-		m.ResetNameSort()
+	case category.FieldNameSortAr:
+		m.ResetNameSortAr()
+		return nil
+	case category.FieldNameSortFr:
+		m.ResetNameSortFr()
+		return nil
+	case category.FieldNameSortEn:
+		m.ResetNameSortEn()
+		return nil
+	case category.FieldNameSortZgh:
+		m.ResetNameSortZgh()
 		return nil
 	case category.FieldParentID:
 		m.ResetParentID()
@@ -1872,7 +2034,10 @@ type ExhibitorMutation struct {
 	id                   *string
 	created_at           *time.Time
 	updated_at           *time.Time
-	name_sort            *string
+	name_sort_ar         *string
+	name_sort_fr         *string
+	name_sort_en         *string
+	name_sort_zgh        *string
 	name                 *i18n.Text
 	description          *i18n.Text
 	commune              *i18n.Text
@@ -2086,40 +2251,148 @@ func (m *ExhibitorMutation) ResetUpdatedAt() {
 	m.updated_at = nil
 }
 
-// SetNameSort sets the "name_sort" field.
-func (m *ExhibitorMutation) SetNameSort(s string) {
-	m.name_sort = &s
+// SetNameSortAr sets the "name_sort_ar" field.
+func (m *ExhibitorMutation) SetNameSortAr(s string) {
+	m.name_sort_ar = &s
 }
 
-// NameSort returns the value of the "name_sort" field in the mutation.
-func (m *ExhibitorMutation) NameSort() (r string, exists bool) {
-	v := m.name_sort
+// NameSortAr returns the value of the "name_sort_ar" field in the mutation.
+func (m *ExhibitorMutation) NameSortAr() (r string, exists bool) {
+	v := m.name_sort_ar
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldNameSort returns the old "name_sort" field's value of the Exhibitor entity.
+// OldNameSortAr returns the old "name_sort_ar" field's value of the Exhibitor entity.
 // If the Exhibitor object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ExhibitorMutation) OldNameSort(ctx context.Context) (v string, err error) {
+func (m *ExhibitorMutation) OldNameSortAr(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldNameSort is only allowed on UpdateOne operations")
+		return v, errors.New("OldNameSortAr is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldNameSort requires an ID field in the mutation")
+		return v, errors.New("OldNameSortAr requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldNameSort: %w", err)
+		return v, fmt.Errorf("querying old value for OldNameSortAr: %w", err)
 	}
-	return oldValue.NameSort, nil
+	return oldValue.NameSortAr, nil
 }
 
-// ResetNameSort resets all changes to the "name_sort" field.
-func (m *ExhibitorMutation) ResetNameSort() {
-	m.name_sort = nil
+// ResetNameSortAr resets all changes to the "name_sort_ar" field.
+func (m *ExhibitorMutation) ResetNameSortAr() {
+	m.name_sort_ar = nil
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (m *ExhibitorMutation) SetNameSortFr(s string) {
+	m.name_sort_fr = &s
+}
+
+// NameSortFr returns the value of the "name_sort_fr" field in the mutation.
+func (m *ExhibitorMutation) NameSortFr() (r string, exists bool) {
+	v := m.name_sort_fr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortFr returns the old "name_sort_fr" field's value of the Exhibitor entity.
+// If the Exhibitor object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExhibitorMutation) OldNameSortFr(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortFr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortFr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortFr: %w", err)
+	}
+	return oldValue.NameSortFr, nil
+}
+
+// ResetNameSortFr resets all changes to the "name_sort_fr" field.
+func (m *ExhibitorMutation) ResetNameSortFr() {
+	m.name_sort_fr = nil
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (m *ExhibitorMutation) SetNameSortEn(s string) {
+	m.name_sort_en = &s
+}
+
+// NameSortEn returns the value of the "name_sort_en" field in the mutation.
+func (m *ExhibitorMutation) NameSortEn() (r string, exists bool) {
+	v := m.name_sort_en
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortEn returns the old "name_sort_en" field's value of the Exhibitor entity.
+// If the Exhibitor object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExhibitorMutation) OldNameSortEn(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortEn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortEn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortEn: %w", err)
+	}
+	return oldValue.NameSortEn, nil
+}
+
+// ResetNameSortEn resets all changes to the "name_sort_en" field.
+func (m *ExhibitorMutation) ResetNameSortEn() {
+	m.name_sort_en = nil
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (m *ExhibitorMutation) SetNameSortZgh(s string) {
+	m.name_sort_zgh = &s
+}
+
+// NameSortZgh returns the value of the "name_sort_zgh" field in the mutation.
+func (m *ExhibitorMutation) NameSortZgh() (r string, exists bool) {
+	v := m.name_sort_zgh
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortZgh returns the old "name_sort_zgh" field's value of the Exhibitor entity.
+// If the Exhibitor object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExhibitorMutation) OldNameSortZgh(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortZgh is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortZgh requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortZgh: %w", err)
+	}
+	return oldValue.NameSortZgh, nil
+}
+
+// ResetNameSortZgh resets all changes to the "name_sort_zgh" field.
+func (m *ExhibitorMutation) ResetNameSortZgh() {
+	m.name_sort_zgh = nil
 }
 
 // SetName sets the "name" field.
@@ -3057,15 +3330,24 @@ func (m *ExhibitorMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ExhibitorMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, exhibitor.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, exhibitor.FieldUpdatedAt)
 	}
-	if m.name_sort != nil {
-		fields = append(fields, exhibitor.FieldNameSort)
+	if m.name_sort_ar != nil {
+		fields = append(fields, exhibitor.FieldNameSortAr)
+	}
+	if m.name_sort_fr != nil {
+		fields = append(fields, exhibitor.FieldNameSortFr)
+	}
+	if m.name_sort_en != nil {
+		fields = append(fields, exhibitor.FieldNameSortEn)
+	}
+	if m.name_sort_zgh != nil {
+		fields = append(fields, exhibitor.FieldNameSortZgh)
 	}
 	if m.name != nil {
 		fields = append(fields, exhibitor.FieldName)
@@ -3127,8 +3409,14 @@ func (m *ExhibitorMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case exhibitor.FieldUpdatedAt:
 		return m.UpdatedAt()
-	case exhibitor.FieldNameSort:
-		return m.NameSort()
+	case exhibitor.FieldNameSortAr:
+		return m.NameSortAr()
+	case exhibitor.FieldNameSortFr:
+		return m.NameSortFr()
+	case exhibitor.FieldNameSortEn:
+		return m.NameSortEn()
+	case exhibitor.FieldNameSortZgh:
+		return m.NameSortZgh()
 	case exhibitor.FieldName:
 		return m.Name()
 	case exhibitor.FieldDescription:
@@ -3174,8 +3462,14 @@ func (m *ExhibitorMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldCreatedAt(ctx)
 	case exhibitor.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
-	case exhibitor.FieldNameSort:
-		return m.OldNameSort(ctx)
+	case exhibitor.FieldNameSortAr:
+		return m.OldNameSortAr(ctx)
+	case exhibitor.FieldNameSortFr:
+		return m.OldNameSortFr(ctx)
+	case exhibitor.FieldNameSortEn:
+		return m.OldNameSortEn(ctx)
+	case exhibitor.FieldNameSortZgh:
+		return m.OldNameSortZgh(ctx)
 	case exhibitor.FieldName:
 		return m.OldName(ctx)
 	case exhibitor.FieldDescription:
@@ -3231,12 +3525,33 @@ func (m *ExhibitorMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
-	case exhibitor.FieldNameSort:
+	case exhibitor.FieldNameSortAr:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetNameSort(v)
+		m.SetNameSortAr(v)
+		return nil
+	case exhibitor.FieldNameSortFr:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortFr(v)
+		return nil
+	case exhibitor.FieldNameSortEn:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortEn(v)
+		return nil
+	case exhibitor.FieldNameSortZgh:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortZgh(v)
 		return nil
 	case exhibitor.FieldName:
 		v, ok := value.(i18n.Text)
@@ -3459,8 +3774,17 @@ func (m *ExhibitorMutation) ResetField(name string) error {
 	case exhibitor.FieldUpdatedAt:
 		m.ResetUpdatedAt()
 		return nil
-	case exhibitor.FieldNameSort:
-		m.ResetNameSort()
+	case exhibitor.FieldNameSortAr:
+		m.ResetNameSortAr()
+		return nil
+	case exhibitor.FieldNameSortFr:
+		m.ResetNameSortFr()
+		return nil
+	case exhibitor.FieldNameSortEn:
+		m.ResetNameSortEn()
+		return nil
+	case exhibitor.FieldNameSortZgh:
+		m.ResetNameSortZgh()
 		return nil
 	case exhibitor.FieldName:
 		m.ResetName()
@@ -5314,7 +5638,10 @@ type ProductMutation struct {
 	id                   *string
 	created_at           *time.Time
 	updated_at           *time.Time
-	name_sort            *string
+	name_sort_ar         *string
+	name_sort_fr         *string
+	name_sort_en         *string
+	name_sort_zgh        *string
 	name                 *i18n.Text
 	description          *i18n.Text
 	unit                 *i18n.Text
@@ -5515,40 +5842,148 @@ func (m *ProductMutation) ResetUpdatedAt() {
 	m.updated_at = nil
 }
 
-// SetNameSort sets the "name_sort" field.
-func (m *ProductMutation) SetNameSort(s string) {
-	m.name_sort = &s
+// SetNameSortAr sets the "name_sort_ar" field.
+func (m *ProductMutation) SetNameSortAr(s string) {
+	m.name_sort_ar = &s
 }
 
-// NameSort returns the value of the "name_sort" field in the mutation.
-func (m *ProductMutation) NameSort() (r string, exists bool) {
-	v := m.name_sort
+// NameSortAr returns the value of the "name_sort_ar" field in the mutation.
+func (m *ProductMutation) NameSortAr() (r string, exists bool) {
+	v := m.name_sort_ar
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldNameSort returns the old "name_sort" field's value of the Product entity.
+// OldNameSortAr returns the old "name_sort_ar" field's value of the Product entity.
 // If the Product object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ProductMutation) OldNameSort(ctx context.Context) (v string, err error) {
+func (m *ProductMutation) OldNameSortAr(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldNameSort is only allowed on UpdateOne operations")
+		return v, errors.New("OldNameSortAr is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldNameSort requires an ID field in the mutation")
+		return v, errors.New("OldNameSortAr requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldNameSort: %w", err)
+		return v, fmt.Errorf("querying old value for OldNameSortAr: %w", err)
 	}
-	return oldValue.NameSort, nil
+	return oldValue.NameSortAr, nil
 }
 
-// ResetNameSort resets all changes to the "name_sort" field.
-func (m *ProductMutation) ResetNameSort() {
-	m.name_sort = nil
+// ResetNameSortAr resets all changes to the "name_sort_ar" field.
+func (m *ProductMutation) ResetNameSortAr() {
+	m.name_sort_ar = nil
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (m *ProductMutation) SetNameSortFr(s string) {
+	m.name_sort_fr = &s
+}
+
+// NameSortFr returns the value of the "name_sort_fr" field in the mutation.
+func (m *ProductMutation) NameSortFr() (r string, exists bool) {
+	v := m.name_sort_fr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortFr returns the old "name_sort_fr" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldNameSortFr(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortFr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortFr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortFr: %w", err)
+	}
+	return oldValue.NameSortFr, nil
+}
+
+// ResetNameSortFr resets all changes to the "name_sort_fr" field.
+func (m *ProductMutation) ResetNameSortFr() {
+	m.name_sort_fr = nil
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (m *ProductMutation) SetNameSortEn(s string) {
+	m.name_sort_en = &s
+}
+
+// NameSortEn returns the value of the "name_sort_en" field in the mutation.
+func (m *ProductMutation) NameSortEn() (r string, exists bool) {
+	v := m.name_sort_en
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortEn returns the old "name_sort_en" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldNameSortEn(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortEn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortEn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortEn: %w", err)
+	}
+	return oldValue.NameSortEn, nil
+}
+
+// ResetNameSortEn resets all changes to the "name_sort_en" field.
+func (m *ProductMutation) ResetNameSortEn() {
+	m.name_sort_en = nil
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (m *ProductMutation) SetNameSortZgh(s string) {
+	m.name_sort_zgh = &s
+}
+
+// NameSortZgh returns the value of the "name_sort_zgh" field in the mutation.
+func (m *ProductMutation) NameSortZgh() (r string, exists bool) {
+	v := m.name_sort_zgh
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortZgh returns the old "name_sort_zgh" field's value of the Product entity.
+// If the Product object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProductMutation) OldNameSortZgh(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortZgh is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortZgh requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortZgh: %w", err)
+	}
+	return oldValue.NameSortZgh, nil
+}
+
+// ResetNameSortZgh resets all changes to the "name_sort_zgh" field.
+func (m *ProductMutation) ResetNameSortZgh() {
+	m.name_sort_zgh = nil
 }
 
 // SetExhibitorID sets the "exhibitor_id" field.
@@ -6170,15 +6605,24 @@ func (m *ProductMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProductMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, product.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, product.FieldUpdatedAt)
 	}
-	if m.name_sort != nil {
-		fields = append(fields, product.FieldNameSort)
+	if m.name_sort_ar != nil {
+		fields = append(fields, product.FieldNameSortAr)
+	}
+	if m.name_sort_fr != nil {
+		fields = append(fields, product.FieldNameSortFr)
+	}
+	if m.name_sort_en != nil {
+		fields = append(fields, product.FieldNameSortEn)
+	}
+	if m.name_sort_zgh != nil {
+		fields = append(fields, product.FieldNameSortZgh)
 	}
 	if m.exhibitor != nil {
 		fields = append(fields, product.FieldExhibitorID)
@@ -6231,8 +6675,14 @@ func (m *ProductMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case product.FieldUpdatedAt:
 		return m.UpdatedAt()
-	case product.FieldNameSort:
-		return m.NameSort()
+	case product.FieldNameSortAr:
+		return m.NameSortAr()
+	case product.FieldNameSortFr:
+		return m.NameSortFr()
+	case product.FieldNameSortEn:
+		return m.NameSortEn()
+	case product.FieldNameSortZgh:
+		return m.NameSortZgh()
 	case product.FieldExhibitorID:
 		return m.ExhibitorID()
 	case product.FieldCategoryID:
@@ -6272,8 +6722,14 @@ func (m *ProductMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCreatedAt(ctx)
 	case product.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
-	case product.FieldNameSort:
-		return m.OldNameSort(ctx)
+	case product.FieldNameSortAr:
+		return m.OldNameSortAr(ctx)
+	case product.FieldNameSortFr:
+		return m.OldNameSortFr(ctx)
+	case product.FieldNameSortEn:
+		return m.OldNameSortEn(ctx)
+	case product.FieldNameSortZgh:
+		return m.OldNameSortZgh(ctx)
 	case product.FieldExhibitorID:
 		return m.OldExhibitorID(ctx)
 	case product.FieldCategoryID:
@@ -6323,12 +6779,33 @@ func (m *ProductMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
-	case product.FieldNameSort:
+	case product.FieldNameSortAr:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetNameSort(v)
+		m.SetNameSortAr(v)
+		return nil
+	case product.FieldNameSortFr:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortFr(v)
+		return nil
+	case product.FieldNameSortEn:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortEn(v)
+		return nil
+	case product.FieldNameSortZgh:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortZgh(v)
 		return nil
 	case product.FieldExhibitorID:
 		v, ok := value.(string)
@@ -6500,8 +6977,17 @@ func (m *ProductMutation) ResetField(name string) error {
 	case product.FieldUpdatedAt:
 		m.ResetUpdatedAt()
 		return nil
-	case product.FieldNameSort:
-		m.ResetNameSort()
+	case product.FieldNameSortAr:
+		m.ResetNameSortAr()
+		return nil
+	case product.FieldNameSortFr:
+		m.ResetNameSortFr()
+		return nil
+	case product.FieldNameSortEn:
+		m.ResetNameSortEn()
+		return nil
+	case product.FieldNameSortZgh:
+		m.ResetNameSortZgh()
 		return nil
 	case product.FieldExhibitorID:
 		m.ResetExhibitorID()
@@ -10292,7 +10778,10 @@ type SpaceMutation struct {
 	id              *string
 	created_at      *time.Time
 	updated_at      *time.Time
-	name_sort       *string
+	name_sort_ar    *string
+	name_sort_fr    *string
+	name_sort_en    *string
+	name_sort_zgh   *string
 	name            *i18n.Text
 	description     *i18n.Text
 	kind            *space.Kind
@@ -10487,40 +10976,148 @@ func (m *SpaceMutation) ResetUpdatedAt() {
 	m.updated_at = nil
 }
 
-// SetNameSort sets the "name_sort" field.
-func (m *SpaceMutation) SetNameSort(s string) {
-	m.name_sort = &s
+// SetNameSortAr sets the "name_sort_ar" field.
+func (m *SpaceMutation) SetNameSortAr(s string) {
+	m.name_sort_ar = &s
 }
 
-// NameSort returns the value of the "name_sort" field in the mutation.
-func (m *SpaceMutation) NameSort() (r string, exists bool) {
-	v := m.name_sort
+// NameSortAr returns the value of the "name_sort_ar" field in the mutation.
+func (m *SpaceMutation) NameSortAr() (r string, exists bool) {
+	v := m.name_sort_ar
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldNameSort returns the old "name_sort" field's value of the Space entity.
+// OldNameSortAr returns the old "name_sort_ar" field's value of the Space entity.
 // If the Space object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SpaceMutation) OldNameSort(ctx context.Context) (v string, err error) {
+func (m *SpaceMutation) OldNameSortAr(ctx context.Context) (v string, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldNameSort is only allowed on UpdateOne operations")
+		return v, errors.New("OldNameSortAr is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldNameSort requires an ID field in the mutation")
+		return v, errors.New("OldNameSortAr requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldNameSort: %w", err)
+		return v, fmt.Errorf("querying old value for OldNameSortAr: %w", err)
 	}
-	return oldValue.NameSort, nil
+	return oldValue.NameSortAr, nil
 }
 
-// ResetNameSort resets all changes to the "name_sort" field.
-func (m *SpaceMutation) ResetNameSort() {
-	m.name_sort = nil
+// ResetNameSortAr resets all changes to the "name_sort_ar" field.
+func (m *SpaceMutation) ResetNameSortAr() {
+	m.name_sort_ar = nil
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (m *SpaceMutation) SetNameSortFr(s string) {
+	m.name_sort_fr = &s
+}
+
+// NameSortFr returns the value of the "name_sort_fr" field in the mutation.
+func (m *SpaceMutation) NameSortFr() (r string, exists bool) {
+	v := m.name_sort_fr
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortFr returns the old "name_sort_fr" field's value of the Space entity.
+// If the Space object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SpaceMutation) OldNameSortFr(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortFr is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortFr requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortFr: %w", err)
+	}
+	return oldValue.NameSortFr, nil
+}
+
+// ResetNameSortFr resets all changes to the "name_sort_fr" field.
+func (m *SpaceMutation) ResetNameSortFr() {
+	m.name_sort_fr = nil
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (m *SpaceMutation) SetNameSortEn(s string) {
+	m.name_sort_en = &s
+}
+
+// NameSortEn returns the value of the "name_sort_en" field in the mutation.
+func (m *SpaceMutation) NameSortEn() (r string, exists bool) {
+	v := m.name_sort_en
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortEn returns the old "name_sort_en" field's value of the Space entity.
+// If the Space object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SpaceMutation) OldNameSortEn(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortEn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortEn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortEn: %w", err)
+	}
+	return oldValue.NameSortEn, nil
+}
+
+// ResetNameSortEn resets all changes to the "name_sort_en" field.
+func (m *SpaceMutation) ResetNameSortEn() {
+	m.name_sort_en = nil
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (m *SpaceMutation) SetNameSortZgh(s string) {
+	m.name_sort_zgh = &s
+}
+
+// NameSortZgh returns the value of the "name_sort_zgh" field in the mutation.
+func (m *SpaceMutation) NameSortZgh() (r string, exists bool) {
+	v := m.name_sort_zgh
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNameSortZgh returns the old "name_sort_zgh" field's value of the Space entity.
+// If the Space object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SpaceMutation) OldNameSortZgh(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNameSortZgh is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNameSortZgh requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNameSortZgh: %w", err)
+	}
+	return oldValue.NameSortZgh, nil
+}
+
+// ResetNameSortZgh resets all changes to the "name_sort_zgh" field.
+func (m *SpaceMutation) ResetNameSortZgh() {
+	m.name_sort_zgh = nil
 }
 
 // SetFairID sets the "fair_id" field.
@@ -10908,15 +11505,24 @@ func (m *SpaceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SpaceMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, space.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, space.FieldUpdatedAt)
 	}
-	if m.name_sort != nil {
-		fields = append(fields, space.FieldNameSort)
+	if m.name_sort_ar != nil {
+		fields = append(fields, space.FieldNameSortAr)
+	}
+	if m.name_sort_fr != nil {
+		fields = append(fields, space.FieldNameSortFr)
+	}
+	if m.name_sort_en != nil {
+		fields = append(fields, space.FieldNameSortEn)
+	}
+	if m.name_sort_zgh != nil {
+		fields = append(fields, space.FieldNameSortZgh)
 	}
 	if m.fair != nil {
 		fields = append(fields, space.FieldFairID)
@@ -10948,8 +11554,14 @@ func (m *SpaceMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case space.FieldUpdatedAt:
 		return m.UpdatedAt()
-	case space.FieldNameSort:
-		return m.NameSort()
+	case space.FieldNameSortAr:
+		return m.NameSortAr()
+	case space.FieldNameSortFr:
+		return m.NameSortFr()
+	case space.FieldNameSortEn:
+		return m.NameSortEn()
+	case space.FieldNameSortZgh:
+		return m.NameSortZgh()
 	case space.FieldFairID:
 		return m.FairID()
 	case space.FieldName:
@@ -10975,8 +11587,14 @@ func (m *SpaceMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCreatedAt(ctx)
 	case space.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
-	case space.FieldNameSort:
-		return m.OldNameSort(ctx)
+	case space.FieldNameSortAr:
+		return m.OldNameSortAr(ctx)
+	case space.FieldNameSortFr:
+		return m.OldNameSortFr(ctx)
+	case space.FieldNameSortEn:
+		return m.OldNameSortEn(ctx)
+	case space.FieldNameSortZgh:
+		return m.OldNameSortZgh(ctx)
 	case space.FieldFairID:
 		return m.OldFairID(ctx)
 	case space.FieldName:
@@ -11012,12 +11630,33 @@ func (m *SpaceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
-	case space.FieldNameSort:
+	case space.FieldNameSortAr:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetNameSort(v)
+		m.SetNameSortAr(v)
+		return nil
+	case space.FieldNameSortFr:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortFr(v)
+		return nil
+	case space.FieldNameSortEn:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortEn(v)
+		return nil
+	case space.FieldNameSortZgh:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNameSortZgh(v)
 		return nil
 	case space.FieldFairID:
 		v, ok := value.(string)
@@ -11152,8 +11791,17 @@ func (m *SpaceMutation) ResetField(name string) error {
 	case space.FieldUpdatedAt:
 		m.ResetUpdatedAt()
 		return nil
-	case space.FieldNameSort:
-		m.ResetNameSort()
+	case space.FieldNameSortAr:
+		m.ResetNameSortAr()
+		return nil
+	case space.FieldNameSortFr:
+		m.ResetNameSortFr()
+		return nil
+	case space.FieldNameSortEn:
+		m.ResetNameSortEn()
+		return nil
+	case space.FieldNameSortZgh:
+		m.ResetNameSortZgh()
 		return nil
 	case space.FieldFairID:
 		m.ResetFairID()

@@ -26,8 +26,14 @@ type Product struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// NameSort holds the value of the "name_sort" field.
-	NameSort string `json:"name_sort,omitempty"`
+	// NameSortAr holds the value of the "name_sort_ar" field.
+	NameSortAr string `json:"name_sort_ar,omitempty"`
+	// NameSortFr holds the value of the "name_sort_fr" field.
+	NameSortFr string `json:"name_sort_fr,omitempty"`
+	// NameSortEn holds the value of the "name_sort_en" field.
+	NameSortEn string `json:"name_sort_en,omitempty"`
+	// NameSortZgh holds the value of the "name_sort_zgh" field.
+	NameSortZgh string `json:"name_sort_zgh,omitempty"`
 	// ExhibitorID holds the value of the "exhibitor_id" field.
 	ExhibitorID string `json:"exhibitor_id,omitempty"`
 	// CategoryID holds the value of the "category_id" field.
@@ -110,7 +116,7 @@ func (*Product) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case product.FieldPriceMinorUnits:
 			values[i] = new(sql.NullInt64)
-		case product.FieldID, product.FieldNameSort, product.FieldExhibitorID, product.FieldCategoryID:
+		case product.FieldID, product.FieldNameSortAr, product.FieldNameSortFr, product.FieldNameSortEn, product.FieldNameSortZgh, product.FieldExhibitorID, product.FieldCategoryID:
 			values[i] = new(sql.NullString)
 		case product.FieldCreatedAt, product.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -147,11 +153,29 @@ func (_m *Product) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
 			}
-		case product.FieldNameSort:
+		case product.FieldNameSortAr:
 			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field name_sort", values[i])
+				return fmt.Errorf("unexpected type %T for field name_sort_ar", values[i])
 			} else if value.Valid {
-				_m.NameSort = value.String
+				_m.NameSortAr = value.String
+			}
+		case product.FieldNameSortFr:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_fr", values[i])
+			} else if value.Valid {
+				_m.NameSortFr = value.String
+			}
+		case product.FieldNameSortEn:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_en", values[i])
+			} else if value.Valid {
+				_m.NameSortEn = value.String
+			}
+		case product.FieldNameSortZgh:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_zgh", values[i])
+			} else if value.Valid {
+				_m.NameSortZgh = value.String
 			}
 		case product.FieldExhibitorID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -288,8 +312,17 @@ func (_m *Product) String() string {
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("name_sort=")
-	builder.WriteString(_m.NameSort)
+	builder.WriteString("name_sort_ar=")
+	builder.WriteString(_m.NameSortAr)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_fr=")
+	builder.WriteString(_m.NameSortFr)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_en=")
+	builder.WriteString(_m.NameSortEn)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_zgh=")
+	builder.WriteString(_m.NameSortZgh)
 	builder.WriteString(", ")
 	builder.WriteString("exhibitor_id=")
 	builder.WriteString(_m.ExhibitorID)

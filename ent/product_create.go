@@ -55,16 +55,58 @@ func (_c *ProductCreate) SetNillableUpdatedAt(v *time.Time) *ProductCreate {
 	return _c
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_c *ProductCreate) SetNameSort(v string) *ProductCreate {
-	_c.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_c *ProductCreate) SetNameSortAr(v string) *ProductCreate {
+	_c.mutation.SetNameSortAr(v)
 	return _c
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_c *ProductCreate) SetNillableNameSort(v *string) *ProductCreate {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableNameSortAr(v *string) *ProductCreate {
 	if v != nil {
-		_c.SetNameSort(*v)
+		_c.SetNameSortAr(*v)
+	}
+	return _c
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_c *ProductCreate) SetNameSortFr(v string) *ProductCreate {
+	_c.mutation.SetNameSortFr(v)
+	return _c
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableNameSortFr(v *string) *ProductCreate {
+	if v != nil {
+		_c.SetNameSortFr(*v)
+	}
+	return _c
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_c *ProductCreate) SetNameSortEn(v string) *ProductCreate {
+	_c.mutation.SetNameSortEn(v)
+	return _c
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableNameSortEn(v *string) *ProductCreate {
+	if v != nil {
+		_c.SetNameSortEn(*v)
+	}
+	return _c
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_c *ProductCreate) SetNameSortZgh(v string) *ProductCreate {
+	_c.mutation.SetNameSortZgh(v)
+	return _c
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_c *ProductCreate) SetNillableNameSortZgh(v *string) *ProductCreate {
+	if v != nil {
+		_c.SetNameSortZgh(*v)
 	}
 	return _c
 }
@@ -262,9 +304,21 @@ func (_c *ProductCreate) defaults() error {
 		v := product.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
-	if _, ok := _c.mutation.NameSort(); !ok {
-		v := product.DefaultNameSort
-		_c.mutation.SetNameSort(v)
+	if _, ok := _c.mutation.NameSortAr(); !ok {
+		v := product.DefaultNameSortAr
+		_c.mutation.SetNameSortAr(v)
+	}
+	if _, ok := _c.mutation.NameSortFr(); !ok {
+		v := product.DefaultNameSortFr
+		_c.mutation.SetNameSortFr(v)
+	}
+	if _, ok := _c.mutation.NameSortEn(); !ok {
+		v := product.DefaultNameSortEn
+		_c.mutation.SetNameSortEn(v)
+	}
+	if _, ok := _c.mutation.NameSortZgh(); !ok {
+		v := product.DefaultNameSortZgh
+		_c.mutation.SetNameSortZgh(v)
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		v := product.DefaultName
@@ -320,8 +374,17 @@ func (_c *ProductCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Product.updated_at"`)}
 	}
-	if _, ok := _c.mutation.NameSort(); !ok {
-		return &ValidationError{Name: "name_sort", err: errors.New(`ent: missing required field "Product.name_sort"`)}
+	if _, ok := _c.mutation.NameSortAr(); !ok {
+		return &ValidationError{Name: "name_sort_ar", err: errors.New(`ent: missing required field "Product.name_sort_ar"`)}
+	}
+	if _, ok := _c.mutation.NameSortFr(); !ok {
+		return &ValidationError{Name: "name_sort_fr", err: errors.New(`ent: missing required field "Product.name_sort_fr"`)}
+	}
+	if _, ok := _c.mutation.NameSortEn(); !ok {
+		return &ValidationError{Name: "name_sort_en", err: errors.New(`ent: missing required field "Product.name_sort_en"`)}
+	}
+	if _, ok := _c.mutation.NameSortZgh(); !ok {
+		return &ValidationError{Name: "name_sort_zgh", err: errors.New(`ent: missing required field "Product.name_sort_zgh"`)}
 	}
 	if _, ok := _c.mutation.ExhibitorID(); !ok {
 		return &ValidationError{Name: "exhibitor_id", err: errors.New(`ent: missing required field "Product.exhibitor_id"`)}
@@ -436,9 +499,21 @@ func (_c *ProductCreate) createSpec() (*Product, *sqlgraph.CreateSpec) {
 		_spec.SetField(product.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
-	if value, ok := _c.mutation.NameSort(); ok {
-		_spec.SetField(product.FieldNameSort, field.TypeString, value)
-		_node.NameSort = value
+	if value, ok := _c.mutation.NameSortAr(); ok {
+		_spec.SetField(product.FieldNameSortAr, field.TypeString, value)
+		_node.NameSortAr = value
+	}
+	if value, ok := _c.mutation.NameSortFr(); ok {
+		_spec.SetField(product.FieldNameSortFr, field.TypeString, value)
+		_node.NameSortFr = value
+	}
+	if value, ok := _c.mutation.NameSortEn(); ok {
+		_spec.SetField(product.FieldNameSortEn, field.TypeString, value)
+		_node.NameSortEn = value
+	}
+	if value, ok := _c.mutation.NameSortZgh(); ok {
+		_spec.SetField(product.FieldNameSortZgh, field.TypeString, value)
+		_node.NameSortZgh = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(product.FieldName, field.TypeOther, value)
@@ -582,15 +657,51 @@ func (u *ProductUpsert) UpdateUpdatedAt() *ProductUpsert {
 	return u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *ProductUpsert) SetNameSort(v string) *ProductUpsert {
-	u.Set(product.FieldNameSort, v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *ProductUpsert) SetNameSortAr(v string) *ProductUpsert {
+	u.Set(product.FieldNameSortAr, v)
 	return u
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *ProductUpsert) UpdateNameSort() *ProductUpsert {
-	u.SetExcluded(product.FieldNameSort)
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateNameSortAr() *ProductUpsert {
+	u.SetExcluded(product.FieldNameSortAr)
+	return u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *ProductUpsert) SetNameSortFr(v string) *ProductUpsert {
+	u.Set(product.FieldNameSortFr, v)
+	return u
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateNameSortFr() *ProductUpsert {
+	u.SetExcluded(product.FieldNameSortFr)
+	return u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *ProductUpsert) SetNameSortEn(v string) *ProductUpsert {
+	u.Set(product.FieldNameSortEn, v)
+	return u
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateNameSortEn() *ProductUpsert {
+	u.SetExcluded(product.FieldNameSortEn)
+	return u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *ProductUpsert) SetNameSortZgh(v string) *ProductUpsert {
+	u.Set(product.FieldNameSortZgh, v)
+	return u
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *ProductUpsert) UpdateNameSortZgh() *ProductUpsert {
+	u.SetExcluded(product.FieldNameSortZgh)
 	return u
 }
 
@@ -827,17 +938,59 @@ func (u *ProductUpsertOne) UpdateUpdatedAt() *ProductUpsertOne {
 	})
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *ProductUpsertOne) SetNameSort(v string) *ProductUpsertOne {
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *ProductUpsertOne) SetNameSortAr(v string) *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
-		s.SetNameSort(v)
+		s.SetNameSortAr(v)
 	})
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *ProductUpsertOne) UpdateNameSort() *ProductUpsertOne {
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateNameSortAr() *ProductUpsertOne {
 	return u.Update(func(s *ProductUpsert) {
-		s.UpdateNameSort()
+		s.UpdateNameSortAr()
+	})
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *ProductUpsertOne) SetNameSortFr(v string) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetNameSortFr(v)
+	})
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateNameSortFr() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateNameSortFr()
+	})
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *ProductUpsertOne) SetNameSortEn(v string) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetNameSortEn(v)
+	})
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateNameSortEn() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateNameSortEn()
+	})
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *ProductUpsertOne) SetNameSortZgh(v string) *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetNameSortZgh(v)
+	})
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *ProductUpsertOne) UpdateNameSortZgh() *ProductUpsertOne {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateNameSortZgh()
 	})
 }
 
@@ -1269,17 +1422,59 @@ func (u *ProductUpsertBulk) UpdateUpdatedAt() *ProductUpsertBulk {
 	})
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *ProductUpsertBulk) SetNameSort(v string) *ProductUpsertBulk {
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *ProductUpsertBulk) SetNameSortAr(v string) *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
-		s.SetNameSort(v)
+		s.SetNameSortAr(v)
 	})
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *ProductUpsertBulk) UpdateNameSort() *ProductUpsertBulk {
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateNameSortAr() *ProductUpsertBulk {
 	return u.Update(func(s *ProductUpsert) {
-		s.UpdateNameSort()
+		s.UpdateNameSortAr()
+	})
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *ProductUpsertBulk) SetNameSortFr(v string) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetNameSortFr(v)
+	})
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateNameSortFr() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateNameSortFr()
+	})
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *ProductUpsertBulk) SetNameSortEn(v string) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetNameSortEn(v)
+	})
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateNameSortEn() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateNameSortEn()
+	})
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *ProductUpsertBulk) SetNameSortZgh(v string) *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.SetNameSortZgh(v)
+	})
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *ProductUpsertBulk) UpdateNameSortZgh() *ProductUpsertBulk {
+	return u.Update(func(s *ProductUpsert) {
+		s.UpdateNameSortZgh()
 	})
 }
 

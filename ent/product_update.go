@@ -40,16 +40,58 @@ func (_u *ProductUpdate) SetUpdatedAt(v time.Time) *ProductUpdate {
 	return _u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_u *ProductUpdate) SetNameSort(v string) *ProductUpdate {
-	_u.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_u *ProductUpdate) SetNameSortAr(v string) *ProductUpdate {
+	_u.mutation.SetNameSortAr(v)
 	return _u
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_u *ProductUpdate) SetNillableNameSort(v *string) *ProductUpdate {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableNameSortAr(v *string) *ProductUpdate {
 	if v != nil {
-		_u.SetNameSort(*v)
+		_u.SetNameSortAr(*v)
+	}
+	return _u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_u *ProductUpdate) SetNameSortFr(v string) *ProductUpdate {
+	_u.mutation.SetNameSortFr(v)
+	return _u
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableNameSortFr(v *string) *ProductUpdate {
+	if v != nil {
+		_u.SetNameSortFr(*v)
+	}
+	return _u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_u *ProductUpdate) SetNameSortEn(v string) *ProductUpdate {
+	_u.mutation.SetNameSortEn(v)
+	return _u
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableNameSortEn(v *string) *ProductUpdate {
+	if v != nil {
+		_u.SetNameSortEn(*v)
+	}
+	return _u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_u *ProductUpdate) SetNameSortZgh(v string) *ProductUpdate {
+	_u.mutation.SetNameSortZgh(v)
+	return _u
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_u *ProductUpdate) SetNillableNameSortZgh(v *string) *ProductUpdate {
+	if v != nil {
+		_u.SetNameSortZgh(*v)
 	}
 	return _u
 }
@@ -344,8 +386,17 @@ func (_u *ProductUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(product.FieldUpdatedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.NameSort(); ok {
-		_spec.SetField(product.FieldNameSort, field.TypeString, value)
+	if value, ok := _u.mutation.NameSortAr(); ok {
+		_spec.SetField(product.FieldNameSortAr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortFr(); ok {
+		_spec.SetField(product.FieldNameSortFr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortEn(); ok {
+		_spec.SetField(product.FieldNameSortEn, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortZgh(); ok {
+		_spec.SetField(product.FieldNameSortZgh, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(product.FieldName, field.TypeOther, value)
@@ -479,16 +530,58 @@ func (_u *ProductUpdateOne) SetUpdatedAt(v time.Time) *ProductUpdateOne {
 	return _u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_u *ProductUpdateOne) SetNameSort(v string) *ProductUpdateOne {
-	_u.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_u *ProductUpdateOne) SetNameSortAr(v string) *ProductUpdateOne {
+	_u.mutation.SetNameSortAr(v)
 	return _u
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_u *ProductUpdateOne) SetNillableNameSort(v *string) *ProductUpdateOne {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableNameSortAr(v *string) *ProductUpdateOne {
 	if v != nil {
-		_u.SetNameSort(*v)
+		_u.SetNameSortAr(*v)
+	}
+	return _u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_u *ProductUpdateOne) SetNameSortFr(v string) *ProductUpdateOne {
+	_u.mutation.SetNameSortFr(v)
+	return _u
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableNameSortFr(v *string) *ProductUpdateOne {
+	if v != nil {
+		_u.SetNameSortFr(*v)
+	}
+	return _u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_u *ProductUpdateOne) SetNameSortEn(v string) *ProductUpdateOne {
+	_u.mutation.SetNameSortEn(v)
+	return _u
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableNameSortEn(v *string) *ProductUpdateOne {
+	if v != nil {
+		_u.SetNameSortEn(*v)
+	}
+	return _u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_u *ProductUpdateOne) SetNameSortZgh(v string) *ProductUpdateOne {
+	_u.mutation.SetNameSortZgh(v)
+	return _u
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_u *ProductUpdateOne) SetNillableNameSortZgh(v *string) *ProductUpdateOne {
+	if v != nil {
+		_u.SetNameSortZgh(*v)
 	}
 	return _u
 }
@@ -813,8 +906,17 @@ func (_u *ProductUpdateOne) sqlSave(ctx context.Context) (_node *Product, err er
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(product.FieldUpdatedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.NameSort(); ok {
-		_spec.SetField(product.FieldNameSort, field.TypeString, value)
+	if value, ok := _u.mutation.NameSortAr(); ok {
+		_spec.SetField(product.FieldNameSortAr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortFr(); ok {
+		_spec.SetField(product.FieldNameSortFr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortEn(); ok {
+		_spec.SetField(product.FieldNameSortEn, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortZgh(); ok {
+		_spec.SetField(product.FieldNameSortZgh, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(product.FieldName, field.TypeOther, value)

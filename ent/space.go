@@ -23,8 +23,14 @@ type Space struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// NameSort holds the value of the "name_sort" field.
-	NameSort string `json:"name_sort,omitempty"`
+	// NameSortAr holds the value of the "name_sort_ar" field.
+	NameSortAr string `json:"name_sort_ar,omitempty"`
+	// NameSortFr holds the value of the "name_sort_fr" field.
+	NameSortFr string `json:"name_sort_fr,omitempty"`
+	// NameSortEn holds the value of the "name_sort_en" field.
+	NameSortEn string `json:"name_sort_en,omitempty"`
+	// NameSortZgh holds the value of the "name_sort_zgh" field.
+	NameSortZgh string `json:"name_sort_zgh,omitempty"`
 	// FairID holds the value of the "fair_id" field.
 	FairID string `json:"fair_id,omitempty"`
 	// Name holds the value of the "name" field.
@@ -87,7 +93,7 @@ func (*Space) scanValues(columns []string) ([]any, error) {
 			values[i] = new(i18n.Text)
 		case space.FieldCapacity, space.FieldPosition:
 			values[i] = new(sql.NullInt64)
-		case space.FieldID, space.FieldNameSort, space.FieldFairID, space.FieldKind:
+		case space.FieldID, space.FieldNameSortAr, space.FieldNameSortFr, space.FieldNameSortEn, space.FieldNameSortZgh, space.FieldFairID, space.FieldKind:
 			values[i] = new(sql.NullString)
 		case space.FieldCreatedAt, space.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -124,11 +130,29 @@ func (_m *Space) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
 			}
-		case space.FieldNameSort:
+		case space.FieldNameSortAr:
 			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field name_sort", values[i])
+				return fmt.Errorf("unexpected type %T for field name_sort_ar", values[i])
 			} else if value.Valid {
-				_m.NameSort = value.String
+				_m.NameSortAr = value.String
+			}
+		case space.FieldNameSortFr:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_fr", values[i])
+			} else if value.Valid {
+				_m.NameSortFr = value.String
+			}
+		case space.FieldNameSortEn:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_en", values[i])
+			} else if value.Valid {
+				_m.NameSortEn = value.String
+			}
+		case space.FieldNameSortZgh:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field name_sort_zgh", values[i])
+			} else if value.Valid {
+				_m.NameSortZgh = value.String
 			}
 		case space.FieldFairID:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -219,8 +243,17 @@ func (_m *Space) String() string {
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
-	builder.WriteString("name_sort=")
-	builder.WriteString(_m.NameSort)
+	builder.WriteString("name_sort_ar=")
+	builder.WriteString(_m.NameSortAr)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_fr=")
+	builder.WriteString(_m.NameSortFr)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_en=")
+	builder.WriteString(_m.NameSortEn)
+	builder.WriteString(", ")
+	builder.WriteString("name_sort_zgh=")
+	builder.WriteString(_m.NameSortZgh)
 	builder.WriteString(", ")
 	builder.WriteString("fair_id=")
 	builder.WriteString(_m.FairID)

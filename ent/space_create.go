@@ -54,16 +54,58 @@ func (_c *SpaceCreate) SetNillableUpdatedAt(v *time.Time) *SpaceCreate {
 	return _c
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_c *SpaceCreate) SetNameSort(v string) *SpaceCreate {
-	_c.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_c *SpaceCreate) SetNameSortAr(v string) *SpaceCreate {
+	_c.mutation.SetNameSortAr(v)
 	return _c
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_c *SpaceCreate) SetNillableNameSort(v *string) *SpaceCreate {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_c *SpaceCreate) SetNillableNameSortAr(v *string) *SpaceCreate {
 	if v != nil {
-		_c.SetNameSort(*v)
+		_c.SetNameSortAr(*v)
+	}
+	return _c
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_c *SpaceCreate) SetNameSortFr(v string) *SpaceCreate {
+	_c.mutation.SetNameSortFr(v)
+	return _c
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_c *SpaceCreate) SetNillableNameSortFr(v *string) *SpaceCreate {
+	if v != nil {
+		_c.SetNameSortFr(*v)
+	}
+	return _c
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_c *SpaceCreate) SetNameSortEn(v string) *SpaceCreate {
+	_c.mutation.SetNameSortEn(v)
+	return _c
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_c *SpaceCreate) SetNillableNameSortEn(v *string) *SpaceCreate {
+	if v != nil {
+		_c.SetNameSortEn(*v)
+	}
+	return _c
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_c *SpaceCreate) SetNameSortZgh(v string) *SpaceCreate {
+	_c.mutation.SetNameSortZgh(v)
+	return _c
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_c *SpaceCreate) SetNillableNameSortZgh(v *string) *SpaceCreate {
+	if v != nil {
+		_c.SetNameSortZgh(*v)
 	}
 	return _c
 }
@@ -205,9 +247,21 @@ func (_c *SpaceCreate) defaults() error {
 		v := space.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
-	if _, ok := _c.mutation.NameSort(); !ok {
-		v := space.DefaultNameSort
-		_c.mutation.SetNameSort(v)
+	if _, ok := _c.mutation.NameSortAr(); !ok {
+		v := space.DefaultNameSortAr
+		_c.mutation.SetNameSortAr(v)
+	}
+	if _, ok := _c.mutation.NameSortFr(); !ok {
+		v := space.DefaultNameSortFr
+		_c.mutation.SetNameSortFr(v)
+	}
+	if _, ok := _c.mutation.NameSortEn(); !ok {
+		v := space.DefaultNameSortEn
+		_c.mutation.SetNameSortEn(v)
+	}
+	if _, ok := _c.mutation.NameSortZgh(); !ok {
+		v := space.DefaultNameSortZgh
+		_c.mutation.SetNameSortZgh(v)
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		v := space.DefaultName
@@ -239,8 +293,17 @@ func (_c *SpaceCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Space.updated_at"`)}
 	}
-	if _, ok := _c.mutation.NameSort(); !ok {
-		return &ValidationError{Name: "name_sort", err: errors.New(`ent: missing required field "Space.name_sort"`)}
+	if _, ok := _c.mutation.NameSortAr(); !ok {
+		return &ValidationError{Name: "name_sort_ar", err: errors.New(`ent: missing required field "Space.name_sort_ar"`)}
+	}
+	if _, ok := _c.mutation.NameSortFr(); !ok {
+		return &ValidationError{Name: "name_sort_fr", err: errors.New(`ent: missing required field "Space.name_sort_fr"`)}
+	}
+	if _, ok := _c.mutation.NameSortEn(); !ok {
+		return &ValidationError{Name: "name_sort_en", err: errors.New(`ent: missing required field "Space.name_sort_en"`)}
+	}
+	if _, ok := _c.mutation.NameSortZgh(); !ok {
+		return &ValidationError{Name: "name_sort_zgh", err: errors.New(`ent: missing required field "Space.name_sort_zgh"`)}
 	}
 	if _, ok := _c.mutation.FairID(); !ok {
 		return &ValidationError{Name: "fair_id", err: errors.New(`ent: missing required field "Space.fair_id"`)}
@@ -329,9 +392,21 @@ func (_c *SpaceCreate) createSpec() (*Space, *sqlgraph.CreateSpec) {
 		_spec.SetField(space.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
-	if value, ok := _c.mutation.NameSort(); ok {
-		_spec.SetField(space.FieldNameSort, field.TypeString, value)
-		_node.NameSort = value
+	if value, ok := _c.mutation.NameSortAr(); ok {
+		_spec.SetField(space.FieldNameSortAr, field.TypeString, value)
+		_node.NameSortAr = value
+	}
+	if value, ok := _c.mutation.NameSortFr(); ok {
+		_spec.SetField(space.FieldNameSortFr, field.TypeString, value)
+		_node.NameSortFr = value
+	}
+	if value, ok := _c.mutation.NameSortEn(); ok {
+		_spec.SetField(space.FieldNameSortEn, field.TypeString, value)
+		_node.NameSortEn = value
+	}
+	if value, ok := _c.mutation.NameSortZgh(); ok {
+		_spec.SetField(space.FieldNameSortZgh, field.TypeString, value)
+		_node.NameSortZgh = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(space.FieldName, field.TypeOther, value)
@@ -450,15 +525,51 @@ func (u *SpaceUpsert) UpdateUpdatedAt() *SpaceUpsert {
 	return u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *SpaceUpsert) SetNameSort(v string) *SpaceUpsert {
-	u.Set(space.FieldNameSort, v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *SpaceUpsert) SetNameSortAr(v string) *SpaceUpsert {
+	u.Set(space.FieldNameSortAr, v)
 	return u
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *SpaceUpsert) UpdateNameSort() *SpaceUpsert {
-	u.SetExcluded(space.FieldNameSort)
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *SpaceUpsert) UpdateNameSortAr() *SpaceUpsert {
+	u.SetExcluded(space.FieldNameSortAr)
+	return u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *SpaceUpsert) SetNameSortFr(v string) *SpaceUpsert {
+	u.Set(space.FieldNameSortFr, v)
+	return u
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *SpaceUpsert) UpdateNameSortFr() *SpaceUpsert {
+	u.SetExcluded(space.FieldNameSortFr)
+	return u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *SpaceUpsert) SetNameSortEn(v string) *SpaceUpsert {
+	u.Set(space.FieldNameSortEn, v)
+	return u
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *SpaceUpsert) UpdateNameSortEn() *SpaceUpsert {
+	u.SetExcluded(space.FieldNameSortEn)
+	return u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *SpaceUpsert) SetNameSortZgh(v string) *SpaceUpsert {
+	u.Set(space.FieldNameSortZgh, v)
+	return u
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *SpaceUpsert) UpdateNameSortZgh() *SpaceUpsert {
+	u.SetExcluded(space.FieldNameSortZgh)
 	return u
 }
 
@@ -608,17 +719,59 @@ func (u *SpaceUpsertOne) UpdateUpdatedAt() *SpaceUpsertOne {
 	})
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *SpaceUpsertOne) SetNameSort(v string) *SpaceUpsertOne {
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *SpaceUpsertOne) SetNameSortAr(v string) *SpaceUpsertOne {
 	return u.Update(func(s *SpaceUpsert) {
-		s.SetNameSort(v)
+		s.SetNameSortAr(v)
 	})
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *SpaceUpsertOne) UpdateNameSort() *SpaceUpsertOne {
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *SpaceUpsertOne) UpdateNameSortAr() *SpaceUpsertOne {
 	return u.Update(func(s *SpaceUpsert) {
-		s.UpdateNameSort()
+		s.UpdateNameSortAr()
+	})
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *SpaceUpsertOne) SetNameSortFr(v string) *SpaceUpsertOne {
+	return u.Update(func(s *SpaceUpsert) {
+		s.SetNameSortFr(v)
+	})
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *SpaceUpsertOne) UpdateNameSortFr() *SpaceUpsertOne {
+	return u.Update(func(s *SpaceUpsert) {
+		s.UpdateNameSortFr()
+	})
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *SpaceUpsertOne) SetNameSortEn(v string) *SpaceUpsertOne {
+	return u.Update(func(s *SpaceUpsert) {
+		s.SetNameSortEn(v)
+	})
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *SpaceUpsertOne) UpdateNameSortEn() *SpaceUpsertOne {
+	return u.Update(func(s *SpaceUpsert) {
+		s.UpdateNameSortEn()
+	})
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *SpaceUpsertOne) SetNameSortZgh(v string) *SpaceUpsertOne {
+	return u.Update(func(s *SpaceUpsert) {
+		s.SetNameSortZgh(v)
+	})
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *SpaceUpsertOne) UpdateNameSortZgh() *SpaceUpsertOne {
+	return u.Update(func(s *SpaceUpsert) {
+		s.UpdateNameSortZgh()
 	})
 }
 
@@ -948,17 +1101,59 @@ func (u *SpaceUpsertBulk) UpdateUpdatedAt() *SpaceUpsertBulk {
 	})
 }
 
-// SetNameSort sets the "name_sort" field.
-func (u *SpaceUpsertBulk) SetNameSort(v string) *SpaceUpsertBulk {
+// SetNameSortAr sets the "name_sort_ar" field.
+func (u *SpaceUpsertBulk) SetNameSortAr(v string) *SpaceUpsertBulk {
 	return u.Update(func(s *SpaceUpsert) {
-		s.SetNameSort(v)
+		s.SetNameSortAr(v)
 	})
 }
 
-// UpdateNameSort sets the "name_sort" field to the value that was provided on create.
-func (u *SpaceUpsertBulk) UpdateNameSort() *SpaceUpsertBulk {
+// UpdateNameSortAr sets the "name_sort_ar" field to the value that was provided on create.
+func (u *SpaceUpsertBulk) UpdateNameSortAr() *SpaceUpsertBulk {
 	return u.Update(func(s *SpaceUpsert) {
-		s.UpdateNameSort()
+		s.UpdateNameSortAr()
+	})
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (u *SpaceUpsertBulk) SetNameSortFr(v string) *SpaceUpsertBulk {
+	return u.Update(func(s *SpaceUpsert) {
+		s.SetNameSortFr(v)
+	})
+}
+
+// UpdateNameSortFr sets the "name_sort_fr" field to the value that was provided on create.
+func (u *SpaceUpsertBulk) UpdateNameSortFr() *SpaceUpsertBulk {
+	return u.Update(func(s *SpaceUpsert) {
+		s.UpdateNameSortFr()
+	})
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (u *SpaceUpsertBulk) SetNameSortEn(v string) *SpaceUpsertBulk {
+	return u.Update(func(s *SpaceUpsert) {
+		s.SetNameSortEn(v)
+	})
+}
+
+// UpdateNameSortEn sets the "name_sort_en" field to the value that was provided on create.
+func (u *SpaceUpsertBulk) UpdateNameSortEn() *SpaceUpsertBulk {
+	return u.Update(func(s *SpaceUpsert) {
+		s.UpdateNameSortEn()
+	})
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (u *SpaceUpsertBulk) SetNameSortZgh(v string) *SpaceUpsertBulk {
+	return u.Update(func(s *SpaceUpsert) {
+		s.SetNameSortZgh(v)
+	})
+}
+
+// UpdateNameSortZgh sets the "name_sort_zgh" field to the value that was provided on create.
+func (u *SpaceUpsertBulk) UpdateNameSortZgh() *SpaceUpsertBulk {
+	return u.Update(func(s *SpaceUpsert) {
+		s.UpdateNameSortZgh()
 	})
 }
 

@@ -37,16 +37,58 @@ func (_u *SpaceUpdate) SetUpdatedAt(v time.Time) *SpaceUpdate {
 	return _u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_u *SpaceUpdate) SetNameSort(v string) *SpaceUpdate {
-	_u.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_u *SpaceUpdate) SetNameSortAr(v string) *SpaceUpdate {
+	_u.mutation.SetNameSortAr(v)
 	return _u
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_u *SpaceUpdate) SetNillableNameSort(v *string) *SpaceUpdate {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_u *SpaceUpdate) SetNillableNameSortAr(v *string) *SpaceUpdate {
 	if v != nil {
-		_u.SetNameSort(*v)
+		_u.SetNameSortAr(*v)
+	}
+	return _u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_u *SpaceUpdate) SetNameSortFr(v string) *SpaceUpdate {
+	_u.mutation.SetNameSortFr(v)
+	return _u
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_u *SpaceUpdate) SetNillableNameSortFr(v *string) *SpaceUpdate {
+	if v != nil {
+		_u.SetNameSortFr(*v)
+	}
+	return _u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_u *SpaceUpdate) SetNameSortEn(v string) *SpaceUpdate {
+	_u.mutation.SetNameSortEn(v)
+	return _u
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_u *SpaceUpdate) SetNillableNameSortEn(v *string) *SpaceUpdate {
+	if v != nil {
+		_u.SetNameSortEn(*v)
+	}
+	return _u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_u *SpaceUpdate) SetNameSortZgh(v string) *SpaceUpdate {
+	_u.mutation.SetNameSortZgh(v)
+	return _u
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_u *SpaceUpdate) SetNillableNameSortZgh(v *string) *SpaceUpdate {
+	if v != nil {
+		_u.SetNameSortZgh(*v)
 	}
 	return _u
 }
@@ -257,8 +299,17 @@ func (_u *SpaceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(space.FieldUpdatedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.NameSort(); ok {
-		_spec.SetField(space.FieldNameSort, field.TypeString, value)
+	if value, ok := _u.mutation.NameSortAr(); ok {
+		_spec.SetField(space.FieldNameSortAr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortFr(); ok {
+		_spec.SetField(space.FieldNameSortFr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortEn(); ok {
+		_spec.SetField(space.FieldNameSortEn, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortZgh(); ok {
+		_spec.SetField(space.FieldNameSortZgh, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(space.FieldName, field.TypeOther, value)
@@ -357,16 +408,58 @@ func (_u *SpaceUpdateOne) SetUpdatedAt(v time.Time) *SpaceUpdateOne {
 	return _u
 }
 
-// SetNameSort sets the "name_sort" field.
-func (_u *SpaceUpdateOne) SetNameSort(v string) *SpaceUpdateOne {
-	_u.mutation.SetNameSort(v)
+// SetNameSortAr sets the "name_sort_ar" field.
+func (_u *SpaceUpdateOne) SetNameSortAr(v string) *SpaceUpdateOne {
+	_u.mutation.SetNameSortAr(v)
 	return _u
 }
 
-// SetNillableNameSort sets the "name_sort" field if the given value is not nil.
-func (_u *SpaceUpdateOne) SetNillableNameSort(v *string) *SpaceUpdateOne {
+// SetNillableNameSortAr sets the "name_sort_ar" field if the given value is not nil.
+func (_u *SpaceUpdateOne) SetNillableNameSortAr(v *string) *SpaceUpdateOne {
 	if v != nil {
-		_u.SetNameSort(*v)
+		_u.SetNameSortAr(*v)
+	}
+	return _u
+}
+
+// SetNameSortFr sets the "name_sort_fr" field.
+func (_u *SpaceUpdateOne) SetNameSortFr(v string) *SpaceUpdateOne {
+	_u.mutation.SetNameSortFr(v)
+	return _u
+}
+
+// SetNillableNameSortFr sets the "name_sort_fr" field if the given value is not nil.
+func (_u *SpaceUpdateOne) SetNillableNameSortFr(v *string) *SpaceUpdateOne {
+	if v != nil {
+		_u.SetNameSortFr(*v)
+	}
+	return _u
+}
+
+// SetNameSortEn sets the "name_sort_en" field.
+func (_u *SpaceUpdateOne) SetNameSortEn(v string) *SpaceUpdateOne {
+	_u.mutation.SetNameSortEn(v)
+	return _u
+}
+
+// SetNillableNameSortEn sets the "name_sort_en" field if the given value is not nil.
+func (_u *SpaceUpdateOne) SetNillableNameSortEn(v *string) *SpaceUpdateOne {
+	if v != nil {
+		_u.SetNameSortEn(*v)
+	}
+	return _u
+}
+
+// SetNameSortZgh sets the "name_sort_zgh" field.
+func (_u *SpaceUpdateOne) SetNameSortZgh(v string) *SpaceUpdateOne {
+	_u.mutation.SetNameSortZgh(v)
+	return _u
+}
+
+// SetNillableNameSortZgh sets the "name_sort_zgh" field if the given value is not nil.
+func (_u *SpaceUpdateOne) SetNillableNameSortZgh(v *string) *SpaceUpdateOne {
+	if v != nil {
+		_u.SetNameSortZgh(*v)
 	}
 	return _u
 }
@@ -607,8 +700,17 @@ func (_u *SpaceUpdateOne) sqlSave(ctx context.Context) (_node *Space, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(space.FieldUpdatedAt, field.TypeTime, value)
 	}
-	if value, ok := _u.mutation.NameSort(); ok {
-		_spec.SetField(space.FieldNameSort, field.TypeString, value)
+	if value, ok := _u.mutation.NameSortAr(); ok {
+		_spec.SetField(space.FieldNameSortAr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortFr(); ok {
+		_spec.SetField(space.FieldNameSortFr, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortEn(); ok {
+		_spec.SetField(space.FieldNameSortEn, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.NameSortZgh(); ok {
+		_spec.SetField(space.FieldNameSortZgh, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(space.FieldName, field.TypeOther, value)

@@ -35,6 +35,14 @@ func (r *categoryResolver) DescriptionTranslations(ctx context.Context, obj *ent
 	return obj.Description.Translations(), nil
 }
 
+// Products is the resolver for the products field.
+func (r *categoryResolver) Products(ctx context.Context, obj *ent.Category, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error) {
+	loaded := func() (*ent.ProductConnection, error) {
+		return obj.Products(ctx, after, first, before, last, orderBy, where)
+	}
+	return productsPage(ctx, loaded, obj.QueryProducts(), after, first, before, last, orderBy, where)
+}
+
 // Name is the resolver for the name field.
 func (r *exhibitorResolver) Name(ctx context.Context, obj *ent.Exhibitor, lang *i18n.Lang) (*string, error) {
 	return obj.Name.In(ctx, lang), nil
@@ -71,6 +79,14 @@ func (r *exhibitorResolver) Contact(ctx context.Context, obj *ent.Exhibitor) (*m
 		return nil, errContactsForbidden
 	}
 	return obj.Contact, nil
+}
+
+// Products is the resolver for the products field.
+func (r *exhibitorResolver) Products(ctx context.Context, obj *ent.Exhibitor, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error) {
+	loaded := func() (*ent.ProductConnection, error) {
+		return obj.Products(ctx, after, first, before, last, orderBy, where)
+	}
+	return productsPage(ctx, loaded, obj.QueryProducts(), after, first, before, last, orderBy, where)
 }
 
 // Name is the resolver for the name field.
@@ -449,6 +465,9 @@ func (r *Resolver) Space() SpaceResolver { return &spaceResolver{r} }
 // Speaker returns SpeakerResolver implementation.
 func (r *Resolver) Speaker() SpeakerResolver { return &speakerResolver{r} }
 
+// CategoryOrder returns CategoryOrderResolver implementation.
+func (r *Resolver) CategoryOrder() CategoryOrderResolver { return &categoryOrderResolver{r} }
+
 // CreateExhibitorInput returns CreateExhibitorInputResolver implementation.
 func (r *Resolver) CreateExhibitorInput() CreateExhibitorInputResolver {
 	return &createExhibitorInputResolver{r}
@@ -464,6 +483,12 @@ func (r *Resolver) CreateSessionInput() CreateSessionInputResolver {
 	return &createSessionInputResolver{r}
 }
 
+// ExhibitorOrder returns ExhibitorOrderResolver implementation.
+func (r *Resolver) ExhibitorOrder() ExhibitorOrderResolver { return &exhibitorOrderResolver{r} }
+
+// ProductOrder returns ProductOrderResolver implementation.
+func (r *Resolver) ProductOrder() ProductOrderResolver { return &productOrderResolver{r} }
+
 // ProductWhereInput returns ProductWhereInputResolver implementation.
 func (r *Resolver) ProductWhereInput() ProductWhereInputResolver {
 	return &productWhereInputResolver{r}
@@ -473,6 +498,9 @@ func (r *Resolver) ProductWhereInput() ProductWhereInputResolver {
 func (r *Resolver) SessionWhereInput() SessionWhereInputResolver {
 	return &sessionWhereInputResolver{r}
 }
+
+// SpaceOrder returns SpaceOrderResolver implementation.
+func (r *Resolver) SpaceOrder() SpaceOrderResolver { return &spaceOrderResolver{r} }
 
 // UpdateExhibitorInput returns UpdateExhibitorInputResolver implementation.
 func (r *Resolver) UpdateExhibitorInput() UpdateExhibitorInputResolver {
@@ -499,11 +527,15 @@ type (
 	sessionResolver              struct{ *Resolver }
 	spaceResolver                struct{ *Resolver }
 	speakerResolver              struct{ *Resolver }
+	categoryOrderResolver        struct{ *Resolver }
 	createExhibitorInputResolver struct{ *Resolver }
 	createProductInputResolver   struct{ *Resolver }
 	createSessionInputResolver   struct{ *Resolver }
+	exhibitorOrderResolver       struct{ *Resolver }
+	productOrderResolver         struct{ *Resolver }
 	productWhereInputResolver    struct{ *Resolver }
 	sessionWhereInputResolver    struct{ *Resolver }
+	spaceOrderResolver           struct{ *Resolver }
 	updateExhibitorInputResolver struct{ *Resolver }
 	updateProductInputResolver   struct{ *Resolver }
 	updateSessionInputResolver   struct{ *Resolver }

@@ -54,11 +54,15 @@ type ResolverRoot interface {
 	Speaker() SpeakerResolver
 	Subscription() SubscriptionResolver
 	Viewer() ViewerResolver
+	CategoryOrder() CategoryOrderResolver
 	CreateExhibitorInput() CreateExhibitorInputResolver
 	CreateProductInput() CreateProductInputResolver
 	CreateSessionInput() CreateSessionInputResolver
+	ExhibitorOrder() ExhibitorOrderResolver
+	ProductOrder() ProductOrderResolver
 	ProductWhereInput() ProductWhereInputResolver
 	SessionWhereInput() SessionWhereInputResolver
+	SpaceOrder() SpaceOrderResolver
 	UpdateExhibitorInput() UpdateExhibitorInputResolver
 	UpdateProductInput() UpdateProductInputResolver
 	UpdateSessionInput() UpdateSessionInputResolver
@@ -439,6 +443,8 @@ type CategoryResolver interface {
 	NameTranslations(ctx context.Context, obj *ent.Category) ([]*i18n.Translation, error)
 	Description(ctx context.Context, obj *ent.Category, lang *i18n.Lang) (*string, error)
 	DescriptionTranslations(ctx context.Context, obj *ent.Category) ([]*i18n.Translation, error)
+
+	Products(ctx context.Context, obj *ent.Category, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error)
 }
 type ExhibitorResolver interface {
 	Name(ctx context.Context, obj *ent.Exhibitor, lang *i18n.Lang) (*string, error)
@@ -449,6 +455,8 @@ type ExhibitorResolver interface {
 	CommuneTranslations(ctx context.Context, obj *ent.Exhibitor) ([]*i18n.Translation, error)
 
 	Contact(ctx context.Context, obj *ent.Exhibitor) (*maarid.Contact, error)
+
+	Products(ctx context.Context, obj *ent.Exhibitor, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error)
 }
 type FairResolver interface {
 	Name(ctx context.Context, obj *ent.Fair, lang *i18n.Lang) (*string, error)
@@ -540,6 +548,9 @@ type ViewerResolver interface {
 	Exhibitor(ctx context.Context, obj *auth.Viewer) (*ent.Exhibitor, error)
 }
 
+type CategoryOrderResolver interface {
+	Lang(ctx context.Context, obj *ent.CategoryOrder, data *i18n.Lang) error
+}
 type CreateExhibitorInputResolver interface {
 	Name(ctx context.Context, obj *ent.CreateExhibitorInput, data []*i18n.Translation) error
 	Description(ctx context.Context, obj *ent.CreateExhibitorInput, data []*i18n.Translation) error
@@ -555,12 +566,21 @@ type CreateSessionInputResolver interface {
 	Description(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error
 	Audience(ctx context.Context, obj *ent.CreateSessionInput, data []*i18n.Translation) error
 }
+type ExhibitorOrderResolver interface {
+	Lang(ctx context.Context, obj *ent.ExhibitorOrder, data *i18n.Lang) error
+}
+type ProductOrderResolver interface {
+	Lang(ctx context.Context, obj *ent.ProductOrder, data *i18n.Lang) error
+}
 type ProductWhereInputResolver interface {
 	InCategory(ctx context.Context, obj *ent.ProductWhereInput, data *string) error
 }
 type SessionWhereInputResolver interface {
 	Day(ctx context.Context, obj *ent.SessionWhereInput, data *time.Time) error
 	Topic(ctx context.Context, obj *ent.SessionWhereInput, data *string) error
+}
+type SpaceOrderResolver interface {
+	Lang(ctx context.Context, obj *ent.SpaceOrder, data *i18n.Lang) error
 }
 type UpdateExhibitorInputResolver interface {
 	Name(ctx context.Context, obj *ent.UpdateExhibitorInput, data []*i18n.Translation) error
@@ -2730,6 +2750,9 @@ Properties by which Category connections can be ordered.
 enum CategoryOrderField {
   CREATED_AT
   UPDATED_AT
+  """
+  By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
+  """
   NAME
   POSITION
 }
@@ -3100,6 +3123,9 @@ Properties by which Exhibitor connections can be ordered.
 enum ExhibitorOrderField {
   CREATED_AT
   UPDATED_AT
+  """
+  By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
+  """
   NAME
 }
 """
@@ -3750,6 +3776,9 @@ Properties by which Product connections can be ordered.
 enum ProductOrderField {
   CREATED_AT
   UPDATED_AT
+  """
+  By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
+  """
   NAME
   PRICE
 }
@@ -4559,6 +4588,9 @@ Properties by which Space connections can be ordered.
 enum SpaceOrderField {
   CREATED_AT
   UPDATED_AT
+  """
+  By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
+  """
   NAME
   POSITION
 }
@@ -4731,6 +4763,9 @@ Properties by which Speaker connections can be ordered.
 enum SpeakerOrderField {
   CREATED_AT
   UPDATED_AT
+  """
+  By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
+  """
   NAME
 }
 """
@@ -5222,6 +5257,26 @@ extend input SessionWhereInput {
 extend input ProductWhereInput {
   "Products of this category, or of a category below it (its subcategories, theirs…)."
   inCategory: ID @goField(forceResolver: true)
+}
+
+extend input ExhibitorOrder {
+  "The language whose order NAME follows; without it, the request's (Accept-Language)."
+  lang: Language @goField(forceResolver: true)
+}
+
+extend input ProductOrder {
+  "The language whose order NAME follows; without it, the request's (Accept-Language)."
+  lang: Language @goField(forceResolver: true)
+}
+
+extend input CategoryOrder {
+  "The language whose order NAME follows; without it, the request's (Accept-Language)."
+  lang: Language @goField(forceResolver: true)
+}
+
+extend input SpaceOrder {
+  "The language whose order NAME follows; without it, the request's (Accept-Language)."
+  lang: Language @goField(forceResolver: true)
 }
 `, BuiltIn: false},
 	{Name: "../schema/programme.graphql", Input: `"What a programme change did to a session."
@@ -7931,7 +7986,7 @@ func (ec *executionContext) _Category_products(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Products(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProductOrder), fc.Args["where"].(*ent.ProductWhereInput))
+			return ec.Resolvers.Category().Products(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProductOrder), fc.Args["where"].(*ent.ProductWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProductConnection) graphql.Marshaler {
@@ -7946,7 +8001,7 @@ func (ec *executionContext) fieldContext_Category_products(ctx context.Context, 
 		Object:     "Category",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProductConnection(ctx, field)
 		},
@@ -8722,7 +8777,7 @@ func (ec *executionContext) _Exhibitor_products(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Products(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProductOrder), fc.Args["where"].(*ent.ProductWhereInput))
+			return ec.Resolvers.Exhibitor().Products(ctx, obj, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ProductOrder), fc.Args["where"].(*ent.ProductWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.ProductConnection) graphql.Marshaler {
@@ -8737,7 +8792,7 @@ func (ec *executionContext) fieldContext_Exhibitor_products(ctx context.Context,
 		Object:     "Exhibitor",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: false,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ProductConnection(ctx, field)
 		},
@@ -16319,7 +16374,7 @@ func (ec *executionContext) unmarshalInputCategoryOrder(ctx context.Context, obj
 		asMap["direction"] = "ASC"
 	}
 
-	fieldsInOrder := [...]string{"direction", "field"}
+	fieldsInOrder := [...]string{"direction", "field", "lang"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16340,6 +16395,15 @@ func (ec *executionContext) unmarshalInputCategoryOrder(ctx context.Context, obj
 				return it, err
 			}
 			it.Field = data
+		case "lang":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lang"))
+			data, err := ec.unmarshalOLanguage2ᚖmaaridᚋi18nᚐLang(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.CategoryOrder().Lang(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -17367,7 +17431,7 @@ func (ec *executionContext) unmarshalInputExhibitorOrder(ctx context.Context, ob
 		asMap["direction"] = "ASC"
 	}
 
-	fieldsInOrder := [...]string{"direction", "field"}
+	fieldsInOrder := [...]string{"direction", "field", "lang"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17388,6 +17452,15 @@ func (ec *executionContext) unmarshalInputExhibitorOrder(ctx context.Context, ob
 				return it, err
 			}
 			it.Field = data
+		case "lang":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lang"))
+			data, err := ec.unmarshalOLanguage2ᚖmaaridᚋi18nᚐLang(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.ExhibitorOrder().Lang(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -19137,7 +19210,7 @@ func (ec *executionContext) unmarshalInputProductOrder(ctx context.Context, obj 
 		asMap["direction"] = "ASC"
 	}
 
-	fieldsInOrder := [...]string{"direction", "field"}
+	fieldsInOrder := [...]string{"direction", "field", "lang"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19158,6 +19231,15 @@ func (ec *executionContext) unmarshalInputProductOrder(ctx context.Context, obj 
 				return it, err
 			}
 			it.Field = data
+		case "lang":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lang"))
+			data, err := ec.unmarshalOLanguage2ᚖmaaridᚋi18nᚐLang(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.ProductOrder().Lang(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -20853,7 +20935,7 @@ func (ec *executionContext) unmarshalInputSpaceOrder(ctx context.Context, obj an
 		asMap["direction"] = "ASC"
 	}
 
-	fieldsInOrder := [...]string{"direction", "field"}
+	fieldsInOrder := [...]string{"direction", "field", "lang"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20874,6 +20956,15 @@ func (ec *executionContext) unmarshalInputSpaceOrder(ctx context.Context, obj an
 				return it, err
 			}
 			it.Field = data
+		case "lang":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lang"))
+			data, err := ec.unmarshalOLanguage2ᚖmaaridᚋi18nᚐLang(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.SpaceOrder().Lang(ctx, &it, data); err != nil {
+				return it, err
+			}
 		}
 	}
 	return it, nil
@@ -26072,7 +26163,7 @@ func (ec *executionContext) unmarshalNCategoryOrder2ᚖmaaridᚋentᚐCategoryOr
 
 func (ec *executionContext) unmarshalNCategoryOrderField2ᚖmaaridᚋentᚐCategoryOrderField(ctx context.Context, v any) (*ent.CategoryOrderField, error) {
 	var res = new(ent.CategoryOrderField)
-	err := res.UnmarshalGQL(v)
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26081,7 +26172,7 @@ func (ec *executionContext) marshalNCategoryOrderField2ᚖmaaridᚋentᚐCategor
 		graphql.AddInvalidNullError(ctx, "CategoryOrderField!")
 		return graphql.Null
 	}
-	return v
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) unmarshalNCategoryWhereInput2ᚖmaaridᚋentᚐCategoryWhereInput(ctx context.Context, v any) (*ent.CategoryWhereInput, error) {
@@ -26208,7 +26299,7 @@ func (ec *executionContext) unmarshalNExhibitorOrder2ᚖmaaridᚋentᚐExhibitor
 
 func (ec *executionContext) unmarshalNExhibitorOrderField2ᚖmaaridᚋentᚐExhibitorOrderField(ctx context.Context, v any) (*ent.ExhibitorOrderField, error) {
 	var res = new(ent.ExhibitorOrderField)
-	err := res.UnmarshalGQL(v)
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26217,7 +26308,7 @@ func (ec *executionContext) marshalNExhibitorOrderField2ᚖmaaridᚋentᚐExhibi
 		graphql.AddInvalidNullError(ctx, "ExhibitorOrderField!")
 		return graphql.Null
 	}
-	return v
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) unmarshalNExhibitorWhereInput2ᚖmaaridᚋentᚐExhibitorWhereInput(ctx context.Context, v any) (*ent.ExhibitorWhereInput, error) {
@@ -26454,7 +26545,7 @@ func (ec *executionContext) unmarshalNProductOrder2ᚖmaaridᚋentᚐProductOrde
 
 func (ec *executionContext) unmarshalNProductOrderField2ᚖmaaridᚋentᚐProductOrderField(ctx context.Context, v any) (*ent.ProductOrderField, error) {
 	var res = new(ent.ProductOrderField)
-	err := res.UnmarshalGQL(v)
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26463,7 +26554,7 @@ func (ec *executionContext) marshalNProductOrderField2ᚖmaaridᚋentᚐProductO
 		graphql.AddInvalidNullError(ctx, "ProductOrderField!")
 		return graphql.Null
 	}
-	return v
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) unmarshalNProductWhereInput2ᚖmaaridᚋentᚐProductWhereInput(ctx context.Context, v any) (*ent.ProductWhereInput, error) {
@@ -26676,7 +26767,7 @@ func (ec *executionContext) unmarshalNSpaceOrder2ᚖmaaridᚋentᚐSpaceOrder(ct
 
 func (ec *executionContext) unmarshalNSpaceOrderField2ᚖmaaridᚋentᚐSpaceOrderField(ctx context.Context, v any) (*ent.SpaceOrderField, error) {
 	var res = new(ent.SpaceOrderField)
-	err := res.UnmarshalGQL(v)
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -26685,7 +26776,7 @@ func (ec *executionContext) marshalNSpaceOrderField2ᚖmaaridᚋentᚐSpaceOrder
 		graphql.AddInvalidNullError(ctx, "SpaceOrderField!")
 		return graphql.Null
 	}
-	return v
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) unmarshalNSpaceWhereInput2ᚖmaaridᚋentᚐSpaceWhereInput(ctx context.Context, v any) (*ent.SpaceWhereInput, error) {

@@ -17,6 +17,7 @@ import (
 	"maarid/ent/product"
 	"maarid/ent/session"
 	"maarid/gid"
+	"maarid/i18n"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -57,6 +58,30 @@ func (r *queryResolver) Category(ctx context.Context, slug string) (*ent.Categor
 		return nil, &maarid.Error{Code: maarid.NotFound, Field: "slug", Message: "no category has the slug " + slug}
 	}
 	return c, err
+}
+
+// Lang is the resolver for the lang field.
+func (r *categoryOrderResolver) Lang(ctx context.Context, obj *ent.CategoryOrder, data *i18n.Lang) error {
+	if data != nil && obj.Field != nil && obj.Field.IsName() {
+		obj.Field = ent.CategoryNameOrder(*data)
+	}
+	return nil
+}
+
+// Lang is the resolver for the lang field.
+func (r *exhibitorOrderResolver) Lang(ctx context.Context, obj *ent.ExhibitorOrder, data *i18n.Lang) error {
+	if data != nil && obj.Field != nil && obj.Field.IsName() {
+		obj.Field = ent.ExhibitorNameOrder(*data)
+	}
+	return nil
+}
+
+// Lang is the resolver for the lang field.
+func (r *productOrderResolver) Lang(ctx context.Context, obj *ent.ProductOrder, data *i18n.Lang) error {
+	if data != nil && obj.Field != nil && obj.Field.IsName() {
+		obj.Field = ent.ProductNameOrder(*data)
+	}
+	return nil
 }
 
 // InCategory is the resolver for the inCategory field.
@@ -110,5 +135,13 @@ func (r *sessionWhereInputResolver) Topic(ctx context.Context, obj *ent.SessionW
 	obj.AddPredicates(func(s *sql.Selector) {
 		s.Where(sqljson.ValueContains(s.C(session.FieldTopics), *data))
 	})
+	return nil
+}
+
+// Lang is the resolver for the lang field.
+func (r *spaceOrderResolver) Lang(ctx context.Context, obj *ent.SpaceOrder, data *i18n.Lang) error {
+	if data != nil && obj.Field != nil && obj.Field.IsName() {
+		obj.Field = ent.SpaceNameOrder(*data)
+	}
 	return nil
 }

@@ -55,14 +55,3 @@ func Fold(s string) string {
 	}
 	return b.String()
 }
-
-// sortOrder is the order in which a Text's translations are tried for its sort key. One key
-// per row, the same whatever the reader's language, keeps a page cursor valid when a reader
-// switches language; Latin script first, so that a list reads A to Z in French and English.
-var sortOrder = []Lang{FR, EN, AR, ZGH}
-
-// SortKey returns the key that orders t among other texts ("NAME" ordering).
-func (t Text) SortKey() string {
-	v, _ := t.Get(sortOrder...)
-	return Fold(v)
-}

@@ -2,6 +2,7 @@ package i18n_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -31,13 +32,45 @@ func TestFold(t *testing.T) {
 	}
 }
 
-func TestSortKeyPrefersLatinScript(t *testing.T) {
-	text := i18n.Text{i18n.AR: "تعاونية", i18n.FR: "Éco-Coopérative"}
-	if got := text.SortKey(); got != "eco cooperative" {
-		t.Errorf("SortKey = %q", got)
+func TestCollationKeyOrdersAsTheReadersLanguage(t *testing.T) {
+	sorted := func(l i18n.Lang, names ...string) []string {
+		out := slices.Clone(names)
+		slices.SortFunc(out, func(a, b string) int { return strings.Compare(i18n.CollationKey(l, a), i18n.CollationKey(l, b)) })
+		return out
 	}
-	if got := (i18n.Text{i18n.AR: "تعاونية"}).SortKey(); got != "تعاونيه" {
-		t.Errorf("SortKey of an Arabic-only text = %q", got)
+	tests := []struct {
+		lang i18n.Lang
+		want []string // in the order a reader of lang expects
+	}{
+		// The orders ICU gives (Intl.Collator in Node.js).
+		// French: accents decide only between words otherwise equal, case after accents.
+		{i18n.FR, []string{"cote", "Coté", "côte", "côté", "Crème", "Ecole", "écologie", "Zagora"}},
+		// Arabic: the alphabet's order; the forms of alef are one letter (آ two), hamza's seat
+		// deciding only between names otherwise equal.
+		{i18n.AR, []string{"آثار", "اتحاد", "أرجان", "إنتاج", "باب", "تعاونية", "ثمار", "جمعية", "زيت", "عسل", "مؤسسة", "هيئة", "واحة", "يد"}},
+		// A name that is the start of another comes first.
+		{i18n.AR, []string{"عسل", "عسل الجبل"}},
+		{i18n.FR, []string{"Miel", "Miel de thym"}},
+	}
+	for _, tt := range tests {
+		shuffled := slices.Clone(tt.want)
+		slices.Reverse(shuffled)
+		if got := sorted(tt.lang, shuffled...); !slices.Equal(got, tt.want) {
+			t.Errorf("%s order = %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+	if long := strings.Repeat("ب", 500); i18n.CollationKey(i18n.AR, long) != i18n.CollationKey(i18n.AR, long+"ت") {
+		t.Error("the key reads past its first runes: index entries would grow with the text")
+	}
+}
+
+func TestSortKeyFallsBackToArabic(t *testing.T) {
+	text := i18n.Text{i18n.AR: "تعاونية", i18n.FR: "Éco-Coopérative"}
+	if got, want := text.SortKeyFor(i18n.FR), i18n.CollationKey(i18n.FR, "Éco-Coopérative"); got != want {
+		t.Errorf("French key = %q, want the French name's %q", got, want)
+	}
+	if got, want := text.SortKeyFor(i18n.EN), i18n.CollationKey(i18n.EN, "تعاونية"); got != want {
+		t.Errorf("English key of a text without English = %q, want the Arabic name's %q", got, want)
 	}
 }
 

@@ -29,7 +29,7 @@ func productName(t *testing.T, res response) string {
 func TestResponseCache(t *testing.T) {
 	a := newAPI(t, "sqlite", "--response-cache-mb=8")
 	ctx := auth.System(context.Background())
-	cheapest, err := a.client.Product.Query().Order(product.ByPriceMinorUnits(), product.ByNameSort(), product.ByID()).First(ctx)
+	cheapest, err := a.client.Product.Query().Order(product.ByPriceMinorUnits(), product.ByNameSortAr(), product.ByID()).First(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -121,7 +121,7 @@ func TestContract(t *testing.T) {
 func (a *api) testDirectory(t *testing.T) {
 	ctx := context.Background()
 	want, err := a.client.Exhibitor.Query().
-		Order(exhibitor.ByNameSort(), exhibitor.ByID()).
+		Order(exhibitor.ByNameSortFr(), exhibitor.ByID()).
 		WithStands().
 		All(ctx)
 	if err != nil {
@@ -192,7 +192,7 @@ const directoryBackwards = `query($last: Int!, $before: Cursor) {
 
 // testDirectoryBackwards pages from the end with last/before and finds the same list.
 func (a *api) testDirectoryBackwards(t *testing.T) {
-	want, err := a.client.Exhibitor.Query().Order(exhibitor.ByNameSort(), exhibitor.ByID()).IDs(context.Background())
+	want, err := a.client.Exhibitor.Query().Order(exhibitor.ByNameSortAr(), exhibitor.ByID()).IDs(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func (a *api) testExhibitorPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	products, err := ex.QueryProducts().Order(product.ByNameSort(), product.ByID()).WithCategory().All(ctx)
+	products, err := ex.QueryProducts().Order(product.ByNameSortFr(), product.ByID()).WithCategory().All(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +424,7 @@ func catalogueIDs(p cataloguePage) []string {
 func (a *api) testCatalogue(t *testing.T) {
 	ctx := context.Background()
 	want, err := a.client.Product.Query().
-		Order(product.ByPriceMinorUnits(), product.ByNameSort(), product.ByID()).
+		Order(product.ByPriceMinorUnits(), product.ByNameSortAr(), product.ByID()).
 		WithCategory(func(q *ent.CategoryQuery) { q.WithParent() }).
 		WithExhibitor().
 		All(ctx)
@@ -481,7 +481,7 @@ const catalogueBackwards = `query($last: Int!, $before: Cursor, $where: ProductW
 func (a *api) testCatalogueBackwards(t *testing.T) {
 	want, err := a.client.Product.Query().
 		Where(product.PriceMinorUnitsLTE(50_000)).
-		Order(product.ByPriceMinorUnits(), product.ByNameSort(), product.ByID()).
+		Order(product.ByPriceMinorUnits(), product.ByNameSortAr(), product.ByID()).
 		IDs(context.Background())
 	if err != nil {
 		t.Fatal(err)

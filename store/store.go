@@ -17,6 +17,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" database/sql driver
 
 	"maarid/ent"
+	"maarid/ent/migrate"
 	_ "maarid/ent/runtime" // the schema's defaults, hooks and validators
 	"maarid/store/notify"
 )
@@ -60,9 +61,14 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 		drv = o.wrap(drv)
 	}
 	client := ent.NewClient(ent.Driver(drv))
-	if err := client.Schema.Create(ctx); err != nil {
+	// The schema as the code declares it: columns and indexes it no longer has are dropped.
+	if err := client.Schema.Create(ctx, migrate.WithDropColumn(true), migrate.WithDropIndex(true)); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrating the database schema: %w", err)
+	}
+	if err := fillSortKeys(ctx, client); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("migrating the database: %w", err)
 	}
 	return client, nil
 }

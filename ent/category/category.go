@@ -20,8 +20,14 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
-	// FieldNameSort holds the string denoting the name_sort field in the database.
-	FieldNameSort = "name_sort"
+	// FieldNameSortAr holds the string denoting the name_sort_ar field in the database.
+	FieldNameSortAr = "name_sort_ar"
+	// FieldNameSortFr holds the string denoting the name_sort_fr field in the database.
+	FieldNameSortFr = "name_sort_fr"
+	// FieldNameSortEn holds the string denoting the name_sort_en field in the database.
+	FieldNameSortEn = "name_sort_en"
+	// FieldNameSortZgh holds the string denoting the name_sort_zgh field in the database.
+	FieldNameSortZgh = "name_sort_zgh"
 	// FieldParentID holds the string denoting the parent_id field in the database.
 	FieldParentID = "parent_id"
 	// FieldName holds the string denoting the name field in the database.
@@ -62,7 +68,10 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldUpdatedAt,
-	FieldNameSort,
+	FieldNameSortAr,
+	FieldNameSortFr,
+	FieldNameSortEn,
+	FieldNameSortZgh,
 	FieldParentID,
 	FieldName,
 	FieldDescription,
@@ -94,8 +103,14 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
-	// DefaultNameSort holds the default value on creation for the "name_sort" field.
-	DefaultNameSort string
+	// DefaultNameSortAr holds the default value on creation for the "name_sort_ar" field.
+	DefaultNameSortAr string
+	// DefaultNameSortFr holds the default value on creation for the "name_sort_fr" field.
+	DefaultNameSortFr string
+	// DefaultNameSortEn holds the default value on creation for the "name_sort_en" field.
+	DefaultNameSortEn string
+	// DefaultNameSortZgh holds the default value on creation for the "name_sort_zgh" field.
+	DefaultNameSortZgh string
 	// DefaultName holds the default value on creation for the "name" field.
 	DefaultName i18n.Text
 	// DefaultDescription holds the default value on creation for the "description" field.
@@ -128,9 +143,24 @@ func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
 }
 
-// ByNameSort orders the results by the name_sort field.
-func ByNameSort(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldNameSort, opts...).ToFunc()
+// ByNameSortAr orders the results by the name_sort_ar field.
+func ByNameSortAr(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameSortAr, opts...).ToFunc()
+}
+
+// ByNameSortFr orders the results by the name_sort_fr field.
+func ByNameSortFr(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameSortFr, opts...).ToFunc()
+}
+
+// ByNameSortEn orders the results by the name_sort_en field.
+func ByNameSortEn(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameSortEn, opts...).ToFunc()
+}
+
+// ByNameSortZgh orders the results by the name_sort_zgh field.
+func ByNameSortZgh(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNameSortZgh, opts...).ToFunc()
 }
 
 // ByParentID orders the results by the parent_id field.

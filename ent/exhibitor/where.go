@@ -76,9 +76,24 @@ func UpdatedAt(v time.Time) predicate.Exhibitor {
 	return predicate.Exhibitor(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
-// NameSort applies equality check predicate on the "name_sort" field. It's identical to NameSortEQ.
-func NameSort(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldEQ(FieldNameSort, v))
+// NameSortAr applies equality check predicate on the "name_sort_ar" field. It's identical to NameSortArEQ.
+func NameSortAr(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldNameSortAr, v))
+}
+
+// NameSortFr applies equality check predicate on the "name_sort_fr" field. It's identical to NameSortFrEQ.
+func NameSortFr(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldNameSortFr, v))
+}
+
+// NameSortEn applies equality check predicate on the "name_sort_en" field. It's identical to NameSortEnEQ.
+func NameSortEn(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldNameSortEn, v))
+}
+
+// NameSortZgh applies equality check predicate on the "name_sort_zgh" field. It's identical to NameSortZghEQ.
+func NameSortZgh(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldNameSortZgh, v))
 }
 
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
@@ -216,69 +231,264 @@ func UpdatedAtLTE(v time.Time) predicate.Exhibitor {
 	return predicate.Exhibitor(sql.FieldLTE(FieldUpdatedAt, v))
 }
 
-// NameSortEQ applies the EQ predicate on the "name_sort" field.
-func NameSortEQ(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldEQ(FieldNameSort, v))
+// NameSortArEQ applies the EQ predicate on the "name_sort_ar" field.
+func NameSortArEQ(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldNameSortAr, v))
 }
 
-// NameSortNEQ applies the NEQ predicate on the "name_sort" field.
-func NameSortNEQ(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldNEQ(FieldNameSort, v))
+// NameSortArNEQ applies the NEQ predicate on the "name_sort_ar" field.
+func NameSortArNEQ(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNEQ(FieldNameSortAr, v))
 }
 
-// NameSortIn applies the In predicate on the "name_sort" field.
-func NameSortIn(vs ...string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldIn(FieldNameSort, vs...))
+// NameSortArIn applies the In predicate on the "name_sort_ar" field.
+func NameSortArIn(vs ...string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldIn(FieldNameSortAr, vs...))
 }
 
-// NameSortNotIn applies the NotIn predicate on the "name_sort" field.
-func NameSortNotIn(vs ...string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldNotIn(FieldNameSort, vs...))
+// NameSortArNotIn applies the NotIn predicate on the "name_sort_ar" field.
+func NameSortArNotIn(vs ...string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNotIn(FieldNameSortAr, vs...))
 }
 
-// NameSortGT applies the GT predicate on the "name_sort" field.
-func NameSortGT(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldGT(FieldNameSort, v))
+// NameSortArGT applies the GT predicate on the "name_sort_ar" field.
+func NameSortArGT(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGT(FieldNameSortAr, v))
 }
 
-// NameSortGTE applies the GTE predicate on the "name_sort" field.
-func NameSortGTE(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldGTE(FieldNameSort, v))
+// NameSortArGTE applies the GTE predicate on the "name_sort_ar" field.
+func NameSortArGTE(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGTE(FieldNameSortAr, v))
 }
 
-// NameSortLT applies the LT predicate on the "name_sort" field.
-func NameSortLT(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldLT(FieldNameSort, v))
+// NameSortArLT applies the LT predicate on the "name_sort_ar" field.
+func NameSortArLT(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLT(FieldNameSortAr, v))
 }
 
-// NameSortLTE applies the LTE predicate on the "name_sort" field.
-func NameSortLTE(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldLTE(FieldNameSort, v))
+// NameSortArLTE applies the LTE predicate on the "name_sort_ar" field.
+func NameSortArLTE(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLTE(FieldNameSortAr, v))
 }
 
-// NameSortContains applies the Contains predicate on the "name_sort" field.
-func NameSortContains(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldContains(FieldNameSort, v))
+// NameSortArContains applies the Contains predicate on the "name_sort_ar" field.
+func NameSortArContains(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldContains(FieldNameSortAr, v))
 }
 
-// NameSortHasPrefix applies the HasPrefix predicate on the "name_sort" field.
-func NameSortHasPrefix(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldHasPrefix(FieldNameSort, v))
+// NameSortArHasPrefix applies the HasPrefix predicate on the "name_sort_ar" field.
+func NameSortArHasPrefix(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldHasPrefix(FieldNameSortAr, v))
 }
 
-// NameSortHasSuffix applies the HasSuffix predicate on the "name_sort" field.
-func NameSortHasSuffix(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldHasSuffix(FieldNameSort, v))
+// NameSortArHasSuffix applies the HasSuffix predicate on the "name_sort_ar" field.
+func NameSortArHasSuffix(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldHasSuffix(FieldNameSortAr, v))
 }
 
-// NameSortEqualFold applies the EqualFold predicate on the "name_sort" field.
-func NameSortEqualFold(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldEqualFold(FieldNameSort, v))
+// NameSortArEqualFold applies the EqualFold predicate on the "name_sort_ar" field.
+func NameSortArEqualFold(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEqualFold(FieldNameSortAr, v))
 }
 
-// NameSortContainsFold applies the ContainsFold predicate on the "name_sort" field.
-func NameSortContainsFold(v string) predicate.Exhibitor {
-	return predicate.Exhibitor(sql.FieldContainsFold(FieldNameSort, v))
+// NameSortArContainsFold applies the ContainsFold predicate on the "name_sort_ar" field.
+func NameSortArContainsFold(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldContainsFold(FieldNameSortAr, v))
+}
+
+// NameSortFrEQ applies the EQ predicate on the "name_sort_fr" field.
+func NameSortFrEQ(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldNameSortFr, v))
+}
+
+// NameSortFrNEQ applies the NEQ predicate on the "name_sort_fr" field.
+func NameSortFrNEQ(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNEQ(FieldNameSortFr, v))
+}
+
+// NameSortFrIn applies the In predicate on the "name_sort_fr" field.
+func NameSortFrIn(vs ...string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldIn(FieldNameSortFr, vs...))
+}
+
+// NameSortFrNotIn applies the NotIn predicate on the "name_sort_fr" field.
+func NameSortFrNotIn(vs ...string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNotIn(FieldNameSortFr, vs...))
+}
+
+// NameSortFrGT applies the GT predicate on the "name_sort_fr" field.
+func NameSortFrGT(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGT(FieldNameSortFr, v))
+}
+
+// NameSortFrGTE applies the GTE predicate on the "name_sort_fr" field.
+func NameSortFrGTE(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGTE(FieldNameSortFr, v))
+}
+
+// NameSortFrLT applies the LT predicate on the "name_sort_fr" field.
+func NameSortFrLT(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLT(FieldNameSortFr, v))
+}
+
+// NameSortFrLTE applies the LTE predicate on the "name_sort_fr" field.
+func NameSortFrLTE(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLTE(FieldNameSortFr, v))
+}
+
+// NameSortFrContains applies the Contains predicate on the "name_sort_fr" field.
+func NameSortFrContains(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldContains(FieldNameSortFr, v))
+}
+
+// NameSortFrHasPrefix applies the HasPrefix predicate on the "name_sort_fr" field.
+func NameSortFrHasPrefix(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldHasPrefix(FieldNameSortFr, v))
+}
+
+// NameSortFrHasSuffix applies the HasSuffix predicate on the "name_sort_fr" field.
+func NameSortFrHasSuffix(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldHasSuffix(FieldNameSortFr, v))
+}
+
+// NameSortFrEqualFold applies the EqualFold predicate on the "name_sort_fr" field.
+func NameSortFrEqualFold(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEqualFold(FieldNameSortFr, v))
+}
+
+// NameSortFrContainsFold applies the ContainsFold predicate on the "name_sort_fr" field.
+func NameSortFrContainsFold(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldContainsFold(FieldNameSortFr, v))
+}
+
+// NameSortEnEQ applies the EQ predicate on the "name_sort_en" field.
+func NameSortEnEQ(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldNameSortEn, v))
+}
+
+// NameSortEnNEQ applies the NEQ predicate on the "name_sort_en" field.
+func NameSortEnNEQ(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNEQ(FieldNameSortEn, v))
+}
+
+// NameSortEnIn applies the In predicate on the "name_sort_en" field.
+func NameSortEnIn(vs ...string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldIn(FieldNameSortEn, vs...))
+}
+
+// NameSortEnNotIn applies the NotIn predicate on the "name_sort_en" field.
+func NameSortEnNotIn(vs ...string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNotIn(FieldNameSortEn, vs...))
+}
+
+// NameSortEnGT applies the GT predicate on the "name_sort_en" field.
+func NameSortEnGT(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGT(FieldNameSortEn, v))
+}
+
+// NameSortEnGTE applies the GTE predicate on the "name_sort_en" field.
+func NameSortEnGTE(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGTE(FieldNameSortEn, v))
+}
+
+// NameSortEnLT applies the LT predicate on the "name_sort_en" field.
+func NameSortEnLT(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLT(FieldNameSortEn, v))
+}
+
+// NameSortEnLTE applies the LTE predicate on the "name_sort_en" field.
+func NameSortEnLTE(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLTE(FieldNameSortEn, v))
+}
+
+// NameSortEnContains applies the Contains predicate on the "name_sort_en" field.
+func NameSortEnContains(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldContains(FieldNameSortEn, v))
+}
+
+// NameSortEnHasPrefix applies the HasPrefix predicate on the "name_sort_en" field.
+func NameSortEnHasPrefix(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldHasPrefix(FieldNameSortEn, v))
+}
+
+// NameSortEnHasSuffix applies the HasSuffix predicate on the "name_sort_en" field.
+func NameSortEnHasSuffix(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldHasSuffix(FieldNameSortEn, v))
+}
+
+// NameSortEnEqualFold applies the EqualFold predicate on the "name_sort_en" field.
+func NameSortEnEqualFold(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEqualFold(FieldNameSortEn, v))
+}
+
+// NameSortEnContainsFold applies the ContainsFold predicate on the "name_sort_en" field.
+func NameSortEnContainsFold(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldContainsFold(FieldNameSortEn, v))
+}
+
+// NameSortZghEQ applies the EQ predicate on the "name_sort_zgh" field.
+func NameSortZghEQ(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEQ(FieldNameSortZgh, v))
+}
+
+// NameSortZghNEQ applies the NEQ predicate on the "name_sort_zgh" field.
+func NameSortZghNEQ(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNEQ(FieldNameSortZgh, v))
+}
+
+// NameSortZghIn applies the In predicate on the "name_sort_zgh" field.
+func NameSortZghIn(vs ...string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldIn(FieldNameSortZgh, vs...))
+}
+
+// NameSortZghNotIn applies the NotIn predicate on the "name_sort_zgh" field.
+func NameSortZghNotIn(vs ...string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldNotIn(FieldNameSortZgh, vs...))
+}
+
+// NameSortZghGT applies the GT predicate on the "name_sort_zgh" field.
+func NameSortZghGT(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGT(FieldNameSortZgh, v))
+}
+
+// NameSortZghGTE applies the GTE predicate on the "name_sort_zgh" field.
+func NameSortZghGTE(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldGTE(FieldNameSortZgh, v))
+}
+
+// NameSortZghLT applies the LT predicate on the "name_sort_zgh" field.
+func NameSortZghLT(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLT(FieldNameSortZgh, v))
+}
+
+// NameSortZghLTE applies the LTE predicate on the "name_sort_zgh" field.
+func NameSortZghLTE(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldLTE(FieldNameSortZgh, v))
+}
+
+// NameSortZghContains applies the Contains predicate on the "name_sort_zgh" field.
+func NameSortZghContains(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldContains(FieldNameSortZgh, v))
+}
+
+// NameSortZghHasPrefix applies the HasPrefix predicate on the "name_sort_zgh" field.
+func NameSortZghHasPrefix(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldHasPrefix(FieldNameSortZgh, v))
+}
+
+// NameSortZghHasSuffix applies the HasSuffix predicate on the "name_sort_zgh" field.
+func NameSortZghHasSuffix(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldHasSuffix(FieldNameSortZgh, v))
+}
+
+// NameSortZghEqualFold applies the EqualFold predicate on the "name_sort_zgh" field.
+func NameSortZghEqualFold(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldEqualFold(FieldNameSortZgh, v))
+}
+
+// NameSortZghContainsFold applies the ContainsFold predicate on the "name_sort_zgh" field.
+func NameSortZghContainsFold(v string) predicate.Exhibitor {
+	return predicate.Exhibitor(sql.FieldContainsFold(FieldNameSortZgh, v))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.

@@ -46,7 +46,10 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "name_sort", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_ar", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_fr", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_en", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_zgh", Type: field.TypeString, Default: ""},
 		{Name: "name", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "description", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "slug", Type: field.TypeString, Unique: true, Size: 100},
@@ -61,7 +64,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "categories_categories_children",
-				Columns:    []*schema.Column{CategoriesColumns[8]},
+				Columns:    []*schema.Column{CategoriesColumns[11]},
 				RefColumns: []*schema.Column{CategoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -75,7 +78,7 @@ var (
 			{
 				Name:    "category_parent_id_position",
 				Unique:  false,
-				Columns: []*schema.Column{CategoriesColumns[8], CategoriesColumns[7]},
+				Columns: []*schema.Column{CategoriesColumns[11], CategoriesColumns[10]},
 			},
 		},
 	}
@@ -84,7 +87,10 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "name_sort", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_ar", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_fr", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_en", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_zgh", Type: field.TypeString, Default: ""},
 		{Name: "name", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "description", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "commune", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
@@ -114,19 +120,34 @@ var (
 				Columns: []*schema.Column{ExhibitorsColumns[2], ExhibitorsColumns[0]},
 			},
 			{
-				Name:    "exhibitor_name_sort_id",
+				Name:    "exhibitor_name_sort_ar_id",
 				Unique:  false,
 				Columns: []*schema.Column{ExhibitorsColumns[3], ExhibitorsColumns[0]},
 			},
 			{
-				Name:    "exhibitor_province_name_sort",
+				Name:    "exhibitor_name_sort_fr_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExhibitorsColumns[10], ExhibitorsColumns[3]},
+				Columns: []*schema.Column{ExhibitorsColumns[4], ExhibitorsColumns[0]},
+			},
+			{
+				Name:    "exhibitor_name_sort_en_id",
+				Unique:  false,
+				Columns: []*schema.Column{ExhibitorsColumns[5], ExhibitorsColumns[0]},
+			},
+			{
+				Name:    "exhibitor_name_sort_zgh_id",
+				Unique:  false,
+				Columns: []*schema.Column{ExhibitorsColumns[6], ExhibitorsColumns[0]},
+			},
+			{
+				Name:    "exhibitor_province_name_sort_ar",
+				Unique:  false,
+				Columns: []*schema.Column{ExhibitorsColumns[13], ExhibitorsColumns[3]},
 			},
 			{
 				Name:    "exhibitor_kind",
 				Unique:  false,
-				Columns: []*schema.Column{ExhibitorsColumns[8]},
+				Columns: []*schema.Column{ExhibitorsColumns[11]},
 			},
 		},
 	}
@@ -174,7 +195,10 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "name_sort", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_ar", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_fr", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_en", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_zgh", Type: field.TypeString, Default: ""},
 		{Name: "name", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "description", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "unit", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
@@ -197,13 +221,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "products_categories_products",
-				Columns:    []*schema.Column{ProductsColumns[15]},
+				Columns:    []*schema.Column{ProductsColumns[18]},
 				RefColumns: []*schema.Column{CategoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "products_exhibitors_products",
-				Columns:    []*schema.Column{ProductsColumns[16]},
+				Columns:    []*schema.Column{ProductsColumns[19]},
 				RefColumns: []*schema.Column{ExhibitorsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -215,24 +239,54 @@ var (
 				Columns: []*schema.Column{ProductsColumns[2], ProductsColumns[0]},
 			},
 			{
-				Name:    "product_name_sort_id",
+				Name:    "product_name_sort_ar_id",
 				Unique:  false,
 				Columns: []*schema.Column{ProductsColumns[3], ProductsColumns[0]},
 			},
 			{
-				Name:    "product_exhibitor_id_name_sort_id",
+				Name:    "product_name_sort_fr_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[16], ProductsColumns[3], ProductsColumns[0]},
+				Columns: []*schema.Column{ProductsColumns[4], ProductsColumns[0]},
+			},
+			{
+				Name:    "product_name_sort_en_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProductsColumns[5], ProductsColumns[0]},
+			},
+			{
+				Name:    "product_name_sort_zgh_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProductsColumns[6], ProductsColumns[0]},
+			},
+			{
+				Name:    "product_exhibitor_id_name_sort_ar_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProductsColumns[19], ProductsColumns[3], ProductsColumns[0]},
 			},
 			{
 				Name:    "product_category_id_price_minor_units",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[15], ProductsColumns[8]},
+				Columns: []*schema.Column{ProductsColumns[18], ProductsColumns[11]},
 			},
 			{
-				Name:    "product_price_minor_units_name_sort_id",
+				Name:    "product_price_minor_units_name_sort_ar_id",
 				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[8], ProductsColumns[3], ProductsColumns[0]},
+				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[3], ProductsColumns[0]},
+			},
+			{
+				Name:    "product_price_minor_units_name_sort_fr_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[4], ProductsColumns[0]},
+			},
+			{
+				Name:    "product_price_minor_units_name_sort_en_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[5], ProductsColumns[0]},
+			},
+			{
+				Name:    "product_price_minor_units_name_sort_zgh_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[6], ProductsColumns[0]},
 			},
 		},
 	}
@@ -399,7 +453,10 @@ var (
 		{Name: "id", Type: field.TypeString},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "name_sort", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_ar", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_fr", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_en", Type: field.TypeString, Default: ""},
+		{Name: "name_sort_zgh", Type: field.TypeString, Default: ""},
 		{Name: "name", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "description", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"HALL", "WORKSHOP_ROOM", "STAGE", "CHILDREN_SPACE", "OUTDOOR"}},
@@ -415,7 +472,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "spaces_fairs_spaces",
-				Columns:    []*schema.Column{SpacesColumns[9]},
+				Columns:    []*schema.Column{SpacesColumns[12]},
 				RefColumns: []*schema.Column{FairsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -429,7 +486,7 @@ var (
 			{
 				Name:    "space_fair_id_position",
 				Unique:  false,
-				Columns: []*schema.Column{SpacesColumns[9], SpacesColumns[8]},
+				Columns: []*schema.Column{SpacesColumns[12], SpacesColumns[11]},
 			},
 		},
 	}

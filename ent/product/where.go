@@ -77,9 +77,24 @@ func UpdatedAt(v time.Time) predicate.Product {
 	return predicate.Product(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
-// NameSort applies equality check predicate on the "name_sort" field. It's identical to NameSortEQ.
-func NameSort(v string) predicate.Product {
-	return predicate.Product(sql.FieldEQ(FieldNameSort, v))
+// NameSortAr applies equality check predicate on the "name_sort_ar" field. It's identical to NameSortArEQ.
+func NameSortAr(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldNameSortAr, v))
+}
+
+// NameSortFr applies equality check predicate on the "name_sort_fr" field. It's identical to NameSortFrEQ.
+func NameSortFr(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldNameSortFr, v))
+}
+
+// NameSortEn applies equality check predicate on the "name_sort_en" field. It's identical to NameSortEnEQ.
+func NameSortEn(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldNameSortEn, v))
+}
+
+// NameSortZgh applies equality check predicate on the "name_sort_zgh" field. It's identical to NameSortZghEQ.
+func NameSortZgh(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldNameSortZgh, v))
 }
 
 // ExhibitorID applies equality check predicate on the "exhibitor_id" field. It's identical to ExhibitorIDEQ.
@@ -217,69 +232,264 @@ func UpdatedAtLTE(v time.Time) predicate.Product {
 	return predicate.Product(sql.FieldLTE(FieldUpdatedAt, v))
 }
 
-// NameSortEQ applies the EQ predicate on the "name_sort" field.
-func NameSortEQ(v string) predicate.Product {
-	return predicate.Product(sql.FieldEQ(FieldNameSort, v))
+// NameSortArEQ applies the EQ predicate on the "name_sort_ar" field.
+func NameSortArEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldNameSortAr, v))
 }
 
-// NameSortNEQ applies the NEQ predicate on the "name_sort" field.
-func NameSortNEQ(v string) predicate.Product {
-	return predicate.Product(sql.FieldNEQ(FieldNameSort, v))
+// NameSortArNEQ applies the NEQ predicate on the "name_sort_ar" field.
+func NameSortArNEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldNameSortAr, v))
 }
 
-// NameSortIn applies the In predicate on the "name_sort" field.
-func NameSortIn(vs ...string) predicate.Product {
-	return predicate.Product(sql.FieldIn(FieldNameSort, vs...))
+// NameSortArIn applies the In predicate on the "name_sort_ar" field.
+func NameSortArIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldNameSortAr, vs...))
 }
 
-// NameSortNotIn applies the NotIn predicate on the "name_sort" field.
-func NameSortNotIn(vs ...string) predicate.Product {
-	return predicate.Product(sql.FieldNotIn(FieldNameSort, vs...))
+// NameSortArNotIn applies the NotIn predicate on the "name_sort_ar" field.
+func NameSortArNotIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldNameSortAr, vs...))
 }
 
-// NameSortGT applies the GT predicate on the "name_sort" field.
-func NameSortGT(v string) predicate.Product {
-	return predicate.Product(sql.FieldGT(FieldNameSort, v))
+// NameSortArGT applies the GT predicate on the "name_sort_ar" field.
+func NameSortArGT(v string) predicate.Product {
+	return predicate.Product(sql.FieldGT(FieldNameSortAr, v))
 }
 
-// NameSortGTE applies the GTE predicate on the "name_sort" field.
-func NameSortGTE(v string) predicate.Product {
-	return predicate.Product(sql.FieldGTE(FieldNameSort, v))
+// NameSortArGTE applies the GTE predicate on the "name_sort_ar" field.
+func NameSortArGTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldGTE(FieldNameSortAr, v))
 }
 
-// NameSortLT applies the LT predicate on the "name_sort" field.
-func NameSortLT(v string) predicate.Product {
-	return predicate.Product(sql.FieldLT(FieldNameSort, v))
+// NameSortArLT applies the LT predicate on the "name_sort_ar" field.
+func NameSortArLT(v string) predicate.Product {
+	return predicate.Product(sql.FieldLT(FieldNameSortAr, v))
 }
 
-// NameSortLTE applies the LTE predicate on the "name_sort" field.
-func NameSortLTE(v string) predicate.Product {
-	return predicate.Product(sql.FieldLTE(FieldNameSort, v))
+// NameSortArLTE applies the LTE predicate on the "name_sort_ar" field.
+func NameSortArLTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldLTE(FieldNameSortAr, v))
 }
 
-// NameSortContains applies the Contains predicate on the "name_sort" field.
-func NameSortContains(v string) predicate.Product {
-	return predicate.Product(sql.FieldContains(FieldNameSort, v))
+// NameSortArContains applies the Contains predicate on the "name_sort_ar" field.
+func NameSortArContains(v string) predicate.Product {
+	return predicate.Product(sql.FieldContains(FieldNameSortAr, v))
 }
 
-// NameSortHasPrefix applies the HasPrefix predicate on the "name_sort" field.
-func NameSortHasPrefix(v string) predicate.Product {
-	return predicate.Product(sql.FieldHasPrefix(FieldNameSort, v))
+// NameSortArHasPrefix applies the HasPrefix predicate on the "name_sort_ar" field.
+func NameSortArHasPrefix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasPrefix(FieldNameSortAr, v))
 }
 
-// NameSortHasSuffix applies the HasSuffix predicate on the "name_sort" field.
-func NameSortHasSuffix(v string) predicate.Product {
-	return predicate.Product(sql.FieldHasSuffix(FieldNameSort, v))
+// NameSortArHasSuffix applies the HasSuffix predicate on the "name_sort_ar" field.
+func NameSortArHasSuffix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasSuffix(FieldNameSortAr, v))
 }
 
-// NameSortEqualFold applies the EqualFold predicate on the "name_sort" field.
-func NameSortEqualFold(v string) predicate.Product {
-	return predicate.Product(sql.FieldEqualFold(FieldNameSort, v))
+// NameSortArEqualFold applies the EqualFold predicate on the "name_sort_ar" field.
+func NameSortArEqualFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldEqualFold(FieldNameSortAr, v))
 }
 
-// NameSortContainsFold applies the ContainsFold predicate on the "name_sort" field.
-func NameSortContainsFold(v string) predicate.Product {
-	return predicate.Product(sql.FieldContainsFold(FieldNameSort, v))
+// NameSortArContainsFold applies the ContainsFold predicate on the "name_sort_ar" field.
+func NameSortArContainsFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldContainsFold(FieldNameSortAr, v))
+}
+
+// NameSortFrEQ applies the EQ predicate on the "name_sort_fr" field.
+func NameSortFrEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldNameSortFr, v))
+}
+
+// NameSortFrNEQ applies the NEQ predicate on the "name_sort_fr" field.
+func NameSortFrNEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldNameSortFr, v))
+}
+
+// NameSortFrIn applies the In predicate on the "name_sort_fr" field.
+func NameSortFrIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldNameSortFr, vs...))
+}
+
+// NameSortFrNotIn applies the NotIn predicate on the "name_sort_fr" field.
+func NameSortFrNotIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldNameSortFr, vs...))
+}
+
+// NameSortFrGT applies the GT predicate on the "name_sort_fr" field.
+func NameSortFrGT(v string) predicate.Product {
+	return predicate.Product(sql.FieldGT(FieldNameSortFr, v))
+}
+
+// NameSortFrGTE applies the GTE predicate on the "name_sort_fr" field.
+func NameSortFrGTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldGTE(FieldNameSortFr, v))
+}
+
+// NameSortFrLT applies the LT predicate on the "name_sort_fr" field.
+func NameSortFrLT(v string) predicate.Product {
+	return predicate.Product(sql.FieldLT(FieldNameSortFr, v))
+}
+
+// NameSortFrLTE applies the LTE predicate on the "name_sort_fr" field.
+func NameSortFrLTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldLTE(FieldNameSortFr, v))
+}
+
+// NameSortFrContains applies the Contains predicate on the "name_sort_fr" field.
+func NameSortFrContains(v string) predicate.Product {
+	return predicate.Product(sql.FieldContains(FieldNameSortFr, v))
+}
+
+// NameSortFrHasPrefix applies the HasPrefix predicate on the "name_sort_fr" field.
+func NameSortFrHasPrefix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasPrefix(FieldNameSortFr, v))
+}
+
+// NameSortFrHasSuffix applies the HasSuffix predicate on the "name_sort_fr" field.
+func NameSortFrHasSuffix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasSuffix(FieldNameSortFr, v))
+}
+
+// NameSortFrEqualFold applies the EqualFold predicate on the "name_sort_fr" field.
+func NameSortFrEqualFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldEqualFold(FieldNameSortFr, v))
+}
+
+// NameSortFrContainsFold applies the ContainsFold predicate on the "name_sort_fr" field.
+func NameSortFrContainsFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldContainsFold(FieldNameSortFr, v))
+}
+
+// NameSortEnEQ applies the EQ predicate on the "name_sort_en" field.
+func NameSortEnEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldNameSortEn, v))
+}
+
+// NameSortEnNEQ applies the NEQ predicate on the "name_sort_en" field.
+func NameSortEnNEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldNameSortEn, v))
+}
+
+// NameSortEnIn applies the In predicate on the "name_sort_en" field.
+func NameSortEnIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldNameSortEn, vs...))
+}
+
+// NameSortEnNotIn applies the NotIn predicate on the "name_sort_en" field.
+func NameSortEnNotIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldNameSortEn, vs...))
+}
+
+// NameSortEnGT applies the GT predicate on the "name_sort_en" field.
+func NameSortEnGT(v string) predicate.Product {
+	return predicate.Product(sql.FieldGT(FieldNameSortEn, v))
+}
+
+// NameSortEnGTE applies the GTE predicate on the "name_sort_en" field.
+func NameSortEnGTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldGTE(FieldNameSortEn, v))
+}
+
+// NameSortEnLT applies the LT predicate on the "name_sort_en" field.
+func NameSortEnLT(v string) predicate.Product {
+	return predicate.Product(sql.FieldLT(FieldNameSortEn, v))
+}
+
+// NameSortEnLTE applies the LTE predicate on the "name_sort_en" field.
+func NameSortEnLTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldLTE(FieldNameSortEn, v))
+}
+
+// NameSortEnContains applies the Contains predicate on the "name_sort_en" field.
+func NameSortEnContains(v string) predicate.Product {
+	return predicate.Product(sql.FieldContains(FieldNameSortEn, v))
+}
+
+// NameSortEnHasPrefix applies the HasPrefix predicate on the "name_sort_en" field.
+func NameSortEnHasPrefix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasPrefix(FieldNameSortEn, v))
+}
+
+// NameSortEnHasSuffix applies the HasSuffix predicate on the "name_sort_en" field.
+func NameSortEnHasSuffix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasSuffix(FieldNameSortEn, v))
+}
+
+// NameSortEnEqualFold applies the EqualFold predicate on the "name_sort_en" field.
+func NameSortEnEqualFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldEqualFold(FieldNameSortEn, v))
+}
+
+// NameSortEnContainsFold applies the ContainsFold predicate on the "name_sort_en" field.
+func NameSortEnContainsFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldContainsFold(FieldNameSortEn, v))
+}
+
+// NameSortZghEQ applies the EQ predicate on the "name_sort_zgh" field.
+func NameSortZghEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldEQ(FieldNameSortZgh, v))
+}
+
+// NameSortZghNEQ applies the NEQ predicate on the "name_sort_zgh" field.
+func NameSortZghNEQ(v string) predicate.Product {
+	return predicate.Product(sql.FieldNEQ(FieldNameSortZgh, v))
+}
+
+// NameSortZghIn applies the In predicate on the "name_sort_zgh" field.
+func NameSortZghIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldIn(FieldNameSortZgh, vs...))
+}
+
+// NameSortZghNotIn applies the NotIn predicate on the "name_sort_zgh" field.
+func NameSortZghNotIn(vs ...string) predicate.Product {
+	return predicate.Product(sql.FieldNotIn(FieldNameSortZgh, vs...))
+}
+
+// NameSortZghGT applies the GT predicate on the "name_sort_zgh" field.
+func NameSortZghGT(v string) predicate.Product {
+	return predicate.Product(sql.FieldGT(FieldNameSortZgh, v))
+}
+
+// NameSortZghGTE applies the GTE predicate on the "name_sort_zgh" field.
+func NameSortZghGTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldGTE(FieldNameSortZgh, v))
+}
+
+// NameSortZghLT applies the LT predicate on the "name_sort_zgh" field.
+func NameSortZghLT(v string) predicate.Product {
+	return predicate.Product(sql.FieldLT(FieldNameSortZgh, v))
+}
+
+// NameSortZghLTE applies the LTE predicate on the "name_sort_zgh" field.
+func NameSortZghLTE(v string) predicate.Product {
+	return predicate.Product(sql.FieldLTE(FieldNameSortZgh, v))
+}
+
+// NameSortZghContains applies the Contains predicate on the "name_sort_zgh" field.
+func NameSortZghContains(v string) predicate.Product {
+	return predicate.Product(sql.FieldContains(FieldNameSortZgh, v))
+}
+
+// NameSortZghHasPrefix applies the HasPrefix predicate on the "name_sort_zgh" field.
+func NameSortZghHasPrefix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasPrefix(FieldNameSortZgh, v))
+}
+
+// NameSortZghHasSuffix applies the HasSuffix predicate on the "name_sort_zgh" field.
+func NameSortZghHasSuffix(v string) predicate.Product {
+	return predicate.Product(sql.FieldHasSuffix(FieldNameSortZgh, v))
+}
+
+// NameSortZghEqualFold applies the EqualFold predicate on the "name_sort_zgh" field.
+func NameSortZghEqualFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldEqualFold(FieldNameSortZgh, v))
+}
+
+// NameSortZghContainsFold applies the ContainsFold predicate on the "name_sort_zgh" field.
+func NameSortZghContainsFold(v string) predicate.Product {
+	return predicate.Product(sql.FieldContainsFold(FieldNameSortZgh, v))
 }
 
 // ExhibitorIDEQ applies the EQ predicate on the "exhibitor_id" field.

@@ -111,10 +111,22 @@ func init() {
 	category.DefaultUpdatedAt = categoryDescUpdatedAt.Default.(func() time.Time)
 	// category.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	category.UpdateDefaultUpdatedAt = categoryDescUpdatedAt.UpdateDefault.(func() time.Time)
-	// categoryDescNameSort is the schema descriptor for name_sort field.
-	categoryDescNameSort := categoryMixinFields2[0].Descriptor()
-	// category.DefaultNameSort holds the default value on creation for the name_sort field.
-	category.DefaultNameSort = categoryDescNameSort.Default.(string)
+	// categoryDescNameSortAr is the schema descriptor for name_sort_ar field.
+	categoryDescNameSortAr := categoryMixinFields2[0].Descriptor()
+	// category.DefaultNameSortAr holds the default value on creation for the name_sort_ar field.
+	category.DefaultNameSortAr = categoryDescNameSortAr.Default.(string)
+	// categoryDescNameSortFr is the schema descriptor for name_sort_fr field.
+	categoryDescNameSortFr := categoryMixinFields2[1].Descriptor()
+	// category.DefaultNameSortFr holds the default value on creation for the name_sort_fr field.
+	category.DefaultNameSortFr = categoryDescNameSortFr.Default.(string)
+	// categoryDescNameSortEn is the schema descriptor for name_sort_en field.
+	categoryDescNameSortEn := categoryMixinFields2[2].Descriptor()
+	// category.DefaultNameSortEn holds the default value on creation for the name_sort_en field.
+	category.DefaultNameSortEn = categoryDescNameSortEn.Default.(string)
+	// categoryDescNameSortZgh is the schema descriptor for name_sort_zgh field.
+	categoryDescNameSortZgh := categoryMixinFields2[3].Descriptor()
+	// category.DefaultNameSortZgh holds the default value on creation for the name_sort_zgh field.
+	category.DefaultNameSortZgh = categoryDescNameSortZgh.Default.(string)
 	// categoryDescName is the schema descriptor for name field.
 	categoryDescName := categoryFields[1].Descriptor()
 	// category.DefaultName holds the default value on creation for the name field.
@@ -197,10 +209,22 @@ func init() {
 	exhibitor.DefaultUpdatedAt = exhibitorDescUpdatedAt.Default.(func() time.Time)
 	// exhibitor.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	exhibitor.UpdateDefaultUpdatedAt = exhibitorDescUpdatedAt.UpdateDefault.(func() time.Time)
-	// exhibitorDescNameSort is the schema descriptor for name_sort field.
-	exhibitorDescNameSort := exhibitorMixinFields2[0].Descriptor()
-	// exhibitor.DefaultNameSort holds the default value on creation for the name_sort field.
-	exhibitor.DefaultNameSort = exhibitorDescNameSort.Default.(string)
+	// exhibitorDescNameSortAr is the schema descriptor for name_sort_ar field.
+	exhibitorDescNameSortAr := exhibitorMixinFields2[0].Descriptor()
+	// exhibitor.DefaultNameSortAr holds the default value on creation for the name_sort_ar field.
+	exhibitor.DefaultNameSortAr = exhibitorDescNameSortAr.Default.(string)
+	// exhibitorDescNameSortFr is the schema descriptor for name_sort_fr field.
+	exhibitorDescNameSortFr := exhibitorMixinFields2[1].Descriptor()
+	// exhibitor.DefaultNameSortFr holds the default value on creation for the name_sort_fr field.
+	exhibitor.DefaultNameSortFr = exhibitorDescNameSortFr.Default.(string)
+	// exhibitorDescNameSortEn is the schema descriptor for name_sort_en field.
+	exhibitorDescNameSortEn := exhibitorMixinFields2[2].Descriptor()
+	// exhibitor.DefaultNameSortEn holds the default value on creation for the name_sort_en field.
+	exhibitor.DefaultNameSortEn = exhibitorDescNameSortEn.Default.(string)
+	// exhibitorDescNameSortZgh is the schema descriptor for name_sort_zgh field.
+	exhibitorDescNameSortZgh := exhibitorMixinFields2[3].Descriptor()
+	// exhibitor.DefaultNameSortZgh holds the default value on creation for the name_sort_zgh field.
+	exhibitor.DefaultNameSortZgh = exhibitorDescNameSortZgh.Default.(string)
 	// exhibitorDescName is the schema descriptor for name field.
 	exhibitorDescName := exhibitorFields[0].Descriptor()
 	// exhibitor.DefaultName holds the default value on creation for the name field.
@@ -435,10 +459,22 @@ func init() {
 	product.DefaultUpdatedAt = productDescUpdatedAt.Default.(func() time.Time)
 	// product.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	product.UpdateDefaultUpdatedAt = productDescUpdatedAt.UpdateDefault.(func() time.Time)
-	// productDescNameSort is the schema descriptor for name_sort field.
-	productDescNameSort := productMixinFields2[0].Descriptor()
-	// product.DefaultNameSort holds the default value on creation for the name_sort field.
-	product.DefaultNameSort = productDescNameSort.Default.(string)
+	// productDescNameSortAr is the schema descriptor for name_sort_ar field.
+	productDescNameSortAr := productMixinFields2[0].Descriptor()
+	// product.DefaultNameSortAr holds the default value on creation for the name_sort_ar field.
+	product.DefaultNameSortAr = productDescNameSortAr.Default.(string)
+	// productDescNameSortFr is the schema descriptor for name_sort_fr field.
+	productDescNameSortFr := productMixinFields2[1].Descriptor()
+	// product.DefaultNameSortFr holds the default value on creation for the name_sort_fr field.
+	product.DefaultNameSortFr = productDescNameSortFr.Default.(string)
+	// productDescNameSortEn is the schema descriptor for name_sort_en field.
+	productDescNameSortEn := productMixinFields2[2].Descriptor()
+	// product.DefaultNameSortEn holds the default value on creation for the name_sort_en field.
+	product.DefaultNameSortEn = productDescNameSortEn.Default.(string)
+	// productDescNameSortZgh is the schema descriptor for name_sort_zgh field.
+	productDescNameSortZgh := productMixinFields2[3].Descriptor()
+	// product.DefaultNameSortZgh holds the default value on creation for the name_sort_zgh field.
+	product.DefaultNameSortZgh = productDescNameSortZgh.Default.(string)
 	// productDescName is the schema descriptor for name field.
 	productDescName := productFields[2].Descriptor()
 	// product.DefaultName holds the default value on creation for the name field.
@@ -687,10 +723,22 @@ func init() {
 	space.DefaultUpdatedAt = spaceDescUpdatedAt.Default.(func() time.Time)
 	// space.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	space.UpdateDefaultUpdatedAt = spaceDescUpdatedAt.UpdateDefault.(func() time.Time)
-	// spaceDescNameSort is the schema descriptor for name_sort field.
-	spaceDescNameSort := spaceMixinFields2[0].Descriptor()
-	// space.DefaultNameSort holds the default value on creation for the name_sort field.
-	space.DefaultNameSort = spaceDescNameSort.Default.(string)
+	// spaceDescNameSortAr is the schema descriptor for name_sort_ar field.
+	spaceDescNameSortAr := spaceMixinFields2[0].Descriptor()
+	// space.DefaultNameSortAr holds the default value on creation for the name_sort_ar field.
+	space.DefaultNameSortAr = spaceDescNameSortAr.Default.(string)
+	// spaceDescNameSortFr is the schema descriptor for name_sort_fr field.
+	spaceDescNameSortFr := spaceMixinFields2[1].Descriptor()
+	// space.DefaultNameSortFr holds the default value on creation for the name_sort_fr field.
+	space.DefaultNameSortFr = spaceDescNameSortFr.Default.(string)
+	// spaceDescNameSortEn is the schema descriptor for name_sort_en field.
+	spaceDescNameSortEn := spaceMixinFields2[2].Descriptor()
+	// space.DefaultNameSortEn holds the default value on creation for the name_sort_en field.
+	space.DefaultNameSortEn = spaceDescNameSortEn.Default.(string)
+	// spaceDescNameSortZgh is the schema descriptor for name_sort_zgh field.
+	spaceDescNameSortZgh := spaceMixinFields2[3].Descriptor()
+	// space.DefaultNameSortZgh holds the default value on creation for the name_sort_zgh field.
+	space.DefaultNameSortZgh = spaceDescNameSortZgh.Default.(string)
 	// spaceDescName is the schema descriptor for name field.
 	spaceDescName := spaceFields[1].Descriptor()
 	// space.DefaultName holds the default value on creation for the name field.

@@ -105,8 +105,11 @@ func (Exhibitor) Edges() []ent.Edge {
 
 func (Exhibitor) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("name_sort", "id"),
-		index.Fields("province", "name_sort"),
+		index.Fields("name_sort_ar", "id"),
+		index.Fields("name_sort_fr", "id"),
+		index.Fields("name_sort_en", "id"),
+		index.Fields("name_sort_zgh", "id"),
+		index.Fields("province", "name_sort_ar"),
 		index.Fields("kind"),
 	}
 }

@@ -187,28 +187,49 @@ func validCodes(codes []string) error {
 	return nil
 }
 
-// sortKeyMixin adds the name_sort column derived from a localized name by a hook, so that NAME
-// ordering runs on an index in every store.
+// sortKeyMixin adds a sort key of the localized name for each language (name_sort_ar…),
+// derived by a hook, so that NAME ordering follows the reader's language on an index in every
+// store (i18n.Text.SortKeyFor). GraphQL names one NAME; the language picks its column
+// (ent/order.go).
 type sortKeyMixin struct{ mixin.Schema }
 
+// sortKeyFields are the sort keys' fields, by language, and the order field each gives.
+var sortKeyFields = []struct {
+	lang  i18n.Lang
+	field string
+	order string
+}{
+	{i18n.AR, "name_sort_ar", "NAME"},
+	{i18n.FR, "name_sort_fr", "NAME_IN_FR"},
+	{i18n.EN, "name_sort_en", "NAME_IN_EN"},
+	{i18n.ZGH, "name_sort_zgh", "NAME_IN_ZGH"},
+}
+
 func (sortKeyMixin) Fields() []ent.Field {
-	return []ent.Field{
-		field.String("name_sort").
+	var fields []ent.Field
+	for _, k := range sortKeyFields {
+		fields = append(fields, field.String(k.field).
 			Default("").
 			Annotations(
-				entgql.OrderField("NAME"),
+				entgql.OrderField(k.order),
 				entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
-			),
+			))
 	}
+	return fields
 }
 
 func (sortKeyMixin) Hooks() []ent.Hook {
-	return []ent.Hook{deriveNameSort}
+	return []ent.Hook{deriveSortKeys}
 }
 
-// deriveNameSort keeps name_sort in step with name on every create and update.
-var deriveNameSort = derive("name", "name_sort", func(name i18n.Text) (ent.Value, error) {
-	return name.SortKey(), nil
+// deriveSortKeys keeps the sort keys in step with the name on every create and update.
+var deriveSortKeys = onField("name", func(m ent.Mutation, name i18n.Text) error {
+	for _, k := range sortKeyFields {
+		if err := m.SetField(k.field, name.SortKeyFor(k.lang)); err != nil {
+			return err
+		}
+	}
+	return nil
 })
 
 // derive returns a hook that keeps the column to in step with the field from on every create

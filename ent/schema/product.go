@@ -96,10 +96,16 @@ func (Product) Edges() []ent.Edge {
 
 func (Product) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("name_sort", "id"),
-		index.Fields("exhibitor_id", "name_sort", "id"),
+		index.Fields("name_sort_ar", "id"),
+		index.Fields("name_sort_fr", "id"),
+		index.Fields("name_sort_en", "id"),
+		index.Fields("name_sort_zgh", "id"),
+		index.Fields("exhibitor_id", "name_sort_ar", "id"),
 		index.Fields("category_id", "price_minor_units"),
-		index.Fields("price_minor_units", "name_sort", "id"),
+		index.Fields("price_minor_units", "name_sort_ar", "id"),
+		index.Fields("price_minor_units", "name_sort_fr", "id"),
+		index.Fields("price_minor_units", "name_sort_en", "id"),
+		index.Fields("price_minor_units", "name_sort_zgh", "id"),
 	}
 }
 
