@@ -5,6 +5,8 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+
+	"maarid/pictures"
 )
 
 // Contact is how to reach an exhibitor. It is protected: only partners, organisers and the
@@ -32,7 +34,7 @@ func (c *Contact) Validate() error {
 	}
 	if c.Website != "" {
 		if err := CheckWebURL(c.Website); err != nil {
-			return Invalid("contact.website", "%v", err)
+			return Invalid("contact.websiteUrl", "%v", err)
 		}
 	}
 	return nil
@@ -46,4 +48,34 @@ func CheckWebURL(s string) error {
 		return fmt.Errorf("%q is not an http(s) URL", s)
 	}
 	return nil
+}
+
+// CheckPictureURL reports a picture's URL that is neither an http(s) URL nor the path of a
+// picture Maarid serves (package pictures), which the API answers as a URL of its own origin.
+func CheckPictureURL(s string) error {
+	if _, _, ok := pictures.Parse(s); ok {
+		return nil
+	}
+	if err := CheckWebURL(s); err != nil {
+		return fmt.Errorf("%q is not an http(s) URL, nor a picture Maarid serves", s)
+	}
+	return nil
+}
+
+// The contact as the API answers it: a value it does not have is null, never "".
+
+// EmailAddress is the contact's e-mail address, or nil.
+func (c Contact) EmailAddress() *string { return orNil(c.Email) }
+
+// PhoneNumber is the contact's phone number, or nil.
+func (c Contact) PhoneNumber() *string { return orNil(c.Phone) }
+
+// WebsiteURL is the contact's website, or nil.
+func (c Contact) WebsiteURL() *string { return orNil(c.Website) }
+
+func orNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -62,11 +62,11 @@ func AsError(err error) (*Error, bool) {
 }
 
 // FieldName turns the snake_case name of an ent field into the name clients know from
-// GraphQL: image_urls is imageUrls, logo_url logoURL, category_id categoryID.
+// GraphQL: image_urls is imageUrls, logo_url logoUrl, category_id categoryID.
 func FieldName(name string) string {
 	parts := strings.Split(name, "_")
 	for i := 1; i < len(parts); i++ {
-		if parts[i] == "id" || parts[i] == "url" {
+		if parts[i] == "id" {
 			parts[i] = strings.ToUpper(parts[i])
 			continue
 		}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"maarid/ent"
@@ -9,6 +10,7 @@ import (
 	"maarid/gid"
 	"maarid/i18n"
 	"maarid/money"
+	"maarid/pictures"
 )
 
 // category is a node of the demo category tree: a sector at the top, the kinds of product
@@ -483,8 +485,9 @@ func (s *seeder) product(c *ent.Client, o *organisation, off offer, categoryID s
 	if p.seasonal {
 		available = s.chance(0.3)
 	}
+	id := s.ids.next(gid.Product)
 	return c.Product.Create().
-		SetID(s.ids.next(gid.Product)).
+		SetID(id).
 		SetCreatedAt(created).
 		SetUpdatedAt(created).
 		SetExhibitorID(o.id).
@@ -495,7 +498,7 @@ func (s *seeder) product(c *ent.Client, o *organisation, off offer, categoryID s
 		SetPrice(money.Money{MinorUnits: s.price(p.price), Currency: money.DefaultCurrency}).
 		SetLabels(s.productLabels(o, p)).
 		SetAvailable(available).
-		SetImageUrls([]string{})
+		SetImageUrls([]string{pictures.Path(pictures.Product, off.category+"-"+strings.ToLower(strings.TrimPrefix(id, gid.Product+"_")))})
 }
 
 // price draws a price in centimes.

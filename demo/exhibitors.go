@@ -13,6 +13,7 @@ import (
 	"maarid/ent/exhibitor"
 	"maarid/gid"
 	"maarid/i18n"
+	"maarid/pictures"
 )
 
 // province is a province of the region (or OTHER, outside it) and the communes its demo
@@ -627,6 +628,7 @@ func (s *seeder) createExhibitors(ctx context.Context, c *ent.Client, orgs []*or
 			SetDescription(o.description).
 			SetCommune(without(o.commune, i18n.EN)).
 			SetSlug(o.slug).
+			SetLogoURL(pictures.Path(pictures.Logo, o.slug)).
 			SetKind(o.kind).
 			SetSector(o.sector).
 			SetProvince(o.province.code).

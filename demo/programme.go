@@ -10,6 +10,7 @@ import (
 	"maarid/ent/space"
 	"maarid/gid"
 	"maarid/i18n"
+	"maarid/pictures"
 )
 
 // venueSpace is a place of the demo venue.
@@ -120,6 +121,7 @@ func (s *seeder) createSpeakers(ctx context.Context, c *ent.Client) (map[string]
 			SetUpdatedAt(created).
 			SetName(sp.name).
 			SetOrganization(sp.organization).
+			SetPhotoURL(pictures.Path(pictures.Speaker, sp.key)).
 			SetBio(sp.bio)
 	}
 	return ids, c.Speaker.CreateBulk(builders...).Exec(ctx)

@@ -26,7 +26,7 @@ func main() {
 		entgql.WithSchemaPath("./schema/ent.graphql"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
-		entgql.WithSchemaHook(localizedFields, visibleOnly, withoutAppends, oneNameOrder),
+		entgql.WithSchemaHook(localizedFields, visibleOnly, withoutAppends, oneNameOrder, urlNames, opaqueIDs, nonNullLists, enumDescriptions),
 	)
 	if err != nil {
 		log.Fatalf("creating the entgql extension: %v", err)
@@ -69,6 +69,119 @@ func oneNameOrder(_ *gen.Graph, s *ast.Schema) error {
 		def.EnumValues = values
 	}
 	return nil
+}
+
+// urlNames names every field that holds a URL the one way: logoUrl, not ent's logoURL
+// (gqlgen binds logoUrl to the Go field LogoURL all the same).
+func urlNames(_ *gen.Graph, s *ast.Schema) error {
+	for _, def := range s.Types {
+		for _, f := range def.Fields {
+			f.Name = strings.ReplaceAll(f.Name, "URL", "Url")
+		}
+	}
+	return nil
+}
+
+// opaqueIDs leaves, of the predicates of where inputs on IDs, those that make sense for an
+// opaque ID: equality, inequality and lists (idIn, exhibitorIDNotIn…), not idGT or
+// exhibitorIDHasSuffix.
+func opaqueIDs(_ *gen.Graph, s *ast.Schema) error {
+	for name, def := range s.Types {
+		if def.Kind != ast.InputObject || !strings.HasSuffix(name, "WhereInput") {
+			continue
+		}
+		def.Fields = slices.DeleteFunc(def.Fields, func(f *ast.FieldDefinition) bool {
+			if innerType(f.Type).NamedType != "ID" {
+				return false
+			}
+			_, op, _ := strings.Cut(f.Name, "ID")
+			if strings.HasPrefix(f.Name, "id") {
+				op = strings.TrimPrefix(f.Name, "id")
+			}
+			return !slices.Contains([]string{"", "NEQ", "In", "NotIn"}, op)
+		})
+	}
+	return nil
+}
+
+// nonNullLists makes the lists of the types non-null: a short list of what a row has (a
+// fair's spaces, an exhibitor's stands, a product's pictures) is empty, never null.
+func nonNullLists(g *gen.Graph, s *ast.Schema) error {
+	for _, node := range g.Nodes {
+		def := s.Types[node.Name]
+		if def == nil {
+			continue
+		}
+		for _, f := range def.Fields {
+			if f.Type.Elem != nil && !f.Type.NonNull {
+				f.Type.NonNull = true
+			}
+		}
+	}
+	return nil
+}
+
+// enumDescriptions gives the values of the GraphQL enums of ent's enum fields the
+// descriptions their field's enum annotation (ent/schema/enum.go) has, and those of the
+// ordering enums theirs.
+func enumDescriptions(g *gen.Graph, s *ast.Schema) error {
+	described := map[string]string{}
+	for _, node := range g.Nodes {
+		for _, f := range node.Fields {
+			values, _ := f.Annotations["EnumValues"].([]any)
+			for _, v := range values {
+				v, _ := v.(map[string]any)
+				name, _ := v["Value"].(string)
+				desc, _ := v["Description"].(string)
+				described[node.Name+"."+f.Name+"."+name] = desc
+				described[name+"@"+f.Name] = desc
+			}
+		}
+	}
+	orders := map[string]string{
+		"CREATED_AT": "By when it was added.",
+		"UPDATED_AT": "By when it last changed: what a sync reads from.",
+		"POSITION":   "In the order organisers gave.",
+		"PRICE":      "By price, in minor units: a fair prices everything in its one currency.",
+		"STARTS_AT":  "By start time.",
+		"ENDS_AT":    "By end time.",
+		"STARTS_ON":  "By first day.",
+		"ENDS_ON":    "By last day.",
+		"CODE":       "By stand code, as text (A-10 before A-9).",
+	}
+	for name, def := range s.Types {
+		if def.Kind != ast.Enum {
+			continue
+		}
+		for _, v := range def.EnumValues {
+			if v.Description != "" {
+				continue
+			}
+			if strings.HasSuffix(name, "OrderField") {
+				v.Description = orders[v.Name]
+				continue
+			}
+			for _, node := range g.Nodes {
+				for _, f := range node.Fields {
+					if f.IsEnum() && enumName(node, f) == name {
+						v.Description = described[node.Name+"."+f.Name+"."+v.Name]
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// enumName is the name of the GraphQL enum of an ent enum field: its entgql Type annotation,
+// else the type's name and the field's (ExhibitorKind).
+func enumName(node *gen.Type, f *gen.Field) string {
+	if ann, ok := f.Annotations[entgql.Annotation{}.Name()].(map[string]any); ok {
+		if t, ok := ann["Type"].(string); ok && t != "" {
+			return t
+		}
+	}
+	return node.Name + f.StructField()
 }
 
 // inputTypes names the input type of every output type that ent fields carry in mutation

@@ -130,7 +130,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			fair.FieldEndsOn:          {Type: field.TypeTime, Column: fair.FieldEndsOn},
 			fair.FieldTimeZone:        {Type: field.TypeString, Column: fair.FieldTimeZone},
 			fair.FieldCurrency:        {Type: field.TypeString, Column: fair.FieldCurrency},
-			fair.FieldAreaSqm:         {Type: field.TypeInt, Column: fair.FieldAreaSqm},
+			fair.FieldAreaSqm:         {Type: field.TypeFloat64, Column: fair.FieldAreaSqm},
 			fair.FieldDefaultLanguage: {Type: field.TypeEnum, Column: fair.FieldDefaultLanguage},
 			fair.FieldDemo:            {Type: field.TypeBool, Column: fair.FieldDemo},
 		},
@@ -1197,8 +1197,8 @@ func (f *FairFilter) WhereCurrency(p entql.StringP) {
 	f.Where(p.Field(fair.FieldCurrency))
 }
 
-// WhereAreaSqm applies the entql int predicate on the area_sqm field.
-func (f *FairFilter) WhereAreaSqm(p entql.IntP) {
+// WhereAreaSqm applies the entql float64 predicate on the area_sqm field.
+func (f *FairFilter) WhereAreaSqm(p entql.Float64P) {
 	f.Where(p.Field(fair.FieldAreaSqm))
 }
 

@@ -56,8 +56,8 @@ type Exhibitor struct {
 	YouthLed bool `json:"youth_led,omitempty"`
 	// Protected: read by partners, organisers and the exhibitor itself; hidden from others by an interceptor.
 	Contact *maarid.Contact `json:"contact,omitempty"`
-	// LogoURL holds the value of the "logo_url" field.
-	LogoURL string `json:"logo_url,omitempty"`
+	// An http(s) URL, or the path of a picture Maarid serves.
+	LogoURL *string `json:"logo_url,omitempty"`
 	// Quality labels and certifications, as codes: e.g. ONSSA, BIO.
 	Labels []string `json:"labels,omitempty"`
 	// Published holds the value of the "published" field.
@@ -282,7 +282,8 @@ func (_m *Exhibitor) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field logo_url", values[i])
 			} else if value.Valid {
-				_m.LogoURL = value.String
+				_m.LogoURL = new(string)
+				*_m.LogoURL = value.String
 			}
 		case exhibitor.FieldLabels:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -418,8 +419,10 @@ func (_m *Exhibitor) String() string {
 	builder.WriteString("contact=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Contact))
 	builder.WriteString(", ")
-	builder.WriteString("logo_url=")
-	builder.WriteString(_m.LogoURL)
+	if v := _m.LogoURL; v != nil {
+		builder.WriteString("logo_url=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("labels=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Labels))

@@ -674,7 +674,7 @@ func (_c *ExhibitorCreate) createSpec() (*Exhibitor, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.LogoURL(); ok {
 		_spec.SetField(exhibitor.FieldLogoURL, field.TypeString, value)
-		_node.LogoURL = value
+		_node.LogoURL = &value
 	}
 	if value, ok := _c.mutation.Labels(); ok {
 		_spec.SetField(exhibitor.FieldLabels, field.TypeJSON, value)

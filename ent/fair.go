@@ -46,8 +46,8 @@ type Fair struct {
 	TimeZone string `json:"time_zone,omitempty"`
 	// The currency of the fair's prices, an ISO 4217 code: every product of its exhibitors is priced in it.
 	Currency string `json:"currency,omitempty"`
-	// AreaSqm holds the value of the "area_sqm" field.
-	AreaSqm *int `json:"area_sqm,omitempty"`
+	// The area of the fair's grounds, in square metres.
+	AreaSqm *float64 `json:"area_sqm,omitempty"`
 	// DefaultLanguage holds the value of the "default_language" field.
 	DefaultLanguage i18n.Lang `json:"default_language,omitempty"`
 	// Made-up data to try Maarid with, not a real fair's.
@@ -125,7 +125,9 @@ func (*Fair) scanValues(columns []string) ([]any, error) {
 			values[i] = new(i18n.Text)
 		case fair.FieldDemo:
 			values[i] = new(sql.NullBool)
-		case fair.FieldEdition, fair.FieldAreaSqm:
+		case fair.FieldAreaSqm:
+			values[i] = new(sql.NullFloat64)
+		case fair.FieldEdition:
 			values[i] = new(sql.NullInt64)
 		case fair.FieldID, fair.FieldSlug, fair.FieldTimeZone, fair.FieldCurrency, fair.FieldDefaultLanguage:
 			values[i] = new(sql.NullString)
@@ -237,11 +239,11 @@ func (_m *Fair) assignValues(columns []string, values []any) error {
 				_m.Currency = value.String
 			}
 		case fair.FieldAreaSqm:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
 				return fmt.Errorf("unexpected type %T for field area_sqm", values[i])
 			} else if value.Valid {
-				_m.AreaSqm = new(int)
-				*_m.AreaSqm = int(value.Int64)
+				_m.AreaSqm = new(float64)
+				*_m.AreaSqm = value.Float64
 			}
 		case fair.FieldDefaultLanguage:
 			if value, ok := values[i].(*sql.NullString); !ok {

@@ -153,13 +153,13 @@ func (_c *FairCreate) SetNillableCurrency(v *string) *FairCreate {
 }
 
 // SetAreaSqm sets the "area_sqm" field.
-func (_c *FairCreate) SetAreaSqm(v int) *FairCreate {
+func (_c *FairCreate) SetAreaSqm(v float64) *FairCreate {
 	_c.mutation.SetAreaSqm(v)
 	return _c
 }
 
 // SetNillableAreaSqm sets the "area_sqm" field if the given value is not nil.
-func (_c *FairCreate) SetNillableAreaSqm(v *int) *FairCreate {
+func (_c *FairCreate) SetNillableAreaSqm(v *float64) *FairCreate {
 	if v != nil {
 		_c.SetAreaSqm(*v)
 	}
@@ -581,7 +581,7 @@ func (_c *FairCreate) createSpec() (*Fair, *sqlgraph.CreateSpec) {
 		_node.Currency = value
 	}
 	if value, ok := _c.mutation.AreaSqm(); ok {
-		_spec.SetField(fair.FieldAreaSqm, field.TypeInt, value)
+		_spec.SetField(fair.FieldAreaSqm, field.TypeFloat64, value)
 		_node.AreaSqm = &value
 	}
 	if value, ok := _c.mutation.DefaultLanguage(); ok {
@@ -871,7 +871,7 @@ func (u *FairUpsert) UpdateCurrency() *FairUpsert {
 }
 
 // SetAreaSqm sets the "area_sqm" field.
-func (u *FairUpsert) SetAreaSqm(v int) *FairUpsert {
+func (u *FairUpsert) SetAreaSqm(v float64) *FairUpsert {
 	u.Set(fair.FieldAreaSqm, v)
 	return u
 }
@@ -883,7 +883,7 @@ func (u *FairUpsert) UpdateAreaSqm() *FairUpsert {
 }
 
 // AddAreaSqm adds v to the "area_sqm" field.
-func (u *FairUpsert) AddAreaSqm(v int) *FairUpsert {
+func (u *FairUpsert) AddAreaSqm(v float64) *FairUpsert {
 	u.Add(fair.FieldAreaSqm, v)
 	return u
 }
@@ -1159,14 +1159,14 @@ func (u *FairUpsertOne) UpdateCurrency() *FairUpsertOne {
 }
 
 // SetAreaSqm sets the "area_sqm" field.
-func (u *FairUpsertOne) SetAreaSqm(v int) *FairUpsertOne {
+func (u *FairUpsertOne) SetAreaSqm(v float64) *FairUpsertOne {
 	return u.Update(func(s *FairUpsert) {
 		s.SetAreaSqm(v)
 	})
 }
 
 // AddAreaSqm adds v to the "area_sqm" field.
-func (u *FairUpsertOne) AddAreaSqm(v int) *FairUpsertOne {
+func (u *FairUpsertOne) AddAreaSqm(v float64) *FairUpsertOne {
 	return u.Update(func(s *FairUpsert) {
 		s.AddAreaSqm(v)
 	})
@@ -1622,14 +1622,14 @@ func (u *FairUpsertBulk) UpdateCurrency() *FairUpsertBulk {
 }
 
 // SetAreaSqm sets the "area_sqm" field.
-func (u *FairUpsertBulk) SetAreaSqm(v int) *FairUpsertBulk {
+func (u *FairUpsertBulk) SetAreaSqm(v float64) *FairUpsertBulk {
 	return u.Update(func(s *FairUpsert) {
 		s.SetAreaSqm(v)
 	})
 }
 
 // AddAreaSqm adds v to the "area_sqm" field.
-func (u *FairUpsertBulk) AddAreaSqm(v int) *FairUpsertBulk {
+func (u *FairUpsertBulk) AddAreaSqm(v float64) *FairUpsertBulk {
 	return u.Update(func(s *FairUpsert) {
 		s.AddAreaSqm(v)
 	})

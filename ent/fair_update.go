@@ -168,14 +168,14 @@ func (_u *FairUpdate) SetNillableCurrency(v *string) *FairUpdate {
 }
 
 // SetAreaSqm sets the "area_sqm" field.
-func (_u *FairUpdate) SetAreaSqm(v int) *FairUpdate {
+func (_u *FairUpdate) SetAreaSqm(v float64) *FairUpdate {
 	_u.mutation.ResetAreaSqm()
 	_u.mutation.SetAreaSqm(v)
 	return _u
 }
 
 // SetNillableAreaSqm sets the "area_sqm" field if the given value is not nil.
-func (_u *FairUpdate) SetNillableAreaSqm(v *int) *FairUpdate {
+func (_u *FairUpdate) SetNillableAreaSqm(v *float64) *FairUpdate {
 	if v != nil {
 		_u.SetAreaSqm(*v)
 	}
@@ -183,7 +183,7 @@ func (_u *FairUpdate) SetNillableAreaSqm(v *int) *FairUpdate {
 }
 
 // AddAreaSqm adds value to the "area_sqm" field.
-func (_u *FairUpdate) AddAreaSqm(v int) *FairUpdate {
+func (_u *FairUpdate) AddAreaSqm(v float64) *FairUpdate {
 	_u.mutation.AddAreaSqm(v)
 	return _u
 }
@@ -539,13 +539,13 @@ func (_u *FairUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		_spec.SetField(fair.FieldCurrency, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.AreaSqm(); ok {
-		_spec.SetField(fair.FieldAreaSqm, field.TypeInt, value)
+		_spec.SetField(fair.FieldAreaSqm, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.AddedAreaSqm(); ok {
-		_spec.AddField(fair.FieldAreaSqm, field.TypeInt, value)
+		_spec.AddField(fair.FieldAreaSqm, field.TypeFloat64, value)
 	}
 	if _u.mutation.AreaSqmCleared() {
-		_spec.ClearField(fair.FieldAreaSqm, field.TypeInt)
+		_spec.ClearField(fair.FieldAreaSqm, field.TypeFloat64)
 	}
 	if value, ok := _u.mutation.DefaultLanguage(); ok {
 		_spec.SetField(fair.FieldDefaultLanguage, field.TypeEnum, value)
@@ -889,14 +889,14 @@ func (_u *FairUpdateOne) SetNillableCurrency(v *string) *FairUpdateOne {
 }
 
 // SetAreaSqm sets the "area_sqm" field.
-func (_u *FairUpdateOne) SetAreaSqm(v int) *FairUpdateOne {
+func (_u *FairUpdateOne) SetAreaSqm(v float64) *FairUpdateOne {
 	_u.mutation.ResetAreaSqm()
 	_u.mutation.SetAreaSqm(v)
 	return _u
 }
 
 // SetNillableAreaSqm sets the "area_sqm" field if the given value is not nil.
-func (_u *FairUpdateOne) SetNillableAreaSqm(v *int) *FairUpdateOne {
+func (_u *FairUpdateOne) SetNillableAreaSqm(v *float64) *FairUpdateOne {
 	if v != nil {
 		_u.SetAreaSqm(*v)
 	}
@@ -904,7 +904,7 @@ func (_u *FairUpdateOne) SetNillableAreaSqm(v *int) *FairUpdateOne {
 }
 
 // AddAreaSqm adds value to the "area_sqm" field.
-func (_u *FairUpdateOne) AddAreaSqm(v int) *FairUpdateOne {
+func (_u *FairUpdateOne) AddAreaSqm(v float64) *FairUpdateOne {
 	_u.mutation.AddAreaSqm(v)
 	return _u
 }
@@ -1290,13 +1290,13 @@ func (_u *FairUpdateOne) sqlSave(ctx context.Context) (_node *Fair, err error) {
 		_spec.SetField(fair.FieldCurrency, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.AreaSqm(); ok {
-		_spec.SetField(fair.FieldAreaSqm, field.TypeInt, value)
+		_spec.SetField(fair.FieldAreaSqm, field.TypeFloat64, value)
 	}
 	if value, ok := _u.mutation.AddedAreaSqm(); ok {
-		_spec.AddField(fair.FieldAreaSqm, field.TypeInt, value)
+		_spec.AddField(fair.FieldAreaSqm, field.TypeFloat64, value)
 	}
 	if _u.mutation.AreaSqmCleared() {
-		_spec.ClearField(fair.FieldAreaSqm, field.TypeInt)
+		_spec.ClearField(fair.FieldAreaSqm, field.TypeFloat64)
 	}
 	if value, ok := _u.mutation.DefaultLanguage(); ok {
 		_spec.SetField(fair.FieldDefaultLanguage, field.TypeEnum, value)

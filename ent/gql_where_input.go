@@ -538,23 +538,6 @@ type ExhibitorWhereInput struct {
 	YouthLed    *bool `json:"youthLed,omitempty"`
 	YouthLedNEQ *bool `json:"youthLedNEQ,omitempty"`
 
-	// "logo_url" field predicates.
-	LogoURL             *string  `json:"logoURL,omitempty"`
-	LogoURLNEQ          *string  `json:"logoURLNEQ,omitempty"`
-	LogoURLIn           []string `json:"logoURLIn,omitempty"`
-	LogoURLNotIn        []string `json:"logoURLNotIn,omitempty"`
-	LogoURLGT           *string  `json:"logoURLGT,omitempty"`
-	LogoURLGTE          *string  `json:"logoURLGTE,omitempty"`
-	LogoURLLT           *string  `json:"logoURLLT,omitempty"`
-	LogoURLLTE          *string  `json:"logoURLLTE,omitempty"`
-	LogoURLContains     *string  `json:"logoURLContains,omitempty"`
-	LogoURLHasPrefix    *string  `json:"logoURLHasPrefix,omitempty"`
-	LogoURLHasSuffix    *string  `json:"logoURLHasSuffix,omitempty"`
-	LogoURLIsNil        bool     `json:"logoURLIsNil,omitempty"`
-	LogoURLNotNil       bool     `json:"logoURLNotNil,omitempty"`
-	LogoURLEqualFold    *string  `json:"logoURLEqualFold,omitempty"`
-	LogoURLContainsFold *string  `json:"logoURLContainsFold,omitempty"`
-
 	// "published" field predicates.
 	Published    *bool `json:"published,omitempty"`
 	PublishedNEQ *bool `json:"publishedNEQ,omitempty"`
@@ -868,51 +851,6 @@ func (i *ExhibitorWhereInput) P() (predicate.Exhibitor, error) {
 	if i.YouthLedNEQ != nil {
 		predicates = append(predicates, exhibitor.YouthLedNEQ(*i.YouthLedNEQ))
 	}
-	if i.LogoURL != nil {
-		predicates = append(predicates, exhibitor.LogoURLEQ(*i.LogoURL))
-	}
-	if i.LogoURLNEQ != nil {
-		predicates = append(predicates, exhibitor.LogoURLNEQ(*i.LogoURLNEQ))
-	}
-	if len(i.LogoURLIn) > 0 {
-		predicates = append(predicates, exhibitor.LogoURLIn(i.LogoURLIn...))
-	}
-	if len(i.LogoURLNotIn) > 0 {
-		predicates = append(predicates, exhibitor.LogoURLNotIn(i.LogoURLNotIn...))
-	}
-	if i.LogoURLGT != nil {
-		predicates = append(predicates, exhibitor.LogoURLGT(*i.LogoURLGT))
-	}
-	if i.LogoURLGTE != nil {
-		predicates = append(predicates, exhibitor.LogoURLGTE(*i.LogoURLGTE))
-	}
-	if i.LogoURLLT != nil {
-		predicates = append(predicates, exhibitor.LogoURLLT(*i.LogoURLLT))
-	}
-	if i.LogoURLLTE != nil {
-		predicates = append(predicates, exhibitor.LogoURLLTE(*i.LogoURLLTE))
-	}
-	if i.LogoURLContains != nil {
-		predicates = append(predicates, exhibitor.LogoURLContains(*i.LogoURLContains))
-	}
-	if i.LogoURLHasPrefix != nil {
-		predicates = append(predicates, exhibitor.LogoURLHasPrefix(*i.LogoURLHasPrefix))
-	}
-	if i.LogoURLHasSuffix != nil {
-		predicates = append(predicates, exhibitor.LogoURLHasSuffix(*i.LogoURLHasSuffix))
-	}
-	if i.LogoURLIsNil {
-		predicates = append(predicates, exhibitor.LogoURLIsNil())
-	}
-	if i.LogoURLNotNil {
-		predicates = append(predicates, exhibitor.LogoURLNotNil())
-	}
-	if i.LogoURLEqualFold != nil {
-		predicates = append(predicates, exhibitor.LogoURLEqualFold(*i.LogoURLEqualFold))
-	}
-	if i.LogoURLContainsFold != nil {
-		predicates = append(predicates, exhibitor.LogoURLContainsFold(*i.LogoURLContainsFold))
-	}
 	if i.Published != nil {
 		predicates = append(predicates, exhibitor.PublishedEQ(*i.Published))
 	}
@@ -1087,16 +1025,16 @@ type FairWhereInput struct {
 	CurrencyContainsFold *string  `json:"currencyContainsFold,omitempty"`
 
 	// "area_sqm" field predicates.
-	AreaSqm       *int  `json:"areaSqm,omitempty"`
-	AreaSqmNEQ    *int  `json:"areaSqmNEQ,omitempty"`
-	AreaSqmIn     []int `json:"areaSqmIn,omitempty"`
-	AreaSqmNotIn  []int `json:"areaSqmNotIn,omitempty"`
-	AreaSqmGT     *int  `json:"areaSqmGT,omitempty"`
-	AreaSqmGTE    *int  `json:"areaSqmGTE,omitempty"`
-	AreaSqmLT     *int  `json:"areaSqmLT,omitempty"`
-	AreaSqmLTE    *int  `json:"areaSqmLTE,omitempty"`
-	AreaSqmIsNil  bool  `json:"areaSqmIsNil,omitempty"`
-	AreaSqmNotNil bool  `json:"areaSqmNotNil,omitempty"`
+	AreaSqm       *float64  `json:"areaSqm,omitempty"`
+	AreaSqmNEQ    *float64  `json:"areaSqmNEQ,omitempty"`
+	AreaSqmIn     []float64 `json:"areaSqmIn,omitempty"`
+	AreaSqmNotIn  []float64 `json:"areaSqmNotIn,omitempty"`
+	AreaSqmGT     *float64  `json:"areaSqmGT,omitempty"`
+	AreaSqmGTE    *float64  `json:"areaSqmGTE,omitempty"`
+	AreaSqmLT     *float64  `json:"areaSqmLT,omitempty"`
+	AreaSqmLTE    *float64  `json:"areaSqmLTE,omitempty"`
+	AreaSqmIsNil  bool      `json:"areaSqmIsNil,omitempty"`
+	AreaSqmNotNil bool      `json:"areaSqmNotNil,omitempty"`
 
 	// "default_language" field predicates.
 	DefaultLanguage      *i18n.Lang  `json:"defaultLanguage,omitempty"`
@@ -3073,23 +3011,6 @@ type SpeakerWhereInput struct {
 	OrganizationEqualFold    *string  `json:"organizationEqualFold,omitempty"`
 	OrganizationContainsFold *string  `json:"organizationContainsFold,omitempty"`
 
-	// "photo_url" field predicates.
-	PhotoURL             *string  `json:"photoURL,omitempty"`
-	PhotoURLNEQ          *string  `json:"photoURLNEQ,omitempty"`
-	PhotoURLIn           []string `json:"photoURLIn,omitempty"`
-	PhotoURLNotIn        []string `json:"photoURLNotIn,omitempty"`
-	PhotoURLGT           *string  `json:"photoURLGT,omitempty"`
-	PhotoURLGTE          *string  `json:"photoURLGTE,omitempty"`
-	PhotoURLLT           *string  `json:"photoURLLT,omitempty"`
-	PhotoURLLTE          *string  `json:"photoURLLTE,omitempty"`
-	PhotoURLContains     *string  `json:"photoURLContains,omitempty"`
-	PhotoURLHasPrefix    *string  `json:"photoURLHasPrefix,omitempty"`
-	PhotoURLHasSuffix    *string  `json:"photoURLHasSuffix,omitempty"`
-	PhotoURLIsNil        bool     `json:"photoURLIsNil,omitempty"`
-	PhotoURLNotNil       bool     `json:"photoURLNotNil,omitempty"`
-	PhotoURLEqualFold    *string  `json:"photoURLEqualFold,omitempty"`
-	PhotoURLContainsFold *string  `json:"photoURLContainsFold,omitempty"`
-
 	// "sessions" edge predicates.
 	HasSessions     *bool                `json:"hasSessions,omitempty"`
 	HasSessionsWith []*SessionWhereInput `json:"hasSessionsWith,omitempty"`
@@ -3327,51 +3248,6 @@ func (i *SpeakerWhereInput) P() (predicate.Speaker, error) {
 	}
 	if i.OrganizationContainsFold != nil {
 		predicates = append(predicates, speaker.OrganizationContainsFold(*i.OrganizationContainsFold))
-	}
-	if i.PhotoURL != nil {
-		predicates = append(predicates, speaker.PhotoURLEQ(*i.PhotoURL))
-	}
-	if i.PhotoURLNEQ != nil {
-		predicates = append(predicates, speaker.PhotoURLNEQ(*i.PhotoURLNEQ))
-	}
-	if len(i.PhotoURLIn) > 0 {
-		predicates = append(predicates, speaker.PhotoURLIn(i.PhotoURLIn...))
-	}
-	if len(i.PhotoURLNotIn) > 0 {
-		predicates = append(predicates, speaker.PhotoURLNotIn(i.PhotoURLNotIn...))
-	}
-	if i.PhotoURLGT != nil {
-		predicates = append(predicates, speaker.PhotoURLGT(*i.PhotoURLGT))
-	}
-	if i.PhotoURLGTE != nil {
-		predicates = append(predicates, speaker.PhotoURLGTE(*i.PhotoURLGTE))
-	}
-	if i.PhotoURLLT != nil {
-		predicates = append(predicates, speaker.PhotoURLLT(*i.PhotoURLLT))
-	}
-	if i.PhotoURLLTE != nil {
-		predicates = append(predicates, speaker.PhotoURLLTE(*i.PhotoURLLTE))
-	}
-	if i.PhotoURLContains != nil {
-		predicates = append(predicates, speaker.PhotoURLContains(*i.PhotoURLContains))
-	}
-	if i.PhotoURLHasPrefix != nil {
-		predicates = append(predicates, speaker.PhotoURLHasPrefix(*i.PhotoURLHasPrefix))
-	}
-	if i.PhotoURLHasSuffix != nil {
-		predicates = append(predicates, speaker.PhotoURLHasSuffix(*i.PhotoURLHasSuffix))
-	}
-	if i.PhotoURLIsNil {
-		predicates = append(predicates, speaker.PhotoURLIsNil())
-	}
-	if i.PhotoURLNotNil {
-		predicates = append(predicates, speaker.PhotoURLNotNil())
-	}
-	if i.PhotoURLEqualFold != nil {
-		predicates = append(predicates, speaker.PhotoURLEqualFold(*i.PhotoURLEqualFold))
-	}
-	if i.PhotoURLContainsFold != nil {
-		predicates = append(predicates, speaker.PhotoURLContainsFold(*i.PhotoURLContainsFold))
 	}
 
 	if i.HasSessions != nil {

@@ -2925,7 +2925,7 @@ func (m *ExhibitorMutation) LogoURL() (r string, exists bool) {
 // OldLogoURL returns the old "logo_url" field's value of the Exhibitor entity.
 // If the Exhibitor object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ExhibitorMutation) OldLogoURL(ctx context.Context) (v string, err error) {
+func (m *ExhibitorMutation) OldLogoURL(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldLogoURL is only allowed on UpdateOne operations")
 	}
@@ -4021,8 +4021,8 @@ type FairMutation struct {
 	ends_on          *time.Time
 	time_zone        *string
 	currency         *string
-	area_sqm         *int
-	addarea_sqm      *int
+	area_sqm         *float64
+	addarea_sqm      *float64
 	default_language *i18n.Lang
 	demo             *bool
 	clearedFields    map[string]struct{}
@@ -4672,13 +4672,13 @@ func (m *FairMutation) ResetCurrency() {
 }
 
 // SetAreaSqm sets the "area_sqm" field.
-func (m *FairMutation) SetAreaSqm(i int) {
-	m.area_sqm = &i
+func (m *FairMutation) SetAreaSqm(f float64) {
+	m.area_sqm = &f
 	m.addarea_sqm = nil
 }
 
 // AreaSqm returns the value of the "area_sqm" field in the mutation.
-func (m *FairMutation) AreaSqm() (r int, exists bool) {
+func (m *FairMutation) AreaSqm() (r float64, exists bool) {
 	v := m.area_sqm
 	if v == nil {
 		return
@@ -4689,7 +4689,7 @@ func (m *FairMutation) AreaSqm() (r int, exists bool) {
 // OldAreaSqm returns the old "area_sqm" field's value of the Fair entity.
 // If the Fair object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *FairMutation) OldAreaSqm(ctx context.Context) (v *int, err error) {
+func (m *FairMutation) OldAreaSqm(ctx context.Context) (v *float64, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldAreaSqm is only allowed on UpdateOne operations")
 	}
@@ -4703,17 +4703,17 @@ func (m *FairMutation) OldAreaSqm(ctx context.Context) (v *int, err error) {
 	return oldValue.AreaSqm, nil
 }
 
-// AddAreaSqm adds i to the "area_sqm" field.
-func (m *FairMutation) AddAreaSqm(i int) {
+// AddAreaSqm adds f to the "area_sqm" field.
+func (m *FairMutation) AddAreaSqm(f float64) {
 	if m.addarea_sqm != nil {
-		*m.addarea_sqm += i
+		*m.addarea_sqm += f
 	} else {
-		m.addarea_sqm = &i
+		m.addarea_sqm = &f
 	}
 }
 
 // AddedAreaSqm returns the value that was added to the "area_sqm" field in this mutation.
-func (m *FairMutation) AddedAreaSqm() (r int, exists bool) {
+func (m *FairMutation) AddedAreaSqm() (r float64, exists bool) {
 	v := m.addarea_sqm
 	if v == nil {
 		return
@@ -5308,7 +5308,7 @@ func (m *FairMutation) SetField(name string, value ent.Value) error {
 		m.SetCurrency(v)
 		return nil
 	case fair.FieldAreaSqm:
-		v, ok := value.(int)
+		v, ok := value.(float64)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -5371,7 +5371,7 @@ func (m *FairMutation) AddField(name string, value ent.Value) error {
 		m.AddEdition(v)
 		return nil
 	case fair.FieldAreaSqm:
-		v, ok := value.(int)
+		v, ok := value.(float64)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -12262,7 +12262,7 @@ func (m *SpeakerMutation) PhotoURL() (r string, exists bool) {
 // OldPhotoURL returns the old "photo_url" field's value of the Speaker entity.
 // If the Speaker object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *SpeakerMutation) OldPhotoURL(ctx context.Context) (v string, err error) {
+func (m *SpeakerMutation) OldPhotoURL(ctx context.Context) (v *string, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldPhotoURL is only allowed on UpdateOne operations")
 	}

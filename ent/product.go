@@ -52,7 +52,7 @@ type Product struct {
 	Labels []string `json:"labels,omitempty"`
 	// Available holds the value of the "available" field.
 	Available bool `json:"available,omitempty"`
-	// Absolute http(s) URLs.
+	// Pictures of the product: http(s) URLs, or paths of pictures Maarid serves.
 	ImageUrls []string `json:"image_urls,omitempty"`
 	// Published holds the value of the "published" field.
 	Published bool `json:"published,omitempty"`

@@ -28,8 +28,8 @@ type Speaker struct {
 	Organization string `json:"organization,omitempty"`
 	// Bio holds the value of the "bio" field.
 	Bio i18n.Text `json:"bio,omitempty"`
-	// PhotoURL holds the value of the "photo_url" field.
-	PhotoURL string `json:"photo_url,omitempty"`
+	// An http(s) URL, or the path of a picture Maarid serves.
+	PhotoURL *string `json:"photo_url,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SpeakerQuery when eager-loading is set.
 	Edges        SpeakerEdges `json:"edges"`
@@ -124,7 +124,8 @@ func (_m *Speaker) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field photo_url", values[i])
 			} else if value.Valid {
-				_m.PhotoURL = value.String
+				_m.PhotoURL = new(string)
+				*_m.PhotoURL = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -182,8 +183,10 @@ func (_m *Speaker) String() string {
 	builder.WriteString("bio=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Bio))
 	builder.WriteString(", ")
-	builder.WriteString("photo_url=")
-	builder.WriteString(_m.PhotoURL)
+	if v := _m.PhotoURL; v != nil {
+		builder.WriteString("photo_url=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

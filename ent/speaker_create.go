@@ -284,7 +284,7 @@ func (_c *SpeakerCreate) createSpec() (*Speaker, *sqlgraph.CreateSpec) {
 	}
 	if value, ok := _c.mutation.PhotoURL(); ok {
 		_spec.SetField(speaker.FieldPhotoURL, field.TypeString, value)
-		_node.PhotoURL = value
+		_node.PhotoURL = &value
 	}
 	if nodes := _c.mutation.SessionsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{

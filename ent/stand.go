@@ -31,7 +31,7 @@ type Stand struct {
 	Code string `json:"code,omitempty"`
 	// Hall or zone of the venue, e.g. A.
 	Hall string `json:"hall,omitempty"`
-	// AreaSqm holds the value of the "area_sqm" field.
+	// The stand's floor area, in square metres.
 	AreaSqm *float64 `json:"area_sqm,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the StandQuery when eager-loading is set.

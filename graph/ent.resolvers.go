@@ -81,6 +81,11 @@ func (r *exhibitorResolver) Contact(ctx context.Context, obj *ent.Exhibitor) (*m
 	return obj.Contact, nil
 }
 
+// LogoURL is the resolver for the logoUrl field.
+func (r *exhibitorResolver) LogoURL(ctx context.Context, obj *ent.Exhibitor) (*string, error) {
+	return maarid.AbsoluteOrNil(ctx, obj.LogoURL), nil
+}
+
 // Products is the resolver for the products field.
 func (r *exhibitorResolver) Products(ctx context.Context, obj *ent.Exhibitor, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error) {
 	loaded := func() (*ent.ProductConnection, error) {
@@ -177,6 +182,15 @@ func (r *productResolver) Unit(ctx context.Context, obj *ent.Product, lang *i18n
 // UnitTranslations is the resolver for the unitTranslations field.
 func (r *productResolver) UnitTranslations(ctx context.Context, obj *ent.Product) ([]*i18n.Translation, error) {
 	return obj.Unit.Translations(), nil
+}
+
+// ImageUrls is the resolver for the imageUrls field.
+func (r *productResolver) ImageUrls(ctx context.Context, obj *ent.Product) ([]string, error) {
+	urls := make([]string, len(obj.ImageUrls))
+	for i, u := range obj.ImageUrls {
+		urls[i] = maarid.Absolute(ctx, u)
+	}
+	return urls, nil
 }
 
 // Node is the resolver for the node field.
@@ -310,6 +324,11 @@ func (r *speakerResolver) Bio(ctx context.Context, obj *ent.Speaker, lang *i18n.
 // BioTranslations is the resolver for the bioTranslations field.
 func (r *speakerResolver) BioTranslations(ctx context.Context, obj *ent.Speaker) ([]*i18n.Translation, error) {
 	return obj.Bio.Translations(), nil
+}
+
+// PhotoURL is the resolver for the photoUrl field.
+func (r *speakerResolver) PhotoURL(ctx context.Context, obj *ent.Speaker) (*string, error) {
+	return maarid.AbsoluteOrNil(ctx, obj.PhotoURL), nil
 }
 
 // Name is the resolver for the name field.

@@ -105,7 +105,11 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		out.Extensions["code"] = maarid.Forbidden
 	case errors.As(err, &validation):
 		field := maarid.FieldName(validation.Name)
-		out.Message = field + ": " + strings.TrimPrefix(validation.Error(), "ent: ")
+		reason := strings.TrimPrefix(validation.Error(), "ent: ")
+		if cause := errors.Unwrap(validation); cause != nil {
+			reason = cause.Error()
+		}
+		out.Message = field + ": " + reason
 		out.Extensions["code"] = maarid.BadUserInput
 		out.Extensions["field"] = field
 	case errors.As(err, &notFound):

@@ -105,6 +105,7 @@ type ComplexityRoot struct {
 		CommuneTranslations     func(childComplexity int) int
 		Contact                 func(childComplexity int) int
 		CreatedAt               func(childComplexity int) int
+		DeprecatedLogoURL       func(childComplexity int) int
 		Description             func(childComplexity int, lang *i18n.Lang) int
 		DescriptionTranslations func(childComplexity int) int
 		FoundedYear             func(childComplexity int) int
@@ -134,9 +135,9 @@ type ComplexityRoot struct {
 	}
 
 	ExhibitorContact struct {
-		Email   func(childComplexity int) int
-		Phone   func(childComplexity int) int
-		Website func(childComplexity int) int
+		EmailAddress func(childComplexity int) int
+		PhoneNumber  func(childComplexity int) int
+		WebsiteURL   func(childComplexity int) int
 	}
 
 	ExhibitorEdge struct {
@@ -372,15 +373,16 @@ type ComplexityRoot struct {
 	}
 
 	Speaker struct {
-		Bio             func(childComplexity int, lang *i18n.Lang) int
-		BioTranslations func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Organization    func(childComplexity int) int
-		PhotoURL        func(childComplexity int) int
-		Sessions        func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		Bio                func(childComplexity int, lang *i18n.Lang) int
+		BioTranslations    func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		DeprecatedPhotoURL func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Organization       func(childComplexity int) int
+		PhotoURL           func(childComplexity int) int
+		Sessions           func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	SpeakerConnection struct {
@@ -455,6 +457,7 @@ type ExhibitorResolver interface {
 	CommuneTranslations(ctx context.Context, obj *ent.Exhibitor) ([]*i18n.Translation, error)
 
 	Contact(ctx context.Context, obj *ent.Exhibitor) (*maarid.Contact, error)
+	LogoURL(ctx context.Context, obj *ent.Exhibitor) (*string, error)
 
 	Products(ctx context.Context, obj *ent.Exhibitor, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) (*ent.ProductConnection, error)
 }
@@ -496,6 +499,8 @@ type ProductResolver interface {
 	DescriptionTranslations(ctx context.Context, obj *ent.Product) ([]*i18n.Translation, error)
 	Unit(ctx context.Context, obj *ent.Product, lang *i18n.Lang) (*string, error)
 	UnitTranslations(ctx context.Context, obj *ent.Product) ([]*i18n.Translation, error)
+
+	ImageUrls(ctx context.Context, obj *ent.Product) ([]string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
@@ -539,6 +544,7 @@ type SpaceResolver interface {
 type SpeakerResolver interface {
 	Bio(ctx context.Context, obj *ent.Speaker, lang *i18n.Lang) (*string, error)
 	BioTranslations(ctx context.Context, obj *ent.Speaker) ([]*i18n.Translation, error)
+	PhotoURL(ctx context.Context, obj *ent.Speaker) (*string, error)
 }
 type SubscriptionResolver interface {
 	ProgrammeChanged(ctx context.Context, fairID *string, since *string, spaceIDs []string) (<-chan *programme.Change, error)
@@ -771,6 +777,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Exhibitor.CreatedAt(childComplexity), true
+	case "Exhibitor.logoURL":
+		if e.ComplexityRoot.Exhibitor.DeprecatedLogoURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Exhibitor.DeprecatedLogoURL(childComplexity), true
 	case "Exhibitor.description":
 		if e.ComplexityRoot.Exhibitor.Description == nil {
 			break
@@ -812,7 +824,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Exhibitor.Labels(childComplexity), true
-	case "Exhibitor.logoURL":
+	case "Exhibitor.logoUrl":
 		if e.ComplexityRoot.Exhibitor.LogoURL == nil {
 			break
 		}
@@ -927,23 +939,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.ExhibitorConnection.TotalCount(childComplexity), true
 
 	case "ExhibitorContact.email":
-		if e.ComplexityRoot.ExhibitorContact.Email == nil {
+		if e.ComplexityRoot.ExhibitorContact.EmailAddress == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExhibitorContact.Email(childComplexity), true
+		return e.ComplexityRoot.ExhibitorContact.EmailAddress(childComplexity), true
 	case "ExhibitorContact.phone":
-		if e.ComplexityRoot.ExhibitorContact.Phone == nil {
+		if e.ComplexityRoot.ExhibitorContact.PhoneNumber == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExhibitorContact.Phone(childComplexity), true
-	case "ExhibitorContact.website":
-		if e.ComplexityRoot.ExhibitorContact.Website == nil {
+		return e.ComplexityRoot.ExhibitorContact.PhoneNumber(childComplexity), true
+	case "ExhibitorContact.websiteUrl", "ExhibitorContact.website":
+		if e.ComplexityRoot.ExhibitorContact.WebsiteURL == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExhibitorContact.Website(childComplexity), true
+		return e.ComplexityRoot.ExhibitorContact.WebsiteURL(childComplexity), true
 
 	case "ExhibitorEdge.cursor":
 		if e.ComplexityRoot.ExhibitorEdge.Cursor == nil {
@@ -2224,6 +2236,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Speaker.CreatedAt(childComplexity), true
+	case "Speaker.photoURL":
+		if e.ComplexityRoot.Speaker.DeprecatedPhotoURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Speaker.DeprecatedPhotoURL(childComplexity), true
 	case "Speaker.id":
 		if e.ComplexityRoot.Speaker.ID == nil {
 			break
@@ -2242,7 +2260,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Speaker.Organization(childComplexity), true
-	case "Speaker.photoURL":
+	case "Speaker.photoUrl":
 		if e.ComplexityRoot.Speaker.PhotoURL == nil {
 			break
 		}
@@ -2574,6 +2592,7 @@ enum Role {
 
 "The caller of the request."
 type Viewer {
+  "What the caller may do."
   role: Role!
   "The API key's name; null for an anonymous caller."
   name: String @goField(forceResolver: true)
@@ -2605,40 +2624,82 @@ type Money {
   The amount written for a reader of ` + "`" + `lang` + "`" + ` (else of the request's language), the way prices
   are written in Morocco: 1 250 DH or 35,50 DH in French, 1.250 درهم or 35,50 درهم in Arabic.
   """
-  formatted(lang: Language): String!
+  formatted(
+    "The reader's language; the request's when left out."
+    lang: Language
+  ): String!
 }
 
 "A price to set: the amount in minor units and its currency."
 input MoneyInput {
+  "The amount in the currency's minor units: 3550 for 35,50 DH."
   minorUnits: Int!
+  "The ISO 4217 code of the currency, the fair's own (Fair.currency): another is refused."
   currency: String! = "MAD"
 }
 
 "How to reach an exhibitor. Partners, organisers and the exhibitor itself read it."
 type ExhibitorContact {
+  "The e-mail address to write to; null when there is none."
   email: String
+  "The phone number to call, as written for Moroccan callers; null when there is none."
   phone: String
-  website: String
+  "The exhibitor's website, an http(s) URL; null when there is none."
+  websiteUrl: String
+  "The exhibitor's website."
+  website: String @deprecated(reason: "Named websiteUrl, as every URL of the schema is.")
 }
 
+"How to reach an exhibitor, to set: the contact is replaced whole; a value left out or empty is none."
 input ExhibitorContactInput {
+  "An e-mail address."
   email: String
+  "A phone number: digits, spaces and + - . ( ) (40 characters at most)."
   phone: String
   "An http(s) URL."
-  website: String
+  websiteUrl: String
 }
 
 extend type Mutation {
   "Adds a product; an exhibitor key adds to its own exhibitor only."
-  createProduct(input: CreateProductInput!): Product!
+  createProduct(
+    "The product."
+    input: CreateProductInput!
+  ): Product!
   "Changes a product; an exhibitor key changes its own products only."
-  updateProduct(id: ID!, input: UpdateProductInput!): Product!
+  updateProduct(
+    "The product."
+    id: ID!
+    "What changes; what it leaves out stays."
+    input: UpdateProductInput!
+  ): Product!
   "Deletes a product and returns its ID; an exhibitor key deletes its own products only."
-  deleteProduct(id: ID!): ID!
+  deleteProduct(
+    "The product."
+    id: ID!
+  ): ID!
   "Adds an exhibitor (organisers)."
-  createExhibitor(input: CreateExhibitorInput!): Exhibitor!
+  createExhibitor(
+    "The exhibitor."
+    input: CreateExhibitorInput!
+  ): Exhibitor!
   "Changes an exhibitor's profile; an exhibitor key changes its own only."
-  updateExhibitor(id: ID!, input: UpdateExhibitorInput!): Exhibitor!
+  updateExhibitor(
+    "The exhibitor."
+    id: ID!
+    "What changes; what it leaves out stays."
+    input: UpdateExhibitorInput!
+  ): Exhibitor!
+}
+
+extend type Exhibitor {
+  "The exhibitor's logo."
+  logoURL: String @deprecated(reason: "Named logoUrl, as every URL of the schema is.")
+}
+
+extend type Speaker {
+  "The speaker's photo."
+  photoURL: String @deprecated(reason: "Named photoUrl, as every URL of the schema is.")
 }
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -2668,7 +2729,7 @@ type Category implements Node {
   """
   position: Int!
   parent: Category
-  children: [Category!]
+  children: [Category!]!
   products(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -2748,12 +2809,21 @@ input CategoryOrder {
 Properties by which Category connections can be ordered.
 """
 enum CategoryOrderField {
+  """
+  By when it was added.
+  """
   CREATED_AT
+  """
+  By when it last changed: what a sync reads from.
+  """
   UPDATED_AT
   """
   By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
   """
   NAME
+  """
+  In the order organisers gave.
+  """
   POSITION
 }
 """
@@ -2771,12 +2841,6 @@ input CategoryWhereInput @visibleOnly {
   idNEQ: ID
   idIn: [ID!]
   idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
-  idEqualFold: ID
-  idContainsFold: ID
   """
   created_at field predicates
   """
@@ -2806,17 +2870,8 @@ input CategoryWhereInput @visibleOnly {
   parentIDNEQ: ID
   parentIDIn: [ID!]
   parentIDNotIn: [ID!]
-  parentIDGT: ID
-  parentIDGTE: ID
-  parentIDLT: ID
-  parentIDLTE: ID
-  parentIDContains: ID
-  parentIDHasPrefix: ID
-  parentIDHasSuffix: ID
   parentIDIsNil: Boolean
   parentIDNotNil: Boolean
-  parentIDEqualFold: ID
-  parentIDContainsFold: ID
   """
   slug field predicates
   """
@@ -2895,7 +2950,10 @@ input CreateExhibitorInput {
   Protected: read by partners, organisers and the exhibitor itself; hidden from others by an interceptor.
   """
   contact: ExhibitorContactInput
-  logoURL: String
+  """
+  An http(s) URL, or the path of a picture Maarid serves.
+  """
+  logoUrl: String
   """
   Quality labels and certifications, as codes: e.g. ONSSA, BIO.
   """
@@ -2929,7 +2987,7 @@ input CreateProductInput {
   labels: [String!]
   available: Boolean
   """
-  Absolute http(s) URLs.
+  Pictures of the product: http(s) URLs, or paths of pictures Maarid serves.
   """
   imageUrls: [String!]
   published: Boolean
@@ -3021,7 +3079,10 @@ type Exhibitor implements Node {
   Protected: read by partners, organisers and the exhibitor itself; hidden from others by an interceptor.
   """
   contact: ExhibitorContact @goField(forceResolver: true)
-  logoURL: String
+  """
+  An http(s) URL, or the path of a picture Maarid serves.
+  """
+  logoUrl: String @goField(forceResolver: true)
   """
   Quality labels and certifications, as codes: e.g. ONSSA, BIO.
   """
@@ -3062,7 +3123,7 @@ type Exhibitor implements Node {
     """
     where: ProductWhereInput
   ): ProductConnection!
-  stands: [Stand!]
+  stands: [Stand!]!
 }
 """
 A connection to a list of items.
@@ -3098,10 +3159,25 @@ type ExhibitorEdge {
 ExhibitorKind is enum for the field kind
 """
 enum ExhibitorKind @goModel(model: "maarid/ent/exhibitor.Kind") {
+  """
+  A cooperative: members who produce, process or sell together.
+  """
   COOPERATIVE
+  """
+  A non-profit association, such as a women's or a local development association.
+  """
   ASSOCIATION
+  """
+  A mutual society, such as a health mutual of craftswomen.
+  """
   MUTUAL
+  """
+  A company: a social enterprise, or a private partner of the fair.
+  """
   COMPANY
+  """
+  A public body: an agency, a chamber, a ministry's service, a local authority.
+  """
   PUBLIC_INSTITUTION
 }
 """
@@ -3121,7 +3197,13 @@ input ExhibitorOrder {
 Properties by which Exhibitor connections can be ordered.
 """
 enum ExhibitorOrderField {
+  """
+  By when it was added.
+  """
   CREATED_AT
+  """
+  By when it last changed: what a sync reads from.
+  """
   UPDATED_AT
   """
   By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
@@ -3143,12 +3225,6 @@ input ExhibitorWhereInput @visibleOnly {
   idNEQ: ID
   idIn: [ID!]
   idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
-  idEqualFold: ID
-  idContainsFold: ID
   """
   created_at field predicates
   """
@@ -3245,24 +3321,6 @@ input ExhibitorWhereInput @visibleOnly {
   youthLed: Boolean
   youthLedNEQ: Boolean
   """
-  logo_url field predicates
-  """
-  logoURL: String
-  logoURLNEQ: String
-  logoURLIn: [String!]
-  logoURLNotIn: [String!]
-  logoURLGT: String
-  logoURLGTE: String
-  logoURLLT: String
-  logoURLLTE: String
-  logoURLContains: String
-  logoURLHasPrefix: String
-  logoURLHasSuffix: String
-  logoURLIsNil: Boolean
-  logoURLNotNil: Boolean
-  logoURLEqualFold: String
-  logoURLContainsFold: String
-  """
   published field predicates
   """
   published: Boolean
@@ -3347,13 +3405,16 @@ type Fair implements Node {
   The currency of the fair's prices, an ISO 4217 code: every product of its exhibitors is priced in it.
   """
   currency: String!
-  areaSqm: Int
+  """
+  The area of the fair's grounds, in square metres.
+  """
+  areaSqm: Float
   defaultLanguage: Language!
   """
   Made-up data to try Maarid with, not a real fair's.
   """
   demo: Boolean!
-  spaces: [Space!]
+  spaces: [Space!]!
   stands(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -3464,9 +3525,21 @@ input FairOrder {
 Properties by which Fair connections can be ordered.
 """
 enum FairOrderField {
+  """
+  By when it was added.
+  """
   CREATED_AT
+  """
+  By when it last changed: what a sync reads from.
+  """
   UPDATED_AT
+  """
+  By first day.
+  """
   STARTS_ON
+  """
+  By last day.
+  """
   ENDS_ON
 }
 """
@@ -3484,12 +3557,6 @@ input FairWhereInput @visibleOnly {
   idNEQ: ID
   idIn: [ID!]
   idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
-  idEqualFold: ID
-  idContainsFold: ID
   """
   created_at field predicates
   """
@@ -3596,14 +3663,14 @@ input FairWhereInput @visibleOnly {
   """
   area_sqm field predicates
   """
-  areaSqm: Int
-  areaSqmNEQ: Int
-  areaSqmIn: [Int!]
-  areaSqmNotIn: [Int!]
-  areaSqmGT: Int
-  areaSqmGTE: Int
-  areaSqmLT: Int
-  areaSqmLTE: Int
+  areaSqm: Float
+  areaSqmNEQ: Float
+  areaSqmIn: [Float!]
+  areaSqmNotIn: [Float!]
+  areaSqmGT: Float
+  areaSqmGTE: Float
+  areaSqmLT: Float
+  areaSqmLTE: Float
   areaSqmIsNil: Boolean
   areaSqmNotNil: Boolean
   """
@@ -3716,9 +3783,9 @@ type Product implements Node {
   labels: [String!]!
   available: Boolean!
   """
-  Absolute http(s) URLs.
+  Pictures of the product: http(s) URLs, or paths of pictures Maarid serves.
   """
-  imageUrls: [String!]!
+  imageUrls: [String!]! @goField(forceResolver: true)
   published: Boolean!
   """
   Unpublished by an organiser: only an organiser publishes it again.
@@ -3774,12 +3841,21 @@ input ProductOrder {
 Properties by which Product connections can be ordered.
 """
 enum ProductOrderField {
+  """
+  By when it was added.
+  """
   CREATED_AT
+  """
+  By when it last changed: what a sync reads from.
+  """
   UPDATED_AT
   """
   By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
   """
   NAME
+  """
+  By price, in minor units: a fair prices everything in its one currency.
+  """
   PRICE
 }
 """
@@ -3797,12 +3873,6 @@ input ProductWhereInput @visibleOnly {
   idNEQ: ID
   idIn: [ID!]
   idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
-  idEqualFold: ID
-  idContainsFold: ID
   """
   created_at field predicates
   """
@@ -3832,15 +3902,6 @@ input ProductWhereInput @visibleOnly {
   exhibitorIDNEQ: ID
   exhibitorIDIn: [ID!]
   exhibitorIDNotIn: [ID!]
-  exhibitorIDGT: ID
-  exhibitorIDGTE: ID
-  exhibitorIDLT: ID
-  exhibitorIDLTE: ID
-  exhibitorIDContains: ID
-  exhibitorIDHasPrefix: ID
-  exhibitorIDHasSuffix: ID
-  exhibitorIDEqualFold: ID
-  exhibitorIDContainsFold: ID
   """
   category_id field predicates
   """
@@ -3848,17 +3909,8 @@ input ProductWhereInput @visibleOnly {
   categoryIDNEQ: ID
   categoryIDIn: [ID!]
   categoryIDNotIn: [ID!]
-  categoryIDGT: ID
-  categoryIDGTE: ID
-  categoryIDLT: ID
-  categoryIDLTE: ID
-  categoryIDContains: ID
-  categoryIDHasPrefix: ID
-  categoryIDHasSuffix: ID
   categoryIDIsNil: Boolean
   categoryIDNotNil: Boolean
-  categoryIDEqualFold: ID
-  categoryIDContainsFold: ID
   """
   price_minor_units field predicates
   """
@@ -3900,11 +3952,29 @@ input ProductWhereInput @visibleOnly {
 Province is enum for the field province
 """
 enum Province @goModel(model: "maarid/ent/exhibitor.Province") {
+  """
+  The province of Azilal.
+  """
   AZILAL
+  """
+  The province of Béni Mellal.
+  """
   BENI_MELLAL
+  """
+  The province of Fquih Ben Salah.
+  """
   FQUIH_BEN_SALAH
+  """
+  The province of Khénifra.
+  """
   KHENIFRA
+  """
+  The province of Khouribga.
+  """
   KHOURIBGA
+  """
+  Outside the region of Béni Mellal-Khénifra.
+  """
   OTHER
 }
 type Query {
@@ -4158,16 +4228,34 @@ type Registration implements Node {
 RegistrationStatus is enum for the field status
 """
 enum RegistrationStatus @goModel(model: "maarid/ent/registration.Status") {
+  """
+  Has a seat.
+  """
   CONFIRMED
+  """
+  Waits for a seat: promoted, in the order of registration, when one frees.
+  """
   WAITLISTED
+  """
+  Cancelled by the attendee or an organiser; its seat went to the waitlist.
+  """
   CANCELLED
 }
 """
 Sector is enum for the field sector
 """
 enum Sector @goModel(model: "maarid/ent/exhibitor.Sector") {
+  """
+  Regional produce and food: honey, olive oil, argan, almonds, couscous, aromatic plants.
+  """
   AGRI_FOOD
+  """
+  Handicrafts: carpets and weaving, embroidery, pottery, basketry, woodwork.
+  """
   HANDICRAFT
+  """
+  Services: training, tourism, finance, support to cooperatives.
+  """
   SERVICES
 }
 type Session implements Node {
@@ -4227,7 +4315,7 @@ type Session implements Node {
   published: Boolean!
   fair: Fair!
   space: Space
-  speakers: [Speaker!]
+  speakers: [Speaker!]!
 }
 """
 A connection to a list of items.
@@ -4263,12 +4351,33 @@ type SessionEdge {
 SessionKind is enum for the field kind
 """
 enum SessionKind @goModel(model: "maarid/ent/session.Kind") {
+  """
+  A hands-on workshop.
+  """
   WORKSHOP
+  """
+  A training course, such as commercial strategy or financial and administrative management.
+  """
   TRAINING
+  """
+  A talk by one speaker.
+  """
   TALK
+  """
+  A discussion between several speakers.
+  """
   PANEL
+  """
+  An opening, closing or prize-giving ceremony.
+  """
   CEREMONY
+  """
+  An activity of the children's space.
+  """
   CHILDREN_ACTIVITY
+  """
+  Business meetings between exhibitors and buyers.
+  """
   B2B_MEETINGS
 }
 """
@@ -4288,16 +4397,34 @@ input SessionOrder {
 Properties by which Session connections can be ordered.
 """
 enum SessionOrderField {
+  """
+  By when it was added.
+  """
   CREATED_AT
+  """
+  By when it last changed: what a sync reads from.
+  """
   UPDATED_AT
+  """
+  By start time.
+  """
   STARTS_AT
+  """
+  By end time.
+  """
   ENDS_AT
 }
 """
 SessionStatus is enum for the field status
 """
 enum SessionStatus @goModel(model: "maarid/ent/session.Status") {
+  """
+  Takes place at its time and in its space.
+  """
   SCHEDULED
+  """
+  Cancelled: shown as such until restoreSession brings it back.
+  """
   CANCELLED
 }
 """
@@ -4315,12 +4442,6 @@ input SessionWhereInput @visibleOnly {
   idNEQ: ID
   idIn: [ID!]
   idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
-  idEqualFold: ID
-  idContainsFold: ID
   """
   created_at field predicates
   """
@@ -4350,15 +4471,6 @@ input SessionWhereInput @visibleOnly {
   fairIDNEQ: ID
   fairIDIn: [ID!]
   fairIDNotIn: [ID!]
-  fairIDGT: ID
-  fairIDGTE: ID
-  fairIDLT: ID
-  fairIDLTE: ID
-  fairIDContains: ID
-  fairIDHasPrefix: ID
-  fairIDHasSuffix: ID
-  fairIDEqualFold: ID
-  fairIDContainsFold: ID
   """
   space_id field predicates
   """
@@ -4366,17 +4478,8 @@ input SessionWhereInput @visibleOnly {
   spaceIDNEQ: ID
   spaceIDIn: [ID!]
   spaceIDNotIn: [ID!]
-  spaceIDGT: ID
-  spaceIDGTE: ID
-  spaceIDLT: ID
-  spaceIDLTE: ID
-  spaceIDContains: ID
-  spaceIDHasPrefix: ID
-  spaceIDHasSuffix: ID
   spaceIDIsNil: Boolean
   spaceIDNotNil: Boolean
-  spaceIDEqualFold: ID
-  spaceIDContainsFold: ID
   """
   kind field predicates
   """
@@ -4563,10 +4666,25 @@ type SpaceEdge {
 SpaceKind is enum for the field kind
 """
 enum SpaceKind @goModel(model: "maarid/ent/space.Kind") {
+  """
+  An exhibition hall, its stands in rows.
+  """
   HALL
+  """
+  A room for workshops and trainings.
+  """
   WORKSHOP_ROOM
+  """
+  A stage for talks, panels and ceremonies.
+  """
   STAGE
+  """
+  The children's space.
+  """
   CHILDREN_SPACE
+  """
+  An open-air area.
+  """
   OUTDOOR
 }
 """
@@ -4586,12 +4704,21 @@ input SpaceOrder {
 Properties by which Space connections can be ordered.
 """
 enum SpaceOrderField {
+  """
+  By when it was added.
+  """
   CREATED_AT
+  """
+  By when it last changed: what a sync reads from.
+  """
   UPDATED_AT
   """
   By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
   """
   NAME
+  """
+  In the order organisers gave.
+  """
   POSITION
 }
 """
@@ -4609,12 +4736,6 @@ input SpaceWhereInput @visibleOnly {
   idNEQ: ID
   idIn: [ID!]
   idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
-  idEqualFold: ID
-  idContainsFold: ID
   """
   created_at field predicates
   """
@@ -4644,15 +4765,6 @@ input SpaceWhereInput @visibleOnly {
   fairIDNEQ: ID
   fairIDIn: [ID!]
   fairIDNotIn: [ID!]
-  fairIDGT: ID
-  fairIDGTE: ID
-  fairIDLT: ID
-  fairIDLTE: ID
-  fairIDContains: ID
-  fairIDHasPrefix: ID
-  fairIDHasSuffix: ID
-  fairIDEqualFold: ID
-  fairIDContainsFold: ID
   """
   kind field predicates
   """
@@ -4711,8 +4823,11 @@ type Speaker implements Node {
     lang: Language
   ): String @goField(forceResolver: true)
   bioTranslations: [Translation!]! @goField(forceResolver: true)
-  photoURL: String
-  sessions: [Session!]
+  """
+  An http(s) URL, or the path of a picture Maarid serves.
+  """
+  photoUrl: String @goField(forceResolver: true)
+  sessions: [Session!]!
 }
 """
 A connection to a list of items.
@@ -4761,7 +4876,13 @@ input SpeakerOrder {
 Properties by which Speaker connections can be ordered.
 """
 enum SpeakerOrderField {
+  """
+  By when it was added.
+  """
   CREATED_AT
+  """
+  By when it last changed: what a sync reads from.
+  """
   UPDATED_AT
   """
   By name, in the order of the reader's language: the order's lang, else the request's (Accept-Language), else the fair's default.
@@ -4783,12 +4904,6 @@ input SpeakerWhereInput @visibleOnly {
   idNEQ: ID
   idIn: [ID!]
   idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
-  idEqualFold: ID
-  idContainsFold: ID
   """
   created_at field predicates
   """
@@ -4846,24 +4961,6 @@ input SpeakerWhereInput @visibleOnly {
   organizationEqualFold: String
   organizationContainsFold: String
   """
-  photo_url field predicates
-  """
-  photoURL: String
-  photoURLNEQ: String
-  photoURLIn: [String!]
-  photoURLNotIn: [String!]
-  photoURLGT: String
-  photoURLGTE: String
-  photoURLLT: String
-  photoURLLTE: String
-  photoURLContains: String
-  photoURLHasPrefix: String
-  photoURLHasSuffix: String
-  photoURLIsNil: Boolean
-  photoURLNotNil: Boolean
-  photoURLEqualFold: String
-  photoURLContainsFold: String
-  """
   sessions edge predicates
   """
   hasSessions: Boolean
@@ -4883,6 +4980,9 @@ type Stand implements Node {
   Hall or zone of the venue, e.g. A.
   """
   hall: String!
+  """
+  The stand's floor area, in square metres.
+  """
   areaSqm: Float
   fair: Fair!
   exhibitor: Exhibitor!
@@ -4934,8 +5034,17 @@ input StandOrder {
 Properties by which Stand connections can be ordered.
 """
 enum StandOrderField {
+  """
+  By when it was added.
+  """
   CREATED_AT
+  """
+  By when it last changed: what a sync reads from.
+  """
   UPDATED_AT
+  """
+  By stand code, as text (A-10 before A-9).
+  """
   CODE
 }
 """
@@ -4953,12 +5062,6 @@ input StandWhereInput @visibleOnly {
   idNEQ: ID
   idIn: [ID!]
   idNotIn: [ID!]
-  idGT: ID
-  idGTE: ID
-  idLT: ID
-  idLTE: ID
-  idEqualFold: ID
-  idContainsFold: ID
   """
   created_at field predicates
   """
@@ -4988,15 +5091,6 @@ input StandWhereInput @visibleOnly {
   fairIDNEQ: ID
   fairIDIn: [ID!]
   fairIDNotIn: [ID!]
-  fairIDGT: ID
-  fairIDGTE: ID
-  fairIDLT: ID
-  fairIDLTE: ID
-  fairIDContains: ID
-  fairIDHasPrefix: ID
-  fairIDHasSuffix: ID
-  fairIDEqualFold: ID
-  fairIDContainsFold: ID
   """
   exhibitor_id field predicates
   """
@@ -5004,15 +5098,6 @@ input StandWhereInput @visibleOnly {
   exhibitorIDNEQ: ID
   exhibitorIDIn: [ID!]
   exhibitorIDNotIn: [ID!]
-  exhibitorIDGT: ID
-  exhibitorIDGTE: ID
-  exhibitorIDLT: ID
-  exhibitorIDLTE: ID
-  exhibitorIDContains: ID
-  exhibitorIDHasPrefix: ID
-  exhibitorIDHasSuffix: ID
-  exhibitorIDEqualFold: ID
-  exhibitorIDContainsFold: ID
   """
   code field predicates
   """
@@ -5111,8 +5196,11 @@ input UpdateExhibitorInput {
   """
   contact: ExhibitorContactInput
   clearContact: Boolean
-  logoURL: String
-  clearLogoURL: Boolean
+  """
+  An http(s) URL, or the path of a picture Maarid serves.
+  """
+  logoUrl: String
+  clearLogoUrl: Boolean
   """
   Quality labels and certifications, as codes: e.g. ONSSA, BIO.
   """
@@ -5146,7 +5234,7 @@ input UpdateProductInput {
   labels: [String!]
   available: Boolean
   """
-  Absolute http(s) URLs.
+  Pictures of the product: http(s) URLs, or paths of pictures Maarid serves.
   """
   imageUrls: [String!]
   published: Boolean
@@ -5212,7 +5300,9 @@ enum Language {
 
 "One language's value of a translatable text, for editors."
 type Translation {
+  "The language."
   lang: Language!
+  "The text in that language."
   value: String!
 }
 
@@ -5224,6 +5314,7 @@ empty, and the languages it does not name stay as they are; a name or a title ke
 one language (BAD_USER_INPUT otherwise).
 """
 input TranslationInput {
+  "The language to set or remove."
   lang: Language!
   "The text in this language; null or empty removes the language from the text being edited."
   value: String
@@ -5234,9 +5325,15 @@ input TranslationInput {
   The exhibitor whose slug is ` + "`" + `slug` + "`" + `, as in the address of its page; NOT_FOUND when none the
   caller may see has it.
   """
-  exhibitor(slug: String!): Exhibitor
+  exhibitor(
+    "The exhibitor's slug, such as cooperative-tifawin."
+    slug: String!
+  ): Exhibitor
   "The category whose slug is ` + "`" + `slug` + "`" + `; NOT_FOUND when none has it."
-  category(slug: String!): Category
+  category(
+    "The category's slug, such as honey."
+    slug: String!
+  ): Category
 }
 
 extend type Fair {
@@ -5297,10 +5394,15 @@ enum ProgrammeChangeKind {
 
 "Where and when a session is, as a programme change saw it."
 type SessionState {
+  "When the session starts."
   startsAt: Time!
+  "When the session ends."
   endsAt: Time!
+  "The space the session is in; null when it has none."
   spaceID: ID
+  "Whether the session takes place or is cancelled."
   status: SessionStatus! @goField(forceResolver: true)
+  "The session's version: raised by every change, sent back as expectedVersion."
   version: Int!
 }
 
@@ -5309,9 +5411,13 @@ An entry of the programme's change log. Its cursor orders the log: a feed starte
 cursor receives every change after it.
 """
 type ProgrammeChange {
+  "Where the change is in the log: programmeChanged(since:) resumes after it."
   cursor: String!
+  "What the change did."
   kind: ProgrammeChangeKind!
+  "When the change was made."
   at: Time!
+  "Why, as the organiser who made the change wrote it."
   reason: String
   "The session as the change left it."
   session: Session!
@@ -5323,6 +5429,7 @@ type ProgrammeChange {
 
 "What is on in a space at a moment, and what comes after."
 type NowAndNext {
+  "The space."
   space: Space!
   "The session in progress, if any."
   now: Session
@@ -5330,8 +5437,11 @@ type NowAndNext {
   next: [Session!]!
 }
 
+"Where and when a session moves."
 input RescheduleSessionInput {
+  "When the session starts."
   startsAt: Time!
+  "When the session ends, after it starts."
   endsAt: Time!
   "The space to move the session to; it stays where it is when left out."
   spaceID: ID
@@ -5341,15 +5451,21 @@ input RescheduleSessionInput {
   reason: String
 }
 
+"A cancellation."
 input CancelSessionInput {
+  "Why, for the change log and the screens (1,000 characters at most)."
   reason: String
+  "The version the cancellation was decided on; refused with CONFLICT if the session has changed since."
   expectedVersion: Int
 }
 
+"Who asks for a place in a session."
 input RegistrationInput {
   "The attendee's name (200 characters at most)."
   name: String!
+  "The attendee's e-mail address; one registration per address and session."
   email: String
+  "The attendee's phone number; one registration per number and session."
   phone: String
   "The exhibitor the attendee represents; an exhibitor key registers for its own exhibitor only."
   exhibitorID: ID
@@ -5358,7 +5474,9 @@ input RegistrationInput {
 extend type Registration {
   "The attendee's name. Registrations are read by organisers, and each by its attendee (myRegistration)."
   name: String!
+  "The attendee's e-mail address, if given."
   email: String
+  "The attendee's phone number, if given."
   phone: String
   """
   The secret that lets the attendee see and cancel this registration (myRegistration,
@@ -5378,34 +5496,86 @@ extend type Query {
   The registration whose secret is ` + "`" + `token` + "`" + ` (Registration.manageToken), as its attendee sees
   it; NOT_FOUND for a token that is not one.
   """
-  myRegistration(token: String!): Registration
+  myRegistration(
+    "The secret registerForSession gave."
+    token: String!
+  ): Registration
   "The head of the programme's change log: the cursor to start the programmeChanged feed from after loading the programme."
   programmeCursor: String!
   "What is on in a space at ` + "`" + `at` + "`" + ` (now when left out), and the next ` + "`" + `first` + "`" + ` sessions there."
-  nowAndNext(spaceID: ID!, at: Time, first: Int = 3): NowAndNext!
+  nowAndNext(
+    "The space."
+    spaceID: ID!
+    "The moment; now when left out."
+    at: Time
+    "How many sessions to give after the one in progress (20 at most)."
+    first: Int = 3
+  ): NowAndNext!
 }
 
 extend type Mutation {
   "Adds a session to the programme (organisers)."
-  createSession(input: CreateSessionInput!, reason: String): Session!
+  createSession(
+    "The session."
+    input: CreateSessionInput!
+    "Why, for the change log and the screens."
+    reason: String
+  ): Session!
   "Changes a session's details; its time and space change through rescheduleSession (organisers)."
-  updateSession(id: ID!, input: UpdateSessionInput!, expectedVersion: Int, reason: String): Session!
+  updateSession(
+    "The session."
+    id: ID!
+    "What changes; what it leaves out stays."
+    input: UpdateSessionInput!
+    "The version the change was decided on; refused with CONFLICT if the session has changed since."
+    expectedVersion: Int
+    "Why, for the change log and the screens."
+    reason: String
+  ): Session!
   "Moves a session in time or to another space (organisers)."
-  rescheduleSession(id: ID!, input: RescheduleSessionInput!): Session!
+  rescheduleSession(
+    "The session."
+    id: ID!
+    "Its new time, and space."
+    input: RescheduleSessionInput!
+  ): Session!
   "Cancels a session and frees its space (organisers)."
-  cancelSession(id: ID!, input: CancelSessionInput): Session!
+  cancelSession(
+    "The session."
+    id: ID!
+    "Why, and the version it was decided on."
+    input: CancelSessionInput
+  ): Session!
   "Puts a cancelled session back in the programme, if its space and speakers are still free (organisers)."
-  restoreSession(id: ID!, expectedVersion: Int, reason: String): Session!
+  restoreSession(
+    "The cancelled session."
+    id: ID!
+    "The version the change was decided on; refused with CONFLICT if the session has changed since."
+    expectedVersion: Int
+    "Why, for the change log and the screens."
+    reason: String
+  ): Session!
   "Asks for a place in a session: confirmed while seats are left, waitlisted after."
-  registerForSession(sessionID: ID!, input: RegistrationInput!): Registration!
+  registerForSession(
+    "The session."
+    sessionID: ID!
+    "Who registers."
+    input: RegistrationInput!
+  ): Registration!
   "Cancels a registration; a confirmed place goes to the first one waitlisted (organisers)."
-  cancelRegistration(id: ID!): Registration!
+  cancelRegistration(
+    "The registration."
+    id: ID!
+  ): Registration!
   """
   Cancels the registration whose secret is ` + "`" + `token` + "`" + ` (Registration.manageToken), for its
   attendee: a confirmed place goes to the first one waitlisted. Cancelling it again changes
   nothing.
   """
-  cancelMyRegistration(token: String!): Registration!
+  cancelMyRegistration(
+    "The secret registerForSession gave."
+    token: String!
+  ): Registration!
 }
 
 """
@@ -5422,7 +5592,14 @@ type Subscription {
   asked. When a subscriber falls too far behind, the feed ends with an error: subscribe again
   from the last cursor received.
   """
-  programmeChanged(fairID: ID, since: String @cursor, spaceIDs: [ID!]): ProgrammeChange!
+  programmeChanged(
+    "Only the changes of this fair's sessions."
+    fairID: ID
+    "The cursor of the last change received (ProgrammeChange.cursor, or programmeCursor)."
+    since: String @cursor
+    "Only the changes of sessions in these spaces, before or after the change."
+    spaceIDs: [ID!]
+  ): ProgrammeChange!
 }
 `, BuiltIn: false},
 }
@@ -5524,8 +5701,8 @@ func (ec *executionContext) childFields_Exhibitor(ctx context.Context, field gra
 		return ec.fieldContext_Exhibitor_youthLed(ctx, field)
 	case "contact":
 		return ec.fieldContext_Exhibitor_contact(ctx, field)
-	case "logoURL":
-		return ec.fieldContext_Exhibitor_logoURL(ctx, field)
+	case "logoUrl":
+		return ec.fieldContext_Exhibitor_logoUrl(ctx, field)
 	case "labels":
 		return ec.fieldContext_Exhibitor_labels(ctx, field)
 	case "published":
@@ -5536,6 +5713,8 @@ func (ec *executionContext) childFields_Exhibitor(ctx context.Context, field gra
 		return ec.fieldContext_Exhibitor_products(ctx, field)
 	case "stands":
 		return ec.fieldContext_Exhibitor_stands(ctx, field)
+	case "logoURL":
+		return ec.fieldContext_Exhibitor_logoURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Exhibitor", field.Name)
 }
@@ -5558,6 +5737,8 @@ func (ec *executionContext) childFields_ExhibitorContact(ctx context.Context, fi
 		return ec.fieldContext_ExhibitorContact_email(ctx, field)
 	case "phone":
 		return ec.fieldContext_ExhibitorContact_phone(ctx, field)
+	case "websiteUrl":
+		return ec.fieldContext_ExhibitorContact_websiteUrl(ctx, field)
 	case "website":
 		return ec.fieldContext_ExhibitorContact_website(ctx, field)
 	}
@@ -5976,10 +6157,12 @@ func (ec *executionContext) childFields_Speaker(ctx context.Context, field graph
 		return ec.fieldContext_Speaker_bio(ctx, field)
 	case "bioTranslations":
 		return ec.fieldContext_Speaker_bioTranslations(ctx, field)
-	case "photoURL":
-		return ec.fieldContext_Speaker_photoURL(ctx, field)
+	case "photoUrl":
+		return ec.fieldContext_Speaker_photoUrl(ctx, field)
 	case "sessions":
 		return ec.fieldContext_Speaker_sessions(ctx, field)
+	case "photoURL":
+		return ec.fieldContext_Speaker_photoURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Speaker", field.Name)
 }
@@ -7957,10 +8140,10 @@ func (ec *executionContext) _Category_children(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Category) graphql.Marshaler {
-			return ec.marshalOCategory2ᚕᚖmaaridᚋentᚐCategoryᚄ(ctx, selections, v)
+			return ec.marshalNCategory2ᚕᚖmaaridᚋentᚐCategoryᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Category_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8675,27 +8858,27 @@ func (ec *executionContext) fieldContext_Exhibitor_contact(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Exhibitor_logoURL(ctx context.Context, field graphql.CollectedField, obj *ent.Exhibitor) (ret graphql.Marshaler) {
+func (ec *executionContext) _Exhibitor_logoUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Exhibitor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Exhibitor_logoURL(ctx, field)
+			return ec.fieldContext_Exhibitor_logoUrl(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LogoURL, nil
+			return ec.Resolvers.Exhibitor().LogoURL(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Exhibitor_logoURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Exhibitor", field, false, false, "String")
+func (ec *executionContext) fieldContext_Exhibitor_logoUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibitor", field, true, true, "String")
 }
 
 func (ec *executionContext) _Exhibitor_labels(ctx context.Context, field graphql.CollectedField, obj *ent.Exhibitor) (ret graphql.Marshaler) {
@@ -8824,10 +9007,10 @@ func (ec *executionContext) _Exhibitor_stands(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Stand) graphql.Marshaler {
-			return ec.marshalOStand2ᚕᚖmaaridᚋentᚐStandᚄ(ctx, selections, v)
+			return ec.marshalNStand2ᚕᚖmaaridᚋentᚐStandᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Exhibitor_stands(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8841,6 +9024,29 @@ func (ec *executionContext) fieldContext_Exhibitor_stands(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Exhibitor_logoURL(ctx context.Context, field graphql.CollectedField, obj *ent.Exhibitor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Exhibitor_logoURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeprecatedLogoURL(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Exhibitor_logoURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Exhibitor", field, true, false, "String")
 }
 
 func (ec *executionContext) _ExhibitorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ExhibitorConnection) (ret graphql.Marshaler) {
@@ -8939,18 +9145,18 @@ func (ec *executionContext) _ExhibitorContact_email(ctx context.Context, field g
 			return ec.fieldContext_ExhibitorContact_email(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
+			return obj.EmailAddress(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ExhibitorContact_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExhibitorContact", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ExhibitorContact", field, true, false, "String")
 }
 
 func (ec *executionContext) _ExhibitorContact_phone(ctx context.Context, field graphql.CollectedField, obj *maarid.Contact) (ret graphql.Marshaler) {
@@ -8962,18 +9168,41 @@ func (ec *executionContext) _ExhibitorContact_phone(ctx context.Context, field g
 			return ec.fieldContext_ExhibitorContact_phone(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
+			return obj.PhoneNumber(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ExhibitorContact_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExhibitorContact", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ExhibitorContact", field, true, false, "String")
+}
+
+func (ec *executionContext) _ExhibitorContact_websiteUrl(ctx context.Context, field graphql.CollectedField, obj *maarid.Contact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExhibitorContact_websiteUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebsiteURL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExhibitorContact_websiteUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExhibitorContact", field, true, false, "String")
 }
 
 func (ec *executionContext) _ExhibitorContact_website(ctx context.Context, field graphql.CollectedField, obj *maarid.Contact) (ret graphql.Marshaler) {
@@ -8985,18 +9214,18 @@ func (ec *executionContext) _ExhibitorContact_website(ctx context.Context, field
 			return ec.fieldContext_ExhibitorContact_website(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Website, nil
+			return obj.WebsiteURL(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ExhibitorContact_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExhibitorContact", field, false, false, "String")
+	return graphql.NewScalarFieldContext("ExhibitorContact", field, true, false, "String")
 }
 
 func (ec *executionContext) _ExhibitorEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExhibitorEdge) (ret graphql.Marshaler) {
@@ -9729,15 +9958,15 @@ func (ec *executionContext) _Fair_areaSqm(ctx context.Context, field graphql.Col
 			return obj.AreaSqm, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Fair_areaSqm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Fair", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Fair", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Fair_defaultLanguage(ctx context.Context, field graphql.CollectedField, obj *ent.Fair) (ret graphql.Marshaler) {
@@ -9799,10 +10028,10 @@ func (ec *executionContext) _Fair_spaces(ctx context.Context, field graphql.Coll
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Space) graphql.Marshaler {
-			return ec.marshalOSpace2ᚕᚖmaaridᚋentᚐSpaceᚄ(ctx, selections, v)
+			return ec.marshalNSpace2ᚕᚖmaaridᚋentᚐSpaceᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Fair_spaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11351,7 +11580,7 @@ func (ec *executionContext) _Product_imageUrls(ctx context.Context, field graphq
 			return ec.fieldContext_Product_imageUrls(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ImageUrls, nil
+			return ec.Resolvers.Product().ImageUrls(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -11362,7 +11591,7 @@ func (ec *executionContext) _Product_imageUrls(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Product_imageUrls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Product", field, true, true, "String")
 }
 
 func (ec *executionContext) _Product_published(ctx context.Context, field graphql.CollectedField, obj *ent.Product) (ret graphql.Marshaler) {
@@ -13452,10 +13681,10 @@ func (ec *executionContext) _Session_speakers(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Speaker) graphql.Marshaler {
-			return ec.marshalOSpeaker2ᚕᚖmaaridᚋentᚐSpeakerᚄ(ctx, selections, v)
+			return ec.marshalNSpeaker2ᚕᚖmaaridᚋentᚐSpeakerᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Session_speakers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14482,27 +14711,27 @@ func (ec *executionContext) fieldContext_Speaker_bioTranslations(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Speaker_photoURL(ctx context.Context, field graphql.CollectedField, obj *ent.Speaker) (ret graphql.Marshaler) {
+func (ec *executionContext) _Speaker_photoUrl(ctx context.Context, field graphql.CollectedField, obj *ent.Speaker) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Speaker_photoURL(ctx, field)
+			return ec.fieldContext_Speaker_photoUrl(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PhotoURL, nil
+			return ec.Resolvers.Speaker().PhotoURL(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Speaker_photoURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Speaker", field, false, false, "String")
+func (ec *executionContext) fieldContext_Speaker_photoUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Speaker", field, true, true, "String")
 }
 
 func (ec *executionContext) _Speaker_sessions(ctx context.Context, field graphql.CollectedField, obj *ent.Speaker) (ret graphql.Marshaler) {
@@ -14518,10 +14747,10 @@ func (ec *executionContext) _Speaker_sessions(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Session) graphql.Marshaler {
-			return ec.marshalOSession2ᚕᚖmaaridᚋentᚐSessionᚄ(ctx, selections, v)
+			return ec.marshalNSession2ᚕᚖmaaridᚋentᚐSessionᚄ(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_Speaker_sessions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -14535,6 +14764,29 @@ func (ec *executionContext) fieldContext_Speaker_sessions(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Speaker_photoURL(ctx context.Context, field graphql.CollectedField, obj *ent.Speaker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Speaker_photoURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeprecatedPhotoURL(ctx), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Speaker_photoURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Speaker", field, true, false, "String")
 }
 
 func (ec *executionContext) _SpeakerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SpeakerConnection) (ret graphql.Marshaler) {
@@ -16432,7 +16684,7 @@ func (ec *executionContext) unmarshalInputCategoryWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "parentID", "parentIDNEQ", "parentIDIn", "parentIDNotIn", "parentIDGT", "parentIDGTE", "parentIDLT", "parentIDLTE", "parentIDContains", "parentIDHasPrefix", "parentIDHasSuffix", "parentIDIsNil", "parentIDNotNil", "parentIDEqualFold", "parentIDContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasProducts", "hasProductsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "parentID", "parentIDNEQ", "parentIDIn", "parentIDNotIn", "parentIDIsNil", "parentIDNotNil", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasProducts", "hasProductsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16488,48 +16740,6 @@ func (ec *executionContext) unmarshalInputCategoryWhereInput(ctx context.Context
 				return it, err
 			}
 			it.IDNotIn = data
-		case "idGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGT = data
-		case "idGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGTE = data
-		case "idLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLT = data
-		case "idLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLTE = data
-		case "idEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDEqualFold = data
-		case "idContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDContainsFold = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -16670,55 +16880,6 @@ func (ec *executionContext) unmarshalInputCategoryWhereInput(ctx context.Context
 				return it, err
 			}
 			it.ParentIDNotIn = data
-		case "parentIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentIDGT = data
-		case "parentIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentIDGTE = data
-		case "parentIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentIDLT = data
-		case "parentIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentIDLTE = data
-		case "parentIDContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDContains"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentIDContains = data
-		case "parentIDHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentIDHasPrefix = data
-		case "parentIDHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentIDHasSuffix = data
 		case "parentIDIsNil":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDIsNil"))
 			data, err := ec.unmarshalOBoolean2bool(ctx, v)
@@ -16733,20 +16894,6 @@ func (ec *executionContext) unmarshalInputCategoryWhereInput(ctx context.Context
 				return it, err
 			}
 			it.ParentIDNotNil = data
-		case "parentIDEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentIDEqualFold = data
-		case "parentIDContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentIDContainsFold = data
 		case "slug":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -16982,7 +17129,7 @@ func (ec *executionContext) unmarshalInputCreateExhibitorInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "commune", "slug", "kind", "sector", "province", "foundedYear", "memberCount", "womenLed", "youthLed", "contact", "logoURL", "labels", "published"}
+	fieldsInOrder := [...]string{"name", "description", "commune", "slug", "kind", "sector", "province", "foundedYear", "memberCount", "womenLed", "youthLed", "contact", "logoUrl", "labels", "published"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17079,8 +17226,8 @@ func (ec *executionContext) unmarshalInputCreateExhibitorInput(ctx context.Conte
 				return it, err
 			}
 			it.Contact = data
-		case "logoURL":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURL"))
+		case "logoUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoUrl"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
@@ -17371,7 +17518,7 @@ func (ec *executionContext) unmarshalInputExhibitorContactInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"email", "phone", "website"}
+	fieldsInOrder := [...]string{"email", "phone", "websiteUrl"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17392,8 +17539,8 @@ func (ec *executionContext) unmarshalInputExhibitorContactInput(ctx context.Cont
 				return it, err
 			}
 			it.Phone = data
-		case "website":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+		case "websiteUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteUrl"))
 			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
@@ -17489,7 +17636,7 @@ func (ec *executionContext) unmarshalInputExhibitorWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "sector", "sectorNEQ", "sectorIn", "sectorNotIn", "province", "provinceNEQ", "provinceIn", "provinceNotIn", "foundedYear", "foundedYearNEQ", "foundedYearIn", "foundedYearNotIn", "foundedYearGT", "foundedYearGTE", "foundedYearLT", "foundedYearLTE", "foundedYearIsNil", "foundedYearNotNil", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "memberCountIsNil", "memberCountNotNil", "womenLed", "womenLedNEQ", "youthLed", "youthLedNEQ", "logoURL", "logoURLNEQ", "logoURLIn", "logoURLNotIn", "logoURLGT", "logoURLGTE", "logoURLLT", "logoURLLTE", "logoURLContains", "logoURLHasPrefix", "logoURLHasSuffix", "logoURLIsNil", "logoURLNotNil", "logoURLEqualFold", "logoURLContainsFold", "published", "publishedNEQ", "withdrawn", "withdrawnNEQ", "hasProducts", "hasProductsWith", "hasStands", "hasStandsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "sector", "sectorNEQ", "sectorIn", "sectorNotIn", "province", "provinceNEQ", "provinceIn", "provinceNotIn", "foundedYear", "foundedYearNEQ", "foundedYearIn", "foundedYearNotIn", "foundedYearGT", "foundedYearGTE", "foundedYearLT", "foundedYearLTE", "foundedYearIsNil", "foundedYearNotNil", "memberCount", "memberCountNEQ", "memberCountIn", "memberCountNotIn", "memberCountGT", "memberCountGTE", "memberCountLT", "memberCountLTE", "memberCountIsNil", "memberCountNotNil", "womenLed", "womenLedNEQ", "youthLed", "youthLedNEQ", "published", "publishedNEQ", "withdrawn", "withdrawnNEQ", "hasProducts", "hasProductsWith", "hasStands", "hasStandsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17545,48 +17692,6 @@ func (ec *executionContext) unmarshalInputExhibitorWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.IDNotIn = data
-		case "idGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGT = data
-		case "idGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGTE = data
-		case "idLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLT = data
-		case "idLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLTE = data
-		case "idEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDEqualFold = data
-		case "idContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDContainsFold = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -18042,111 +18147,6 @@ func (ec *executionContext) unmarshalInputExhibitorWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.YouthLedNEQ = data
-		case "logoURL":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURL"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURL = data
-		case "logoURLNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLNEQ = data
-		case "logoURLIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLIn = data
-		case "logoURLNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLNotIn = data
-		case "logoURLGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLGT = data
-		case "logoURLGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLGTE = data
-		case "logoURLLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLLT = data
-		case "logoURLLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLLTE = data
-		case "logoURLContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLContains = data
-		case "logoURLHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLHasPrefix = data
-		case "logoURLHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLHasSuffix = data
-		case "logoURLIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLIsNil = data
-		case "logoURLNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLNotNil = data
-		case "logoURLEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLEqualFold = data
-		case "logoURLContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURLContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LogoURLContainsFold = data
 		case "published":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -18302,7 +18302,7 @@ func (ec *executionContext) unmarshalInputFairWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "edition", "editionNEQ", "editionIn", "editionNotIn", "editionGT", "editionGTE", "editionLT", "editionLTE", "startsOn", "startsOnNEQ", "startsOnIn", "startsOnNotIn", "startsOnGT", "startsOnGTE", "startsOnLT", "startsOnLTE", "endsOn", "endsOnNEQ", "endsOnIn", "endsOnNotIn", "endsOnGT", "endsOnGTE", "endsOnLT", "endsOnLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "areaSqm", "areaSqmNEQ", "areaSqmIn", "areaSqmNotIn", "areaSqmGT", "areaSqmGTE", "areaSqmLT", "areaSqmLTE", "areaSqmIsNil", "areaSqmNotNil", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "demo", "demoNEQ", "hasSpaces", "hasSpacesWith", "hasStands", "hasStandsWith", "hasSessions", "hasSessionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "edition", "editionNEQ", "editionIn", "editionNotIn", "editionGT", "editionGTE", "editionLT", "editionLTE", "startsOn", "startsOnNEQ", "startsOnIn", "startsOnNotIn", "startsOnGT", "startsOnGTE", "startsOnLT", "startsOnLTE", "endsOn", "endsOnNEQ", "endsOnIn", "endsOnNotIn", "endsOnGT", "endsOnGTE", "endsOnLT", "endsOnLTE", "timeZone", "timeZoneNEQ", "timeZoneIn", "timeZoneNotIn", "timeZoneGT", "timeZoneGTE", "timeZoneLT", "timeZoneLTE", "timeZoneContains", "timeZoneHasPrefix", "timeZoneHasSuffix", "timeZoneEqualFold", "timeZoneContainsFold", "currency", "currencyNEQ", "currencyIn", "currencyNotIn", "currencyGT", "currencyGTE", "currencyLT", "currencyLTE", "currencyContains", "currencyHasPrefix", "currencyHasSuffix", "currencyEqualFold", "currencyContainsFold", "areaSqm", "areaSqmNEQ", "areaSqmIn", "areaSqmNotIn", "areaSqmGT", "areaSqmGTE", "areaSqmLT", "areaSqmLTE", "areaSqmIsNil", "areaSqmNotNil", "defaultLanguage", "defaultLanguageNEQ", "defaultLanguageIn", "defaultLanguageNotIn", "demo", "demoNEQ", "hasSpaces", "hasSpacesWith", "hasStands", "hasStandsWith", "hasSessions", "hasSessionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18358,48 +18358,6 @@ func (ec *executionContext) unmarshalInputFairWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.IDNotIn = data
-		case "idGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGT = data
-		case "idGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGTE = data
-		case "idLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLT = data
-		case "idLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLTE = data
-		case "idEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDEqualFold = data
-		case "idContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDContainsFold = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -18955,56 +18913,56 @@ func (ec *executionContext) unmarshalInputFairWhereInput(ctx context.Context, ob
 			it.CurrencyContainsFold = data
 		case "areaSqm":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaSqm"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AreaSqm = data
 		case "areaSqmNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaSqmNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AreaSqmNEQ = data
 		case "areaSqmIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaSqmIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AreaSqmIn = data
 		case "areaSqmNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaSqmNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AreaSqmNotIn = data
 		case "areaSqmGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaSqmGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AreaSqmGT = data
 		case "areaSqmGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaSqmGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AreaSqmGTE = data
 		case "areaSqmLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaSqmLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.AreaSqmLT = data
 		case "areaSqmLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("areaSqmLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -19268,7 +19226,7 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "exhibitorID", "exhibitorIDNEQ", "exhibitorIDIn", "exhibitorIDNotIn", "exhibitorIDGT", "exhibitorIDGTE", "exhibitorIDLT", "exhibitorIDLTE", "exhibitorIDContains", "exhibitorIDHasPrefix", "exhibitorIDHasSuffix", "exhibitorIDEqualFold", "exhibitorIDContainsFold", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDGT", "categoryIDGTE", "categoryIDLT", "categoryIDLTE", "categoryIDContains", "categoryIDHasPrefix", "categoryIDHasSuffix", "categoryIDIsNil", "categoryIDNotNil", "categoryIDEqualFold", "categoryIDContainsFold", "priceMinorUnits", "priceMinorUnitsNEQ", "priceMinorUnitsIn", "priceMinorUnitsNotIn", "priceMinorUnitsGT", "priceMinorUnitsGTE", "priceMinorUnitsLT", "priceMinorUnitsLTE", "available", "availableNEQ", "published", "publishedNEQ", "withdrawn", "withdrawnNEQ", "hasExhibitor", "hasExhibitorWith", "hasCategory", "hasCategoryWith", "inCategory"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "exhibitorID", "exhibitorIDNEQ", "exhibitorIDIn", "exhibitorIDNotIn", "categoryID", "categoryIDNEQ", "categoryIDIn", "categoryIDNotIn", "categoryIDIsNil", "categoryIDNotNil", "priceMinorUnits", "priceMinorUnitsNEQ", "priceMinorUnitsIn", "priceMinorUnitsNotIn", "priceMinorUnitsGT", "priceMinorUnitsGTE", "priceMinorUnitsLT", "priceMinorUnitsLTE", "available", "availableNEQ", "published", "publishedNEQ", "withdrawn", "withdrawnNEQ", "hasExhibitor", "hasExhibitorWith", "hasCategory", "hasCategoryWith", "inCategory"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19324,48 +19282,6 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.IDNotIn = data
-		case "idGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGT = data
-		case "idGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGTE = data
-		case "idLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLT = data
-		case "idLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLTE = data
-		case "idEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDEqualFold = data
-		case "idContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDContainsFold = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -19506,69 +19422,6 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.ExhibitorIDNotIn = data
-		case "exhibitorIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDGT = data
-		case "exhibitorIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDGTE = data
-		case "exhibitorIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDLT = data
-		case "exhibitorIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDLTE = data
-		case "exhibitorIDContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDContains"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDContains = data
-		case "exhibitorIDHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDHasPrefix = data
-		case "exhibitorIDHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDHasSuffix = data
-		case "exhibitorIDEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDEqualFold = data
-		case "exhibitorIDContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDContainsFold = data
 		case "categoryID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryID"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -19597,55 +19450,6 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.CategoryIDNotIn = data
-		case "categoryIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CategoryIDGT = data
-		case "categoryIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CategoryIDGTE = data
-		case "categoryIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CategoryIDLT = data
-		case "categoryIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CategoryIDLTE = data
-		case "categoryIDContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDContains"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CategoryIDContains = data
-		case "categoryIDHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CategoryIDHasPrefix = data
-		case "categoryIDHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CategoryIDHasSuffix = data
 		case "categoryIDIsNil":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDIsNil"))
 			data, err := ec.unmarshalOBoolean2bool(ctx, v)
@@ -19660,20 +19464,6 @@ func (ec *executionContext) unmarshalInputProductWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.CategoryIDNotNil = data
-		case "categoryIDEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CategoryIDEqualFold = data
-		case "categoryIDContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.CategoryIDContainsFold = data
 		case "priceMinorUnits":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priceMinorUnits"))
 			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
@@ -20041,7 +19831,7 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "fairID", "fairIDNEQ", "fairIDIn", "fairIDNotIn", "fairIDGT", "fairIDGTE", "fairIDLT", "fairIDLTE", "fairIDContains", "fairIDHasPrefix", "fairIDHasSuffix", "fairIDEqualFold", "fairIDContainsFold", "spaceID", "spaceIDNEQ", "spaceIDIn", "spaceIDNotIn", "spaceIDGT", "spaceIDGTE", "spaceIDLT", "spaceIDLTE", "spaceIDContains", "spaceIDHasPrefix", "spaceIDHasSuffix", "spaceIDIsNil", "spaceIDNotNil", "spaceIDEqualFold", "spaceIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "capacityIsNil", "capacityNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "seatsLeft", "seatsLeftNEQ", "seatsLeftIn", "seatsLeftNotIn", "seatsLeftGT", "seatsLeftGTE", "seatsLeftLT", "seatsLeftLTE", "seatsLeftIsNil", "seatsLeftNotNil", "published", "publishedNEQ", "hasFair", "hasFairWith", "hasSpace", "hasSpaceWith", "hasSpeakers", "hasSpeakersWith", "day", "topic"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "fairID", "fairIDNEQ", "fairIDIn", "fairIDNotIn", "spaceID", "spaceIDNEQ", "spaceIDIn", "spaceIDNotIn", "spaceIDIsNil", "spaceIDNotNil", "kind", "kindNEQ", "kindIn", "kindNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "capacityIsNil", "capacityNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "seatsLeft", "seatsLeftNEQ", "seatsLeftIn", "seatsLeftNotIn", "seatsLeftGT", "seatsLeftGTE", "seatsLeftLT", "seatsLeftLTE", "seatsLeftIsNil", "seatsLeftNotNil", "published", "publishedNEQ", "hasFair", "hasFairWith", "hasSpace", "hasSpaceWith", "hasSpeakers", "hasSpeakersWith", "day", "topic"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20097,48 +19887,6 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.IDNotIn = data
-		case "idGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGT = data
-		case "idGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGTE = data
-		case "idLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLT = data
-		case "idLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLTE = data
-		case "idEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDEqualFold = data
-		case "idContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDContainsFold = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -20279,69 +20027,6 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.FairIDNotIn = data
-		case "fairIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDGT = data
-		case "fairIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDGTE = data
-		case "fairIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDLT = data
-		case "fairIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDLTE = data
-		case "fairIDContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDContains"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDContains = data
-		case "fairIDHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDHasPrefix = data
-		case "fairIDHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDHasSuffix = data
-		case "fairIDEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDEqualFold = data
-		case "fairIDContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDContainsFold = data
 		case "spaceID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceID"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -20370,55 +20055,6 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.SpaceIDNotIn = data
-		case "spaceIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SpaceIDGT = data
-		case "spaceIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SpaceIDGTE = data
-		case "spaceIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SpaceIDLT = data
-		case "spaceIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SpaceIDLTE = data
-		case "spaceIDContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDContains"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SpaceIDContains = data
-		case "spaceIDHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SpaceIDHasPrefix = data
-		case "spaceIDHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SpaceIDHasSuffix = data
 		case "spaceIDIsNil":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDIsNil"))
 			data, err := ec.unmarshalOBoolean2bool(ctx, v)
@@ -20433,20 +20069,6 @@ func (ec *executionContext) unmarshalInputSessionWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.SpaceIDNotNil = data
-		case "spaceIDEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SpaceIDEqualFold = data
-		case "spaceIDContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaceIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.SpaceIDContainsFold = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalOSessionKind2ᚖmaaridᚋentᚋsessionᚐKind(ctx, v)
@@ -20993,7 +20615,7 @@ func (ec *executionContext) unmarshalInputSpaceWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "fairID", "fairIDNEQ", "fairIDIn", "fairIDNotIn", "fairIDGT", "fairIDGTE", "fairIDLT", "fairIDLTE", "fairIDContains", "fairIDHasPrefix", "fairIDHasSuffix", "fairIDEqualFold", "fairIDContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "capacityIsNil", "capacityNotNil", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "hasFair", "hasFairWith", "hasSessions", "hasSessionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "fairID", "fairIDNEQ", "fairIDIn", "fairIDNotIn", "kind", "kindNEQ", "kindIn", "kindNotIn", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "capacityIsNil", "capacityNotNil", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "hasFair", "hasFairWith", "hasSessions", "hasSessionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21049,48 +20671,6 @@ func (ec *executionContext) unmarshalInputSpaceWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.IDNotIn = data
-		case "idGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGT = data
-		case "idGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGTE = data
-		case "idLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLT = data
-		case "idLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLTE = data
-		case "idEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDEqualFold = data
-		case "idContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDContainsFold = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -21231,69 +20811,6 @@ func (ec *executionContext) unmarshalInputSpaceWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.FairIDNotIn = data
-		case "fairIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDGT = data
-		case "fairIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDGTE = data
-		case "fairIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDLT = data
-		case "fairIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDLTE = data
-		case "fairIDContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDContains"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDContains = data
-		case "fairIDHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDHasPrefix = data
-		case "fairIDHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDHasSuffix = data
-		case "fairIDEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDEqualFold = data
-		case "fairIDContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDContainsFold = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalOSpaceKind2ᚖmaaridᚋentᚋspaceᚐKind(ctx, v)
@@ -21575,7 +21092,7 @@ func (ec *executionContext) unmarshalInputSpeakerWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "organization", "organizationNEQ", "organizationIn", "organizationNotIn", "organizationGT", "organizationGTE", "organizationLT", "organizationLTE", "organizationContains", "organizationHasPrefix", "organizationHasSuffix", "organizationIsNil", "organizationNotNil", "organizationEqualFold", "organizationContainsFold", "photoURL", "photoURLNEQ", "photoURLIn", "photoURLNotIn", "photoURLGT", "photoURLGTE", "photoURLLT", "photoURLLTE", "photoURLContains", "photoURLHasPrefix", "photoURLHasSuffix", "photoURLIsNil", "photoURLNotNil", "photoURLEqualFold", "photoURLContainsFold", "hasSessions", "hasSessionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "organization", "organizationNEQ", "organizationIn", "organizationNotIn", "organizationGT", "organizationGTE", "organizationLT", "organizationLTE", "organizationContains", "organizationHasPrefix", "organizationHasSuffix", "organizationIsNil", "organizationNotNil", "organizationEqualFold", "organizationContainsFold", "hasSessions", "hasSessionsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -21631,48 +21148,6 @@ func (ec *executionContext) unmarshalInputSpeakerWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.IDNotIn = data
-		case "idGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGT = data
-		case "idGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGTE = data
-		case "idLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLT = data
-		case "idLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLTE = data
-		case "idEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDEqualFold = data
-		case "idContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDContainsFold = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -21981,111 +21456,6 @@ func (ec *executionContext) unmarshalInputSpeakerWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.OrganizationContainsFold = data
-		case "photoURL":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURL"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURL = data
-		case "photoURLNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLNEQ = data
-		case "photoURLIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLIn = data
-		case "photoURLNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLNotIn = data
-		case "photoURLGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLGT = data
-		case "photoURLGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLGTE = data
-		case "photoURLLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLLT = data
-		case "photoURLLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLLTE = data
-		case "photoURLContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLContains = data
-		case "photoURLHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLHasPrefix = data
-		case "photoURLHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLHasSuffix = data
-		case "photoURLIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLIsNil = data
-		case "photoURLNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLNotNil = data
-		case "photoURLEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLEqualFold = data
-		case "photoURLContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("photoURLContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.PhotoURLContainsFold = data
 		case "hasSessions":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSessions"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -22199,7 +21569,7 @@ func (ec *executionContext) unmarshalInputStandWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "fairID", "fairIDNEQ", "fairIDIn", "fairIDNotIn", "fairIDGT", "fairIDGTE", "fairIDLT", "fairIDLTE", "fairIDContains", "fairIDHasPrefix", "fairIDHasSuffix", "fairIDEqualFold", "fairIDContainsFold", "exhibitorID", "exhibitorIDNEQ", "exhibitorIDIn", "exhibitorIDNotIn", "exhibitorIDGT", "exhibitorIDGTE", "exhibitorIDLT", "exhibitorIDLTE", "exhibitorIDContains", "exhibitorIDHasPrefix", "exhibitorIDHasSuffix", "exhibitorIDEqualFold", "exhibitorIDContainsFold", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "hall", "hallNEQ", "hallIn", "hallNotIn", "hallGT", "hallGTE", "hallLT", "hallLTE", "hallContains", "hallHasPrefix", "hallHasSuffix", "hallEqualFold", "hallContainsFold", "areaSqm", "areaSqmNEQ", "areaSqmIn", "areaSqmNotIn", "areaSqmGT", "areaSqmGTE", "areaSqmLT", "areaSqmLTE", "areaSqmIsNil", "areaSqmNotNil", "hasFair", "hasFairWith", "hasExhibitor", "hasExhibitorWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "fairID", "fairIDNEQ", "fairIDIn", "fairIDNotIn", "exhibitorID", "exhibitorIDNEQ", "exhibitorIDIn", "exhibitorIDNotIn", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "hall", "hallNEQ", "hallIn", "hallNotIn", "hallGT", "hallGTE", "hallLT", "hallLTE", "hallContains", "hallHasPrefix", "hallHasSuffix", "hallEqualFold", "hallContainsFold", "areaSqm", "areaSqmNEQ", "areaSqmIn", "areaSqmNotIn", "areaSqmGT", "areaSqmGTE", "areaSqmLT", "areaSqmLTE", "areaSqmIsNil", "areaSqmNotNil", "hasFair", "hasFairWith", "hasExhibitor", "hasExhibitorWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22255,48 +21625,6 @@ func (ec *executionContext) unmarshalInputStandWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.IDNotIn = data
-		case "idGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGT = data
-		case "idGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDGTE = data
-		case "idLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLT = data
-		case "idLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDLTE = data
-		case "idEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDEqualFold = data
-		case "idContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.IDContainsFold = data
 		case "createdAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -22437,69 +21765,6 @@ func (ec *executionContext) unmarshalInputStandWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.FairIDNotIn = data
-		case "fairIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDGT = data
-		case "fairIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDGTE = data
-		case "fairIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDLT = data
-		case "fairIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDLTE = data
-		case "fairIDContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDContains"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDContains = data
-		case "fairIDHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDHasPrefix = data
-		case "fairIDHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDHasSuffix = data
-		case "fairIDEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDEqualFold = data
-		case "fairIDContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fairIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.FairIDContainsFold = data
 		case "exhibitorID":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorID"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -22528,69 +21793,6 @@ func (ec *executionContext) unmarshalInputStandWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.ExhibitorIDNotIn = data
-		case "exhibitorIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDGT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDGT = data
-		case "exhibitorIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDGTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDGTE = data
-		case "exhibitorIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDLT"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDLT = data
-		case "exhibitorIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDLTE"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDLTE = data
-		case "exhibitorIDContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDContains"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDContains = data
-		case "exhibitorIDHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDHasPrefix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDHasPrefix = data
-		case "exhibitorIDHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDHasSuffix"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDHasSuffix = data
-		case "exhibitorIDEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDEqualFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDEqualFold = data
-		case "exhibitorIDContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exhibitorIDContainsFold"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ExhibitorIDContainsFold = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -22966,7 +22168,7 @@ func (ec *executionContext) unmarshalInputUpdateExhibitorInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "description", "commune", "slug", "kind", "sector", "province", "foundedYear", "clearFoundedYear", "memberCount", "clearMemberCount", "womenLed", "youthLed", "contact", "clearContact", "logoURL", "clearLogoURL", "labels", "published"}
+	fieldsInOrder := [...]string{"name", "description", "commune", "slug", "kind", "sector", "province", "foundedYear", "clearFoundedYear", "memberCount", "clearMemberCount", "womenLed", "youthLed", "contact", "clearContact", "logoUrl", "clearLogoUrl", "labels", "published"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23084,15 +22286,15 @@ func (ec *executionContext) unmarshalInputUpdateExhibitorInput(ctx context.Conte
 				return it, err
 			}
 			it.ClearContact = data
-		case "logoURL":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoURL"))
+		case "logoUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logoUrl"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.LogoURL = data
-		case "clearLogoURL":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLogoURL"))
+		case "clearLogoUrl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearLogoUrl"))
 			data, err := ec.unmarshalOBoolean2bool(ctx, v)
 			if err != nil {
 				return it, err
@@ -23506,7 +22708,7 @@ func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "children":
 			out.Values[i] = ec._Category_children(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "products":
@@ -23713,8 +22915,8 @@ func (ec *executionContext) _Exhibitor(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "logoURL":
-			out.Values[i] = ec._Exhibitor_logoURL(ctx, field, obj)
+		case "logoUrl":
+			out.Values[i] = ec._Exhibitor_logoUrl(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -23740,6 +22942,11 @@ func (ec *executionContext) _Exhibitor(ctx context.Context, sel ast.SelectionSet
 			}
 		case "stands":
 			out.Values[i] = ec._Exhibitor_stands(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logoURL":
+			out.Values[i] = ec._Exhibitor_logoURL(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -23821,6 +23028,11 @@ func (ec *executionContext) _ExhibitorContact(ctx context.Context, sel ast.Selec
 			}
 		case "phone":
 			out.Values[i] = ec._ExhibitorContact_phone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "websiteUrl":
+			out.Values[i] = ec._ExhibitorContact_websiteUrl(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -24017,7 +23229,7 @@ func (ec *executionContext) _Fair(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "spaces":
 			out.Values[i] = ec._Fair_spaces(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "stands":
@@ -25017,7 +24229,7 @@ func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "speakers":
 			out.Values[i] = ec._Session_speakers(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "registrations":
@@ -25396,13 +24608,18 @@ func (ec *executionContext) _Speaker(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "photoURL":
-			out.Values[i] = ec._Speaker_photoURL(ctx, field, obj)
+		case "photoUrl":
+			out.Values[i] = ec._Speaker_photoUrl(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "sessions":
 			out.Values[i] = ec._Speaker_sessions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "photoURL":
+			out.Values[i] = ec._Speaker_photoURL(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -26140,6 +25357,22 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCategory2ᚕᚖmaaridᚋentᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Category) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCategory2ᚖmaaridᚋentᚐCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCategory2ᚖmaaridᚋentᚐCategory(ctx context.Context, sel ast.SelectionSet, v *ent.Category) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Category!")
@@ -26734,6 +25967,22 @@ func (ec *executionContext) unmarshalNSessionWhereInput2ᚖmaaridᚋentᚐSessio
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSpace2ᚕᚖmaaridᚋentᚐSpaceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Space) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSpace2ᚖmaaridᚋentᚐSpace(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSpace2ᚖmaaridᚋentᚐSpace(ctx context.Context, sel ast.SelectionSet, v *ent.Space) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Space!")
@@ -26784,6 +26033,22 @@ func (ec *executionContext) unmarshalNSpaceWhereInput2ᚖmaaridᚋentᚐSpaceWhe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSpeaker2ᚕᚖmaaridᚋentᚐSpeakerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Speaker) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSpeaker2ᚖmaaridᚋentᚐSpeaker(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSpeaker2ᚖmaaridᚋentᚐSpeaker(ctx context.Context, sel ast.SelectionSet, v *ent.Speaker) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Speaker!")
@@ -26822,6 +26087,22 @@ func (ec *executionContext) marshalNSpeakerOrderField2ᚖmaaridᚋentᚐSpeakerO
 func (ec *executionContext) unmarshalNSpeakerWhereInput2ᚖmaaridᚋentᚐSpeakerWhereInput(ctx context.Context, v any) (*ent.SpeakerWhereInput, error) {
 	res, err := ec.unmarshalInputSpeakerWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStand2ᚕᚖmaaridᚋentᚐStandᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Stand) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStand2ᚖmaaridᚋentᚐStand(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNStand2ᚖmaaridᚋentᚐStand(ctx context.Context, sel ast.SelectionSet, v *ent.Stand) graphql.Marshaler {
@@ -27151,25 +26432,6 @@ func (ec *executionContext) unmarshalOCancelSessionInput2ᚖmaaridᚋgraphᚐCan
 	}
 	res, err := ec.unmarshalInputCancelSessionInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOCategory2ᚕᚖmaaridᚋentᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Category) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNCategory2ᚖmaaridᚋentᚐCategory(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalOCategory2ᚖmaaridᚋentᚐCategory(ctx context.Context, sel ast.SelectionSet, v *ent.Category) graphql.Marshaler {
@@ -27973,25 +27235,6 @@ func (ec *executionContext) marshalOSector2ᚖmaaridᚋentᚋexhibitorᚐSector(
 	return v
 }
 
-func (ec *executionContext) marshalOSession2ᚕᚖmaaridᚋentᚐSessionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Session) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSession2ᚖmaaridᚋentᚐSession(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalOSession2ᚖmaaridᚋentᚐSession(ctx context.Context, sel ast.SelectionSet, v *ent.Session) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -28172,25 +27415,6 @@ func (ec *executionContext) unmarshalOSessionWhereInput2ᚖmaaridᚋentᚐSessio
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSpace2ᚕᚖmaaridᚋentᚐSpaceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Space) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSpace2ᚖmaaridᚋentᚐSpace(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalOSpace2ᚖmaaridᚋentᚐSpace(ctx context.Context, sel ast.SelectionSet, v *ent.Space) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -28312,25 +27536,6 @@ func (ec *executionContext) unmarshalOSpaceWhereInput2ᚖmaaridᚋentᚐSpaceWhe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOSpeaker2ᚕᚖmaaridᚋentᚐSpeakerᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Speaker) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNSpeaker2ᚖmaaridᚋentᚐSpeaker(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalOSpeaker2ᚖmaaridᚋentᚐSpeaker(ctx context.Context, sel ast.SelectionSet, v *ent.Speaker) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -28398,25 +27603,6 @@ func (ec *executionContext) unmarshalOSpeakerWhereInput2ᚖmaaridᚋentᚐSpeake
 	}
 	res, err := ec.unmarshalInputSpeakerWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOStand2ᚕᚖmaaridᚋentᚐStandᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Stand) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNStand2ᚖmaaridᚋentᚐStand(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalOStand2ᚖmaaridᚋentᚐStand(ctx context.Context, sel ast.SelectionSet, v *ent.Stand) graphql.Marshaler {

@@ -2,7 +2,10 @@
 
 package graph
 
+// A cancellation.
 type CancelSessionInput struct {
-	Reason          *string `json:"reason,omitempty"`
-	ExpectedVersion *int    `json:"expectedVersion,omitempty"`
+	// Why, for the change log and the screens (1,000 characters at most).
+	Reason *string `json:"reason,omitempty"`
+	// The version the cancellation was decided on; refused with CONFLICT if the session has changed since.
+	ExpectedVersion *int `json:"expectedVersion,omitempty"`
 }

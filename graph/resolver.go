@@ -26,5 +26,6 @@ func NewSchema(client *ent.Client, feed *programme.Feed) graphql.ExecutableSchem
 			planner: programme.NewPlanner(client, feed),
 		},
 		Directives: DirectiveRoot{VisibleOnly: visibleOnly},
+		Schema:     published(),
 	})
 }

@@ -467,10 +467,10 @@ func TestSelfServiceValidation(t *testing.T) {
 	}
 	t.Run("profile", func(t *testing.T) {
 		for field, input := range map[string]map[string]any{
-			"contact.email":   {"contact": map[string]any{"email": "not an address"}},
-			"contact.website": {"contact": map[string]any{"website": "ftp://example.ma"}},
-			"logoURL":         {"logoURL": "logo.png"},
-			"memberCount":     {"memberCount": -3},
+			"contact.email":      {"contact": map[string]any{"email": "not an address"}},
+			"contact.websiteUrl": {"contact": map[string]any{"websiteUrl": "ftp://example.ma"}},
+			"logoUrl":            {"logoUrl": "logo.png"},
+			"memberCount":        {"memberCount": -3},
 		} {
 			r := operation(t, "EditProfile", map[string]any{"id": c.ownID, "input": input})
 			r.header = c.own

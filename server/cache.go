@@ -155,13 +155,16 @@ var answerBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // costField starts the extensions of an answer whose only extension is its cost, last in it.
 var costField = []byte(`,"extensions":{"cost":`)
 
-// key is the request in full: method, query string, body, language, credentials, media type.
+// key is the request in full: method, query string, host, body, language, credentials, media
+// type.
 // The body is read here and given back to the next handler.
 func (c *responseCache) key(r *http.Request) (string, bool) {
 	var b strings.Builder
 	b.WriteString(r.Method)
 	b.WriteByte(0)
 	b.WriteString(r.URL.RawQuery)
+	b.WriteByte(0)
+	b.WriteString(r.Host) // the origin of the answer's URLs, without --public-url
 	b.WriteByte(0)
 	b.WriteString(string(i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))))
 	b.WriteByte(0)

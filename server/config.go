@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,6 +33,7 @@ type config struct {
 	cacheMiB        int
 	shutdownTimeout time.Duration
 	allowedOrigins  []string
+	publicURL       string
 	frameAncestors  []string // origins besides the server's own; ["'none'"] for none
 
 	// What one request may ask for, and what a client may spend over time (package limits).
@@ -74,6 +76,17 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.StringVar(&c.database, "database", "maarid.db", "SQLite file, or postgres:// URL of a PostgreSQL database")
 	fs.StringVar(&c.debugAddr, "debug-addr", "", "address for the Go profiler (/debug/pprof/), off when empty; never expose it")
 	fs.BoolVar(&c.demo, "demo", true, "seed the demo fair (Azilal 2018) into an empty database")
+	fs.Func("public-url",
+		"the address clients reach Maarid at, such as https://api.example.ma, which the URLs of the pictures "+
+			"Maarid serves start with; by default the address each request was sent to (its Host)",
+		func(v string) error {
+			u, err := url.Parse(v)
+			if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+				return fmt.Errorf("%q is not an http(s) URL", v)
+			}
+			c.publicURL = strings.TrimSuffix(v, "/")
+			return nil
+		})
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.TextVar(&c.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
 	fs.IntVar(&c.maxPageSize, "max-page-size", 100, "largest first or last a connection accepts")

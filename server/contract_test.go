@@ -515,7 +515,7 @@ func (a *api) testFairOverview(t *testing.T) {
 				Node struct {
 					ID, City, StartsOn, EndsOn, TimeZone string
 					Name, Theme                          *string
-					AreaSqm                              *int
+					AreaSqm                              *float64
 					Spaces                               []struct {
 						ID       string
 						Name     *string

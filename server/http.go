@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -30,6 +31,7 @@ import (
 	"maarid/graph"
 	"maarid/i18n"
 	"maarid/limits"
+	"maarid/pictures"
 	"maarid/programme"
 	"maarid/stream"
 )
@@ -65,7 +67,8 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())
 	mux.HandleFunc("GET /healthz", health(client))
-	return requestContext(log, fallback, framing(c.frameAncestors, mux)), streams
+	mux.Handle("GET "+pictures.Prefix, picturesHandler())
+	return requestContext(log, fallback, c.publicURL, framing(c.frameAncestors, mux)), streams
 }
 
 // streamTransports are the transports of subscriptions: websockets and server-sent events.
@@ -122,8 +125,9 @@ func framing(ancestors []string, next http.Handler) http.Handler {
 }
 
 // requestContext gives every request an ID (the client's X-Request-Id when it is sane), its
-// reader's language, and a line in the log when it is done.
-func requestContext(log *slog.Logger, fallback i18n.Lang, next http.Handler) http.Handler {
+// reader's language, the origin its answers' URLs start with (publicURL, else the request's
+// own), and a line in the log when it is done.
+func requestContext(log *slog.Logger, fallback i18n.Lang, publicURL string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		id := r.Header.Get("X-Request-Id")
@@ -133,6 +137,7 @@ func requestContext(log *slog.Logger, fallback i18n.Lang, next http.Handler) htt
 		w.Header().Set("X-Request-Id", id)
 		ctx := maarid.WithRequestID(r.Context(), id)
 		ctx = i18n.WithRequest(ctx, i18n.FromAcceptLanguage(r.Header.Get("Accept-Language")), fallback)
+		ctx = maarid.WithOrigin(ctx, cmp.Or(publicURL, origin(r)))
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		serveRecovering(rec, r.WithContext(ctx), next)
 		log.LogAttrs(ctx, slog.LevelInfo, "request",

@@ -66,6 +66,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 		client.Close()
 		return nil, fmt.Errorf("migrating the database schema: %w", err)
 	}
+	if err := blanksAsNull(ctx, client); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("migrating the database: %w", err)
+	}
 	if err := fillSortKeys(ctx, client); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)

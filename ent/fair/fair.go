@@ -165,7 +165,7 @@ var (
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
 	// AreaSqmValidator is a validator for the "area_sqm" field. It is called by the builders before save.
-	AreaSqmValidator func(int) error
+	AreaSqmValidator func(float64) error
 	// DefaultDemo holds the default value on creation for the "demo" field.
 	DefaultDemo bool
 	// DefaultID holds the default value on creation for the "id" field.

@@ -137,7 +137,7 @@ func Currency(v string) predicate.Fair {
 }
 
 // AreaSqm applies equality check predicate on the "area_sqm" field. It's identical to AreaSqmEQ.
-func AreaSqm(v int) predicate.Fair {
+func AreaSqm(v float64) predicate.Fair {
 	return predicate.Fair(sql.FieldEQ(FieldAreaSqm, v))
 }
 
@@ -782,42 +782,42 @@ func CurrencyContainsFold(v string) predicate.Fair {
 }
 
 // AreaSqmEQ applies the EQ predicate on the "area_sqm" field.
-func AreaSqmEQ(v int) predicate.Fair {
+func AreaSqmEQ(v float64) predicate.Fair {
 	return predicate.Fair(sql.FieldEQ(FieldAreaSqm, v))
 }
 
 // AreaSqmNEQ applies the NEQ predicate on the "area_sqm" field.
-func AreaSqmNEQ(v int) predicate.Fair {
+func AreaSqmNEQ(v float64) predicate.Fair {
 	return predicate.Fair(sql.FieldNEQ(FieldAreaSqm, v))
 }
 
 // AreaSqmIn applies the In predicate on the "area_sqm" field.
-func AreaSqmIn(vs ...int) predicate.Fair {
+func AreaSqmIn(vs ...float64) predicate.Fair {
 	return predicate.Fair(sql.FieldIn(FieldAreaSqm, vs...))
 }
 
 // AreaSqmNotIn applies the NotIn predicate on the "area_sqm" field.
-func AreaSqmNotIn(vs ...int) predicate.Fair {
+func AreaSqmNotIn(vs ...float64) predicate.Fair {
 	return predicate.Fair(sql.FieldNotIn(FieldAreaSqm, vs...))
 }
 
 // AreaSqmGT applies the GT predicate on the "area_sqm" field.
-func AreaSqmGT(v int) predicate.Fair {
+func AreaSqmGT(v float64) predicate.Fair {
 	return predicate.Fair(sql.FieldGT(FieldAreaSqm, v))
 }
 
 // AreaSqmGTE applies the GTE predicate on the "area_sqm" field.
-func AreaSqmGTE(v int) predicate.Fair {
+func AreaSqmGTE(v float64) predicate.Fair {
 	return predicate.Fair(sql.FieldGTE(FieldAreaSqm, v))
 }
 
 // AreaSqmLT applies the LT predicate on the "area_sqm" field.
-func AreaSqmLT(v int) predicate.Fair {
+func AreaSqmLT(v float64) predicate.Fair {
 	return predicate.Fair(sql.FieldLT(FieldAreaSqm, v))
 }
 
 // AreaSqmLTE applies the LTE predicate on the "area_sqm" field.
-func AreaSqmLTE(v int) predicate.Fair {
+func AreaSqmLTE(v float64) predicate.Fair {
 	return predicate.Fair(sql.FieldLTE(FieldAreaSqm, v))
 }
 

@@ -168,7 +168,7 @@ var (
 		{Name: "ends_on", Type: field.TypeTime},
 		{Name: "time_zone", Type: field.TypeString, Default: "Africa/Casablanca"},
 		{Name: "currency", Type: field.TypeString, Default: "MAD"},
-		{Name: "area_sqm", Type: field.TypeInt, Nullable: true},
+		{Name: "area_sqm", Type: field.TypeFloat64, Nullable: true},
 		{Name: "default_language", Type: field.TypeEnum, Enums: []string{"ar", "fr", "en", "zgh"}, Default: "ar"},
 		{Name: "demo", Type: field.TypeBool, Default: false},
 	}
@@ -498,7 +498,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "organization", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "bio", Type: field.TypeOther, SchemaType: map[string]string{"postgres": "jsonb", "sqlite3": "json"}},
-		{Name: "photo_url", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "photo_url", Type: field.TypeString, Nullable: true, Size: 2000},
 	}
 	// SpeakersTable holds the schema information for the "speakers" table.
 	SpeakersTable = &schema.Table{

@@ -401,7 +401,7 @@ func init() {
 	// fairDescAreaSqm is the schema descriptor for area_sqm field.
 	fairDescAreaSqm := fairFields[12].Descriptor()
 	// fair.AreaSqmValidator is a validator for the "area_sqm" field. It is called by the builders before save.
-	fair.AreaSqmValidator = fairDescAreaSqm.Validators[0].(func(int) error)
+	fair.AreaSqmValidator = fairDescAreaSqm.Validators[0].(func(float64) error)
 	// fairDescDemo is the schema descriptor for demo field.
 	fairDescDemo := fairFields[14].Descriptor()
 	// fair.DefaultDemo holds the default value on creation for the demo field.
@@ -819,7 +819,21 @@ func init() {
 	// speakerDescPhotoURL is the schema descriptor for photo_url field.
 	speakerDescPhotoURL := speakerFields[3].Descriptor()
 	// speaker.PhotoURLValidator is a validator for the "photo_url" field. It is called by the builders before save.
-	speaker.PhotoURLValidator = speakerDescPhotoURL.Validators[0].(func(string) error)
+	speaker.PhotoURLValidator = func() func(string) error {
+		validators := speakerDescPhotoURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(photo_url string) error {
+			for _, fn := range fns {
+				if err := fn(photo_url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// speakerDescID is the schema descriptor for id field.
 	speakerDescID := speakerMixinFields0[0].Descriptor()
 	// speaker.DefaultID holds the default value on creation for the id field.

@@ -47,15 +47,16 @@ func (Exhibitor) Fields() []ent.Field {
 			MaxLen(120).
 			Match(slugPattern),
 		field.Enum("kind").
-			Values("COOPERATIVE", "ASSOCIATION", "MUTUAL", "COMPANY", "PUBLIC_INSTITUTION"),
+			Values(exhibitorKinds.names()...).
+			Annotations(exhibitorKinds),
 		field.Enum("sector").
-			Values("AGRI_FOOD", "HANDICRAFT", "SERVICES").
+			Values(sectors.names()...).
 			Comment("The exhibitor's main sector.").
-			Annotations(entgql.Type("Sector")),
+			Annotations(entgql.Type("Sector"), sectors),
 		field.Enum("province").
-			Values("AZILAL", "BENI_MELLAL", "FQUIH_BEN_SALAH", "KHENIFRA", "KHOURIBGA", "OTHER").
+			Values(provinces.names()...).
 			Comment("Province of the region of Béni Mellal-Khénifra, or OTHER outside it.").
-			Annotations(entgql.Type("Province")),
+			Annotations(entgql.Type("Province"), provinces),
 		field.Int("founded_year").
 			Optional().
 			Nillable().
@@ -78,8 +79,11 @@ func (Exhibitor) Fields() []ent.Field {
 			),
 		field.String("logo_url").
 			Optional().
+			Nillable().
 			MaxLen(2000).
-			Validate(maarid.CheckWebURL),
+			Validate(maarid.CheckPictureURL).
+			Comment("An http(s) URL, or the path of a picture Maarid serves.").
+			Annotations(entgql.Directives(forceResolver()), entgql.Skip(entgql.SkipWhereInput)),
 		field.Strings("labels").
 			Default([]string{}).
 			Comment("Quality labels and certifications, as codes: e.g. ONSSA, BIO."),

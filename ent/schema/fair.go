@@ -58,10 +58,11 @@ func (Fair) Fields() []ent.Field {
 				return nil
 			}).
 			Comment("The currency of the fair's prices, an ISO 4217 code: every product of its exhibitors is priced in it."),
-		field.Int("area_sqm").
+		field.Float("area_sqm").
 			Optional().
 			Nillable().
-			NonNegative(),
+			Positive().
+			Comment("The area of the fair's grounds, in square metres."),
 		field.Enum("default_language").
 			GoType(i18n.AR).
 			Default(string(i18n.AR)).

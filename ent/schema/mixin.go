@@ -273,7 +273,7 @@ func webURLs(urls []string) error {
 		return maarid.Invalid("imageUrls", "at most 20 images, not %d", len(urls))
 	}
 	for _, u := range urls {
-		if err := maarid.CheckWebURL(u); err != nil {
+		if err := maarid.CheckPictureURL(u); err != nil {
 			return maarid.Invalid("imageUrls", "%v", err)
 		}
 	}

@@ -68,7 +68,8 @@ func (Product) Fields() []ent.Field {
 			Default(true),
 		field.Strings("image_urls").
 			Default([]string{}).
-			Comment("Absolute http(s) URLs."),
+			Comment("Pictures of the product: http(s) URLs, or paths of pictures Maarid serves.").
+			Annotations(entgql.Directives(forceResolver())),
 		field.Bool("published").
 			Default(true),
 		withdrawn(),

@@ -40,7 +40,8 @@ func (Registration) Fields() []ent.Field {
 			MaxLen(40).
 			Sensitive(),
 		field.Enum("status").
-			Values("CONFIRMED", "WAITLISTED", "CANCELLED"),
+			Values(registrationStatuses.names()...).
+			Annotations(registrationStatuses),
 		field.Bytes("manage_token_hash").
 			Optional().
 			Nillable().

@@ -78,7 +78,7 @@ func TestHooks(t *testing.T) {
 				{"an override in a slug's neighbour", func() error {
 					_, err := ex.Update().SetLogoURL("https://example.ma/\u202elogo.png").Save(ctx)
 					return err
-				}, "logoURL"},
+				}, "logoUrl"},
 				{"a label that is not a code", func() error {
 					_, err := p.Update().SetLabels([]string{"organic"}).Save(ctx)
 					return err

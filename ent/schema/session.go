@@ -43,7 +43,8 @@ func (Session) Fields() []ent.Field {
 		localized("description"),
 		localized("audience"),
 		field.Enum("kind").
-			Values("WORKSHOP", "TRAINING", "TALK", "PANEL", "CEREMONY", "CHILDREN_ACTIVITY", "B2B_MEETINGS"),
+			Values(sessionKinds.names()...).
+			Annotations(sessionKinds),
 		field.Strings("topics").
 			Default([]string{}).
 			Comment("Topic codes, e.g. COMMERCIAL_STRATEGY, FINANCIAL_MANAGEMENT."),
@@ -62,10 +63,10 @@ func (Session) Fields() []ent.Field {
 			Positive().
 			Comment("Seats that can be booked; none means open entry."),
 		field.Enum("status").
-			Values("SCHEDULED", "CANCELLED").
+			Values(sessionStatuses.names()...).
 			Default("SCHEDULED").
 			Comment("Changed by cancelSession and restoreSession, which log the change.").
-			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(sessionStatuses, entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("version").
 			Default(1).
 			Comment("Raised by every change, for optimistic concurrency.").

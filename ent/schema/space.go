@@ -30,7 +30,8 @@ func (Space) Fields() []ent.Field {
 		localized("name"),
 		localized("description"),
 		field.Enum("kind").
-			Values("HALL", "WORKSHOP_ROOM", "STAGE", "CHILDREN_SPACE", "OUTDOOR"),
+			Values(spaceKinds.names()...).
+			Annotations(spaceKinds),
 		field.Int("capacity").
 			Optional().
 			Nillable().

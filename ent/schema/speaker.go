@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"maarid"
 	"maarid/gid"
 )
 
@@ -31,7 +32,11 @@ func (Speaker) Fields() []ent.Field {
 		localized("bio"),
 		field.String("photo_url").
 			Optional().
-			MaxLen(500),
+			Nillable().
+			MaxLen(2000).
+			Validate(maarid.CheckPictureURL).
+			Comment("An http(s) URL, or the path of a picture Maarid serves.").
+			Annotations(entgql.Directives(forceResolver()), entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

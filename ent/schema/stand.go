@@ -37,7 +37,8 @@ func (Stand) Fields() []ent.Field {
 		field.Float("area_sqm").
 			Optional().
 			Nillable().
-			Positive(),
+			Positive().
+			Comment("The stand's floor area, in square metres."),
 	}
 }
 

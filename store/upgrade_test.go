@@ -12,7 +12,8 @@ import (
 )
 
 // TestSortKeysFilled opens a database whose exhibitor has no sort keys, as one written before
-// names had them: opening it gives them, and changes nothing else of the exhibitor.
+// names had them, and a logo URL kept as "": opening it gives the keys, makes the URL null, and
+// changes nothing else of the exhibitor.
 func TestSortKeysFilled(t *testing.T) {
 	for _, kind := range storetest.Kinds() {
 		t.Run(kind, func(t *testing.T) {
@@ -28,7 +29,7 @@ func TestSortKeysFilled(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := client.ExecContext(ctx, "UPDATE exhibitors SET name_sort_ar = '', name_sort_fr = '', name_sort_en = '', name_sort_zgh = ''"); err != nil {
+			if _, err := client.ExecContext(ctx, "UPDATE exhibitors SET name_sort_ar = '', name_sort_fr = '', name_sort_en = '', name_sort_zgh = '', logo_url = ''"); err != nil {
 				t.Fatal(err)
 			}
 			before, err := client.Exhibitor.Get(ctx, ex.ID)
@@ -49,6 +50,9 @@ func TestSortKeysFilled(t *testing.T) {
 			if got.NameSortAr != name.SortKeyFor(i18n.AR) || got.NameSortFr != name.SortKeyFor(i18n.FR) ||
 				got.NameSortEn != name.SortKeyFor(i18n.EN) || got.NameSortZgh != name.SortKeyFor(i18n.ZGH) {
 				t.Errorf("keys %q %q %q %q", got.NameSortAr, got.NameSortFr, got.NameSortEn, got.NameSortZgh)
+			}
+			if got.LogoURL != nil {
+				t.Errorf("logo URL %q, want null", *got.LogoURL)
 			}
 			if !got.UpdatedAt.Equal(before.UpdatedAt) {
 				t.Errorf("updatedAt %v, was %v", got.UpdatedAt, before.UpdatedAt)

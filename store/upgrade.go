@@ -10,6 +10,7 @@ import (
 	"maarid/ent/privacy"
 	"maarid/ent/product"
 	"maarid/ent/space"
+	"maarid/ent/speaker"
 	"maarid/i18n"
 )
 
@@ -52,6 +53,20 @@ func fillSortKeys(ctx context.Context, client *ent.Client) error {
 				r.Name.SortKeyFor(i18n.AR), r.Name.SortKeyFor(i18n.FR), r.Name.SortKeyFor(i18n.EN), r.Name.SortKeyFor(i18n.ZGH), r.ID); err != nil {
 				return fmt.Errorf("writing the sort keys of %s %s: %w", t.table, r.ID, err)
 			}
+		}
+	}
+	return nil
+}
+
+// blanksAsNull writes the URLs that earlier releases kept as "" for none as NULL, as the API
+// answers them.
+func blanksAsNull(ctx context.Context, client *ent.Client) error {
+	for _, stmt := range []string{
+		"UPDATE " + exhibitor.Table + " SET " + exhibitor.FieldLogoURL + " = NULL WHERE " + exhibitor.FieldLogoURL + " = ''",
+		"UPDATE " + speaker.Table + " SET " + speaker.FieldPhotoURL + " = NULL WHERE " + speaker.FieldPhotoURL + " = ''",
+	} {
+		if _, err := client.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
 		}
 	}
 	return nil
