@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"maarid"
 	"maarid/ent"
@@ -142,6 +143,12 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 					}
 				}
 				out.Message = field + ": " + strings.TrimPrefix(out.Message, field+": ")
+			} else if m := literalWrongType.FindStringSubmatch(out.Message); m != nil && typeNames[m[1]] != "" {
+				// A value written in the document that does not fit its type.
+				if field := documentField(ctx, gqlErr.Locations); field != "" {
+					out.Extensions["field"] = field
+					out.Message = field + ": expects " + typeNames[m[1]] + ", not " + m[2]
+				}
 			}
 		}
 	default:
@@ -217,6 +224,81 @@ func inputField(ctx context.Context, path ast.Path) string {
 
 // wrongType is gqlparser's message for a variable's value of the wrong type.
 var wrongType = regexp.MustCompile(`^cannot use \S+ as (\w+)$`)
+
+// literalWrongType is gqlparser's message for a value in the document of the wrong type.
+var literalWrongType = regexp.MustCompile(`^(\w+) cannot represent (?:a )?non[- ].*value: (.*)$`)
+
+// documentField returns the name of the argument or input field whose value the operation's
+// document writes at one of locs, or "".
+func documentField(ctx context.Context, locs []gqlerror.Location) string {
+	if len(locs) == 0 || !graphql.HasOperationContext(ctx) {
+		return ""
+	}
+	// A document that fails validation is not kept: read it again.
+	doc, err := parser.ParseQuery(&ast.Source{Input: graphql.GetOperationContext(ctx).RawQuery})
+	if err != nil {
+		return ""
+	}
+	at := func(v *ast.Value) bool {
+		for _, l := range locs {
+			if v != nil && v.Position != nil && v.Position.Line == l.Line && v.Position.Column == l.Column {
+				return true
+			}
+		}
+		return false
+	}
+	var inValue func(name string, v *ast.Value) string
+	inValue = func(name string, v *ast.Value) string {
+		if at(v) {
+			return name
+		}
+		if v == nil {
+			return ""
+		}
+		for _, c := range v.Children {
+			child := c.Name
+			if v.Kind == ast.ListValue {
+				child = name
+			}
+			if found := inValue(child, c.Value); found != "" {
+				return found
+			}
+		}
+		return ""
+	}
+	var inSet func(set ast.SelectionSet) string
+	inSet = func(set ast.SelectionSet) string {
+		for _, sel := range set {
+			var found string
+			switch sel := sel.(type) {
+			case *ast.Field:
+				for _, a := range sel.Arguments {
+					if found = inValue(a.Name, a.Value); found != "" {
+						return found
+					}
+				}
+				found = inSet(sel.SelectionSet)
+			case *ast.InlineFragment:
+				found = inSet(sel.SelectionSet)
+			}
+			if found != "" {
+				return found
+			}
+		}
+		return ""
+	}
+	for _, op := range doc.Operations {
+		if found := inSet(op.SelectionSet); found != "" {
+			return found
+		}
+	}
+	for _, f := range doc.Fragments {
+		if found := inSet(f.SelectionSet); found != "" {
+			return found
+		}
+	}
+	return ""
+}
 
 // typeNames says what a value of each built-in type is.
 var typeNames = map[string]string{
