@@ -21,15 +21,21 @@ const sortKeyRunes = 100
 // alefForms writes the forms of alef as the letter ICU orders them as.
 var alefForms = strings.NewReplacer("أ", "ا", "إ", "ا", "ٱ", "ا", "آ", "اا")
 
-// collators keeps, for each language, collators to share: one is not safe for concurrent use.
-var collators sync.Map // Lang → *sync.Pool of *collate.Collator
+// keyer is a collator and the buffer its keys are built in: neither is safe for concurrent
+// use, so each language keeps a pool of them.
+type keyer struct {
+	c   *collate.Collator
+	buf collate.Buffer
+}
 
-func collator(l Lang) *sync.Pool {
-	if p, ok := collators.Load(l); ok {
+var keyers sync.Map // Lang → *sync.Pool of *keyer
+
+func keyerPool(l Lang) *sync.Pool {
+	if p, ok := keyers.Load(l); ok {
 		return p.(*sync.Pool)
 	}
 	tag := language.Make(string(l))
-	p, _ := collators.LoadOrStore(l, &sync.Pool{New: func() any { return collate.New(tag) }})
+	p, _ := keyers.LoadOrStore(l, &sync.Pool{New: func() any { return &keyer{c: collate.New(tag)} }})
 	return p.(*sync.Pool)
 }
 
@@ -45,15 +51,19 @@ func CollationKey(l Lang, s string) string {
 			n++
 		}
 	}
-	pool := collator(l)
-	c := pool.Get().(*collate.Collator)
-	defer pool.Put(c)
-	var buf collate.Buffer
-	letters := c.KeyFromString(&buf, alefForms.Replace(s))
-	seats := c.KeyFromString(&buf, s)
+	pool := keyerPool(l)
+	k := pool.Get().(*keyer)
+	defer pool.Put(k)
+	k.buf.Reset()
+	letters := k.c.KeyFromString(&k.buf, alefForms.Replace(s))
+	seats := k.c.KeyFromString(&k.buf, s)
 	// Hex keeps the byte order in any collation of ASCII; "-" sorts before every hex digit, so
 	// that a text that is the start of another comes first.
-	return hex.EncodeToString(letters) + "-" + hex.EncodeToString(seats)
+	key := make([]byte, 2*len(letters)+1+2*len(seats))
+	hex.Encode(key, letters)
+	key[2*len(letters)] = '-'
+	hex.Encode(key[2*len(letters)+1:], seats)
+	return string(key)
 }
 
 // SortKeyFor returns the key that orders t for a reader of l: its text in l, else in Arabic,

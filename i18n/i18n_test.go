@@ -300,3 +300,16 @@ func FuzzTextScan(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkCollationKey(b *testing.B) {
+	for _, tt := range []struct {
+		lang i18n.Lang
+		name string
+	}{{i18n.AR, "تعاونية تيفاوين لإنتاج زيت الأركان"}, {i18n.FR, "Coopérative Tifawin pour la production d'huile d'argan"}} {
+		b.Run(string(tt.lang), func(b *testing.B) {
+			for b.Loop() {
+				i18n.CollationKey(tt.lang, tt.name)
+			}
+		})
+	}
+}
