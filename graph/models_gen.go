@@ -2,10 +2,69 @@
 
 package graph
 
+import (
+	"maarid/ent"
+	"maarid/ent/exhibitor"
+
+	"entgo.io/contrib/entgql"
+)
+
 // A cancellation.
 type CancelSessionInput struct {
 	// Why, for the change log and the screens (1,000 characters at most).
 	Reason *string `json:"reason,omitempty"`
 	// The version the cancellation was decided on; refused with CONFLICT if the session has changed since.
 	ExpectedVersion *int `json:"expectedVersion,omitempty"`
+}
+
+// The products of one category.
+type CategoryFacet struct {
+	// The category.
+	Category *ent.Category `json:"category"`
+	// How many of the products are in it.
+	Count int `json:"count"`
+}
+
+// The products with one label.
+type LabelFacet struct {
+	// The label's code, such as BIO or IGP.
+	Label string `json:"label"`
+	// How many of the products have it.
+	Count int `json:"count"`
+}
+
+// How many products of a catalogue's filter each choice of its sidebar has.
+type ProductFacets struct {
+	// By category, most first: the products in each category itself.
+	Categories []*CategoryFacet `json:"categories"`
+	// By the province of the products' exhibitors, most first.
+	Provinces []*ProvinceFacet `json:"provinces"`
+	// By label, most first: a product with several labels counts under each.
+	Labels []*LabelFacet `json:"labels"`
+}
+
+// The products of the exhibitors of one province.
+type ProvinceFacet struct {
+	// The province.
+	Province exhibitor.Province `json:"province"`
+	// How many of the products come from it.
+	Count int `json:"count"`
+}
+
+// A page of what a search found, best first.
+type SearchResultConnection struct {
+	// How many rows the search found in all.
+	TotalCount int `json:"totalCount"`
+	// Where the page is in the results.
+	PageInfo *entgql.PageInfo[string] `json:"pageInfo"`
+	// The rows of the page, best first.
+	Edges []*SearchResultEdge `json:"edges"`
+}
+
+// A row a search found.
+type SearchResultEdge struct {
+	// The row.
+	Node ent.Noder `json:"node"`
+	// The row's place in the results, for after:.
+	Cursor entgql.Cursor[string] `json:"cursor"`
 }

@@ -25,7 +25,7 @@ var implemented = []string{
 	"ExhibitorDirectory", "ExhibitorPage", "ProductCatalogue", "FairOverview", "Programme",
 	"PartnerSync", "ExhibitorContacts", "Viewer", "AddProduct", "EditProduct", "RemoveProduct", "EditProfile",
 	"Register", "MyRegistration", "CancelMyRegistration", "CreateSession", "RescheduleSession", "CancelSession", "RestoreSession", "Registrations",
-	"ScreenCursor", "ScreenNowNext", "ScreenFeed",
+	"ScreenCursor", "ScreenNowNext", "ScreenFeed", "Search", "CatalogueFacets",
 }
 
 func TestContractValidates(t *testing.T) {

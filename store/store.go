@@ -19,6 +19,7 @@ import (
 	"maarid/ent"
 	"maarid/ent/migrate"
 	_ "maarid/ent/runtime" // the schema's defaults, hooks and validators
+	"maarid/search"
 	"maarid/store/notify"
 )
 
@@ -73,6 +74,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 	if err := fillSortKeys(ctx, client); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
+	}
+	if err := search.Prepare(ctx, client); err != nil {
+		client.Close()
+		return nil, err
 	}
 	return client, nil
 }

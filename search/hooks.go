@@ -1,0 +1,177 @@
+package search
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"maarid/auth"
+	"maarid/ent"
+	"maarid/ent/exhibitor"
+	"maarid/ent/product"
+	"maarid/ent/session"
+)
+
+// version is the index's: raise it when what a document holds or how it is folded changes,
+// and Prepare builds the index again.
+const version = 1
+
+// Prepare creates the index of client's database if it has none, builds it again when it is
+// of another version, and adds the hooks that keep it in step with every write of client.
+func Prepare(ctx context.Context, client *ent.Client) error {
+	statements := []string{
+		// simple: the documents hold folded words separated by spaces, and the tokenizer keeps
+		// every byte above 127, so Arabic words stay whole. Prefix indexes make word*
+		// queries of two to four letters read one index entry.
+		`CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts4(id, names, body, notindexed=id, tokenize=simple, prefix="2,3,4")`,
+		`CREATE TABLE IF NOT EXISTS search_version (version INTEGER NOT NULL)`,
+	}
+	if client.DialectName() == dialect.Postgres {
+		statements = []string{
+			`CREATE TABLE IF NOT EXISTS search_documents (id text PRIMARY KEY, names tsvector NOT NULL, body tsvector NOT NULL)`,
+			`CREATE INDEX IF NOT EXISTS search_documents_words ON search_documents USING gin ((names || body))`,
+			`CREATE TABLE IF NOT EXISTS search_version (version integer NOT NULL)`,
+		}
+	}
+	for _, s := range statements {
+		if err := client.RawExec(ctx, s); err != nil {
+			return fmt.Errorf("creating the search index: %w", err)
+		}
+	}
+	var current int
+	err := client.RawQuery(ctx, "SELECT version FROM search_version", nil, func(row entsql.ColumnScanner) error {
+		return row.Scan(&current)
+	})
+	if err != nil {
+		return fmt.Errorf("reading the search index's version: %w", err)
+	}
+	if current != version {
+		if err := rebuild(ctx, client); err != nil {
+			return fmt.Errorf("building the search index: %w", err)
+		}
+	}
+	client.Exhibitor.Use(keep)
+	client.Product.Use(keep)
+	client.Session.Use(keep)
+	return nil
+}
+
+// rebuild indexes every exhibitor, product and session again, in one transaction.
+func rebuild(ctx context.Context, client *ent.Client) error {
+	ctx = auth.System(ctx)
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	err = func() error {
+		table := "search_fts"
+		if tx.DialectName() == dialect.Postgres {
+			table = "search_documents"
+		}
+		for _, s := range []string{"DELETE FROM " + table, "DELETE FROM search_version"} {
+			if err := tx.RawExec(ctx, s); err != nil {
+				return err
+			}
+		}
+		var docs []document
+		exhibitors, err := tx.Exhibitor.Query().All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, e := range exhibitors {
+			docs = append(docs, exhibitorDocument(e))
+		}
+		products, err := tx.Product.Query().All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range products {
+			docs = append(docs, productDocument(p))
+		}
+		sessions, err := tx.Session.Query().All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range sessions {
+			docs = append(docs, sessionDocument(s))
+		}
+		if err := put(ctx, tx, docs...); err != nil {
+			return err
+		}
+		placeholder := "?"
+		if tx.DialectName() == dialect.Postgres {
+			placeholder = "$1"
+		}
+		return tx.RawExec(ctx, "INSERT INTO search_version (version) VALUES ("+placeholder+")", version)
+	}()
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// indexed is what keep needs of the mutations of the rows it indexes.
+type indexed interface {
+	ent.Mutation
+	executor
+	IDs(ctx context.Context) ([]string, error)
+	ID() (string, bool)
+	Client() *ent.Client
+}
+
+// keep is the hook that writes a created or changed row into the index and takes a deleted
+// one out, with the statements of the write, in its transaction: a row is found once its
+// write commits, and never after its deletion does.
+var keep ent.Hook = func(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		mut, ok := m.(indexed)
+		if !ok {
+			return nil, fmt.Errorf("search: %T is not indexed", m)
+		}
+		var ids []string
+		if !m.Op().Is(ent.OpCreate) {
+			// Before the write, which may delete them or change what selects them.
+			var err error
+			if ids, err = mut.IDs(auth.System(ctx)); err != nil {
+				return nil, err
+			}
+		}
+		v, err := next.Mutate(ctx, m)
+		if err != nil {
+			return v, err
+		}
+		if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
+			return v, remove(ctx, mut, ids...)
+		}
+		if m.Op().Is(ent.OpCreate) {
+			id, _ := mut.ID()
+			ids = []string{id}
+		} else if !touchesText(m) {
+			return v, nil
+		}
+		docs, err := load(ctx, mut.Client(), ids)
+		if err != nil {
+			return v, err
+		}
+		return v, put(ctx, mut, docs...)
+	})
+}
+
+// texts are the fields a document is made of.
+var texts = map[string]bool{
+	exhibitor.FieldName: true, exhibitor.FieldDescription: true, exhibitor.FieldCommune: true, exhibitor.FieldProvince: true,
+	product.FieldLabels: true, session.FieldTitle: true, session.FieldTopics: true,
+}
+
+// touchesText reports whether m changes a field the index holds.
+func touchesText(m ent.Mutation) bool {
+	for _, f := range append(m.Fields(), m.ClearedFields()...) {
+		if texts[f] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,239 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql"
+
+	"maarid"
+	"maarid/ent"
+	"maarid/i18n"
+)
+
+// Kind is what a search finds.
+type Kind string
+
+const (
+	Exhibitors Kind = "EXHIBITOR"
+	Products   Kind = "PRODUCT"
+	Sessions   Kind = "SESSION"
+)
+
+// Kinds are every kind a search finds, in the order of its ties.
+var Kinds = []Kind{Exhibitors, Products, Sessions}
+
+// Limits of a query.
+const (
+	MaxQueryRunes = 200 // a longer query is refused
+	MaxWords      = 8   // words past these are not searched
+)
+
+// Hit is a row a search found, and how well it matched.
+type Hit struct {
+	ID    string
+	Score int
+}
+
+// Points of a word by where it matched, the best place counting: a whole word of a name or a
+// title above the start of one, both above the other texts of the row.
+const (
+	namePoints       = 4
+	namePrefixPoints = 3
+	bodyPoints       = 2
+	bodyPrefixPoints = 1
+)
+
+// parse reads a query into its words, each with the forms it matches as (itself and its
+// stems). A query of punctuation alone has no word, and finds nothing.
+func parse(query string) ([][]string, error) {
+	if strings.TrimSpace(query) == "" {
+		return nil, maarid.Invalid("query", "is empty: type a word to search for")
+	}
+	if n := utf8.RuneCountInString(query); n > MaxQueryRunes {
+		return nil, maarid.Invalid("query", "is %d characters long; a search takes at most %d", n, MaxQueryRunes)
+	}
+	var words [][]string
+	seen := map[string]bool{}
+	for _, w := range i18n.SearchTokens(query) {
+		if seen[w] || len(words) == MaxWords {
+			continue
+		}
+		seen[w] = true
+		words = append(words, append([]string{w}, i18n.Stems(w)...))
+	}
+	return words, nil
+}
+
+// prefix reports whether a form matches the words it starts (olive* for olives): those of two
+// letters or more; a single letter matches only itself.
+func prefix(form string) bool { return utf8.RuneCountInString(form) >= 2 }
+
+// Find returns the rows of kinds that query finds and the caller may see, best first (ties
+// by ID). Every word of the query must match, as a word or the start of one, in any text of
+// the row.
+func Find(ctx context.Context, client *ent.Client, query string, kinds []Kind) ([]Hit, error) {
+	words, err := parse(query)
+	if err != nil || len(words) == 0 {
+		return nil, err
+	}
+	if len(kinds) == 0 {
+		kinds = Kinds
+	}
+	modify := sqliteQuery(words)
+	if client.DialectName() == dialect.Postgres {
+		modify = postgresQuery(words)
+	}
+	var hits []Hit
+	for _, k := range slices.Compact(slices.Sorted(slices.Values(kinds))) {
+		var rows []struct {
+			ID      string `sql:"id"`
+			Offsets string `sql:"offsets"`
+			Score   int    `sql:"score"`
+		}
+		switch k {
+		case Exhibitors:
+			err = client.Exhibitor.Query().Modify(modify).Scan(ctx, &rows)
+		case Products:
+			err = client.Product.Query().Modify(modify).Scan(ctx, &rows)
+		case Sessions:
+			err = client.Session.Query().Modify(modify).Scan(ctx, &rows)
+		default:
+			return nil, maarid.Invalid("types", "%q is not a kind a search finds", k)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("searching the %s: %w", strings.ToLower(string(k)), err)
+		}
+		for _, r := range rows {
+			score := r.Score
+			if client.DialectName() != dialect.Postgres {
+				score = scoreOffsets(words, r.Offsets)
+			}
+			hits = append(hits, Hit{ID: r.ID, Score: score})
+		}
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID))
+	})
+	return hits, nil
+}
+
+// sqliteQuery selects the rows whose document in search_fts has every word, with the
+// offsets of their matches (FTS4's offsets()), which scoreOffsets reads.
+func sqliteQuery(words [][]string) func(*sql.Selector) {
+	var match strings.Builder
+	for i, forms := range words {
+		if i > 0 {
+			match.WriteByte(' ')
+		}
+		match.WriteByte('(')
+		for j, f := range forms {
+			if j > 0 {
+				match.WriteString(" OR ")
+			}
+			// A form is letters and digits only (i18n.SearchTokens): never an operator of
+			// FTS's syntax, whose operators are in upper case.
+			match.WriteString(f)
+			if prefix(f) {
+				match.WriteByte('*')
+			}
+		}
+		match.WriteByte(')')
+	}
+	return func(s *sql.Selector) {
+		t := sql.Table("search_fts")
+		s.Join(t).On(s.C("id"), t.C("id"))
+		s.Where(sql.P(func(b *sql.Builder) { b.WriteString("search_fts MATCH ").Arg(match.String()) }))
+		s.Select(s.C("id"))
+		s.AppendSelectExprAs(sql.Expr("offsets(search_fts)"), "offsets")
+		s.AppendSelectExprAs(sql.Expr("0"), "score")
+	}
+}
+
+// ftsNames is the column of names in search_fts (id is 0, body 2).
+const ftsNames = 1
+
+// scoreOffsets scores a row from the offsets of its matches: for each match, the column, the
+// query's term, the byte offset and the size of the word matched. A term is one form of one
+// word, numbered in the order of the query.
+func scoreOffsets(words [][]string, offsets string) int {
+	var terms []struct{ word, size int }
+	for i, forms := range words {
+		for _, f := range forms {
+			terms = append(terms, struct{ word, size int }{i, len(f)})
+		}
+	}
+	best := make([]int, len(words))
+	fields := strings.Fields(offsets)
+	for i := 0; i+3 < len(fields); i += 4 {
+		column, _ := strconv.Atoi(fields[i])
+		term, _ := strconv.Atoi(fields[i+1])
+		size, _ := strconv.Atoi(fields[i+3])
+		if term < 0 || term >= len(terms) {
+			continue
+		}
+		whole := size == terms[term].size
+		points := bodyPrefixPoints
+		switch {
+		case column == ftsNames && whole:
+			points = namePoints
+		case column == ftsNames:
+			points = namePrefixPoints
+		case whole:
+			points = bodyPoints
+		}
+		best[terms[term].word] = max(best[terms[term].word], points)
+	}
+	total := 0
+	for _, p := range best {
+		total += p
+	}
+	return total
+}
+
+// postgresQuery selects the rows whose document in search_documents has every word, with
+// their score, computed by PostgreSQL.
+func postgresQuery(words [][]string) func(*sql.Selector) {
+	// tsquery takes & | ( ) : * ! < > and quotes as operators; a form is letters and digits.
+	query := func(forms []string, prefixes bool) string {
+		parts := make([]string, len(forms))
+		for i, f := range forms {
+			parts[i] = f
+			if prefixes && prefix(f) {
+				parts[i] += ":*"
+			}
+		}
+		return "(" + strings.Join(parts, " | ") + ")"
+	}
+	all := make([]string, len(words))
+	for i, forms := range words {
+		all[i] = query(forms, true)
+	}
+	return func(s *sql.Selector) {
+		t := sql.Table("search_documents")
+		s.Join(t).On(s.C("id"), t.C("id"))
+		s.Where(sql.P(func(b *sql.Builder) {
+			b.WriteString("(" + t.C("names") + " || " + t.C("body") + ") @@ to_tsquery('simple', ").Arg(strings.Join(all, " & ")).WriteString(")")
+		}))
+		s.Select(s.C("id"))
+		s.AppendSelectExprAs(sql.Expr("''"), "offsets")
+		s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
+			for i, forms := range words {
+				if i > 0 {
+					b.WriteString(" + ")
+				}
+				whole, start := query(forms, false), query(forms, true)
+				b.WriteString("CASE WHEN " + t.C("names") + " @@ to_tsquery('simple', ").Arg(whole).
+					WriteString(") THEN " + strconv.Itoa(namePoints) + " WHEN " + t.C("names") + " @@ to_tsquery('simple', ").Arg(start).
+					WriteString(") THEN " + strconv.Itoa(namePrefixPoints) + " WHEN " + t.C("body") + " @@ to_tsquery('simple', ").Arg(whole).
+					WriteString(") THEN " + strconv.Itoa(bodyPoints) + " ELSE " + strconv.Itoa(bodyPrefixPoints) + " END")
+			}
+		}), "score")
+	}
+}
