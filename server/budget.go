@@ -142,12 +142,14 @@ func (b *budgets) holdBack(ctx context.Context, wait time.Duration) {
 	}
 }
 
-// chargeAll takes the whole budget of the client of ctx, for a document refused for its shape:
-// no client of the API sends one but by mistake or to flood it, and the next ones are refused
-// before they are read, until the budget is back.
+// chargeAll takes the whole budget of the client of ctx and a second of its refill, into debt,
+// for a document refused for its shape: no client of the API sends one but by mistake or to
+// flood it, and the next ones are refused before they are read, for a second at least and
+// until the budget is back.
 func (b *budgets) chargeAll(ctx context.Context) {
 	if c := clientFrom(ctx); c != nil {
-		b.charge(ctx, b.budgetOf(c.role).Burst)
+		budget := b.budgetOf(c.role)
+		b.charge(ctx, budget.Burst+int(math.Ceil(budget.Rate)))
 	}
 }
 
