@@ -288,23 +288,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Categories      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CategoryOrder, where *ent.CategoryWhereInput) int
-		Category        func(childComplexity int, slug string) int
-		Exhibitor       func(childComplexity int, slug string) int
-		Exhibitors      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ExhibitorOrder, where *ent.ExhibitorWhereInput) int
-		Fairs           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.FairOrder, where *ent.FairWhereInput) int
-		MyRegistration  func(childComplexity int, token string) int
-		Node            func(childComplexity int, id string) int
-		Nodes           func(childComplexity int, ids []string) int
-		NowAndNext      func(childComplexity int, spaceID string, at *time.Time, first *int) int
-		ProductFacets   func(childComplexity int, where *ent.ProductWhereInput) int
-		Products        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
-		ProgrammeCursor func(childComplexity int) int
-		Search          func(childComplexity int, query string, first *int, after *entgql.Cursor[string], types []search.Kind) int
-		Sessions        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
-		Spaces          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) int
-		Speakers        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) int
-		Viewer          func(childComplexity int) int
+		Categories          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CategoryOrder, where *ent.CategoryWhereInput) int
+		Category            func(childComplexity int, slug string) int
+		Exhibitor           func(childComplexity int, slug string) int
+		Exhibitors          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ExhibitorOrder, where *ent.ExhibitorWhereInput) int
+		Fairs               func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.FairOrder, where *ent.FairWhereInput) int
+		MissingTranslations func(childComplexity int, lang i18n.Lang, first *int, after *entgql.Cursor[string]) int
+		MyRegistration      func(childComplexity int, token string) int
+		Node                func(childComplexity int, id string) int
+		Nodes               func(childComplexity int, ids []string) int
+		NowAndNext          func(childComplexity int, spaceID string, at *time.Time, first *int) int
+		ProductFacets       func(childComplexity int, where *ent.ProductWhereInput) int
+		Products            func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.ProductOrder, where *ent.ProductWhereInput) int
+		ProgrammeCursor     func(childComplexity int) int
+		Search              func(childComplexity int, query string, first *int, after *entgql.Cursor[string], types []search.Kind) int
+		Sessions            func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SessionOrder, where *ent.SessionWhereInput) int
+		Spaces              func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) int
+		Speakers            func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) int
+		Viewer              func(childComplexity int) int
 	}
 
 	Registration struct {
@@ -464,6 +465,22 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	TranslationGap struct {
+		Fields func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TranslationGapConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TranslationGapEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Viewer struct {
 		Exhibitor func(childComplexity int) int
 		Name      func(childComplexity int) int
@@ -555,6 +572,7 @@ type QueryResolver interface {
 	NowAndNext(ctx context.Context, spaceID string, at *time.Time, first *int) (*programme.NowAndNext, error)
 	Search(ctx context.Context, query string, first *int, after *entgql.Cursor[string], types []search.Kind) (*SearchResultConnection, error)
 	ProductFacets(ctx context.Context, where *ent.ProductWhereInput) (*ProductFacets, error)
+	MissingTranslations(ctx context.Context, lang i18n.Lang, first *int, after *entgql.Cursor[string]) (*TranslationGapConnection, error)
 }
 type RegistrationResolver interface {
 	ManageToken(ctx context.Context, obj *ent.Registration) (*string, error)
@@ -1779,6 +1797,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Fairs(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].([]*ent.FairOrder), args["where"].(*ent.FairWhereInput)), true
 
+	case "Query.missingTranslations":
+		if e.ComplexityRoot.Query.MissingTranslations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_missingTranslations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MissingTranslations(childComplexity, args["lang"].(i18n.Lang), args["first"].(*int), args["after"].(*entgql.Cursor[string])), true
 	case "Query.myRegistration":
 		if e.ComplexityRoot.Query.MyRegistration == nil {
 			break
@@ -2577,6 +2606,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Translation.Value(childComplexity), true
+
+	case "TranslationGap.fields":
+		if e.ComplexityRoot.TranslationGap.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationGap.Fields(childComplexity), true
+	case "TranslationGap.node":
+		if e.ComplexityRoot.TranslationGap.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationGap.Node(childComplexity), true
+
+	case "TranslationGapConnection.edges":
+		if e.ComplexityRoot.TranslationGapConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationGapConnection.Edges(childComplexity), true
+	case "TranslationGapConnection.pageInfo":
+		if e.ComplexityRoot.TranslationGapConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationGapConnection.PageInfo(childComplexity), true
+	case "TranslationGapConnection.totalCount":
+		if e.ComplexityRoot.TranslationGapConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationGapConnection.TotalCount(childComplexity), true
+
+	case "TranslationGapEdge.cursor":
+		if e.ComplexityRoot.TranslationGapEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationGapEdge.Cursor(childComplexity), true
+	case "TranslationGapEdge.node":
+		if e.ComplexityRoot.TranslationGapEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TranslationGapEdge.Node(childComplexity), true
 
 	case "Viewer.exhibitor":
 		if e.ComplexityRoot.Viewer.Exhibitor == nil {
@@ -5850,6 +5924,54 @@ extend type Query {
   ): ProductFacets!
 }
 `, BuiltIn: false},
+	{Name: "../schema/translations.graphql", Input: `"A row whose texts an organiser may need translated."
+union Translatable = Exhibitor | Product | Session
+
+"A row that lacks a translation of some of its texts in a language."
+type TranslationGap {
+  "The row."
+  node: Translatable!
+  """
+  The texts it has in other languages but not in this one, by field name: name, description
+  or commune of an exhibitor; name or description of a product; title or description of a
+  session.
+  """
+  fields: [String!]!
+}
+
+"A page of the rows that lack translations, exhibitors first, then products, then sessions."
+type TranslationGapConnection {
+  "How many rows lack a translation in the language."
+  totalCount: Int!
+  "Where the page is."
+  pageInfo: PageInfo!
+  "The rows of the page."
+  edges: [TranslationGapEdge!]!
+}
+
+"A row that lacks translations."
+type TranslationGapEdge {
+  "The row and the texts it lacks."
+  node: TranslationGap!
+  "The row's place in the list, for after:."
+  cursor: Cursor!
+}
+
+extend type Query {
+  """
+  The exhibitors, products and sessions that have a text in some language but not in ` + "`" + `lang` + "`" + `,
+  field by field: the translators' list (organisers).
+  """
+  missingTranslations(
+    "The language translations are missing in."
+    lang: Language!
+    "The size of the page."
+    first: Int = 20
+    "The cursor of the row the page starts after."
+    after: Cursor
+  ): TranslationGapConnection!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -6557,6 +6679,38 @@ func (ec *executionContext) childFields_Translation(ctx context.Context, field g
 		return ec.fieldContext_Translation_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Translation", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationGap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TranslationGap_node(ctx, field)
+	case "fields":
+		return ec.fieldContext_TranslationGap_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationGap", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationGapConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_TranslationGapConnection_totalCount(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TranslationGapConnection_pageInfo(ctx, field)
+	case "edges":
+		return ec.fieldContext_TranslationGapConnection_edges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationGapConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TranslationGapEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TranslationGapEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TranslationGapEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TranslationGapEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7584,6 +7738,36 @@ func (ec *executionContext) field_Query_fairs_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_missingTranslations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (i18n.Lang, error) {
+			return ec.unmarshalNLanguage2maaridᚋi18nᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -13356,6 +13540,50 @@ func (ec *executionContext) fieldContext_Query_productFacets(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_missingTranslations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_missingTranslations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MissingTranslations(ctx, fc.Args["lang"].(i18n.Lang), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *TranslationGapConnection) graphql.Marshaler {
+			return ec.marshalNTranslationGapConnection2ᚖmaaridᚋgraphᚐTranslationGapConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_missingTranslations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranslationGapConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_missingTranslations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16237,6 +16465,194 @@ func (ec *executionContext) _Translation_value(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Translation_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Translation", field, false, false, "String")
+}
+
+func (ec *executionContext) _TranslationGap_node(ctx context.Context, field graphql.CollectedField, obj *TranslationGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationGap_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNTranslatable2maaridᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationGap_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranslationGap", field, false, false, "Translatable")
+}
+
+func (ec *executionContext) _TranslationGap_fields(ctx context.Context, field graphql.CollectedField, obj *TranslationGap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationGap_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationGap_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranslationGap", field, false, false, "String")
+}
+
+func (ec *executionContext) _TranslationGapConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *TranslationGapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationGapConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationGapConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranslationGapConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TranslationGapConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *TranslationGapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationGapConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationGapConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationGapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TranslationGapConnection_edges(ctx context.Context, field graphql.CollectedField, obj *TranslationGapConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationGapConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*TranslationGapEdge) graphql.Marshaler {
+			return ec.marshalNTranslationGapEdge2ᚕᚖmaaridᚋgraphᚐTranslationGapEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationGapConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationGapConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranslationGapEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TranslationGapEdge_node(ctx context.Context, field graphql.CollectedField, obj *TranslationGapEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationGapEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *TranslationGap) graphql.Marshaler {
+			return ec.marshalNTranslationGap2ᚖmaaridᚋgraphᚐTranslationGap(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationGapEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TranslationGapEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TranslationGap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TranslationGapEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *TranslationGapEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TranslationGapEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TranslationGapEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TranslationGapEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *auth.Viewer) (ret graphql.Marshaler) {
@@ -23492,6 +23908,34 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 	}
 }
 
+func (ec *executionContext) _Translatable(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *ent.Session:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Session(ctx, sel, obj)
+	case *ent.Product:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Product(ctx, sel, obj)
+	case *ent.Exhibitor:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Exhibitor(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Translatable must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
@@ -23708,7 +24152,7 @@ func (ec *executionContext) _CategoryFacet(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var exhibitorImplementors = []string{"Exhibitor", "Node", "SearchResult"}
+var exhibitorImplementors = []string{"Exhibitor", "Node", "SearchResult", "Translatable"}
 
 func (ec *executionContext) _Exhibitor(ctx context.Context, sel ast.SelectionSet, obj *ent.Exhibitor) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, exhibitorImplementors)
@@ -24538,7 +24982,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var productImplementors = []string{"Product", "Node", "SearchResult"}
+var productImplementors = []string{"Product", "Node", "SearchResult", "Translatable"}
 
 func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *ent.Product) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
@@ -25007,6 +25451,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_productFacets(ctx, field)
 				})
+		case "missingTranslations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_missingTranslations(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -25207,7 +25657,7 @@ func (ec *executionContext) _SearchResultEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var sessionImplementors = []string{"Session", "Node", "SearchResult"}
+var sessionImplementors = []string{"Session", "Node", "SearchResult", "Translatable"}
 
 func (ec *executionContext) _Session(ctx context.Context, sel ast.SelectionSet, obj *ent.Session) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sessionImplementors)
@@ -26024,6 +26474,125 @@ func (ec *executionContext) _Translation(ctx context.Context, sel ast.SelectionS
 			}
 		case "value":
 			out.Values[i] = ec._Translation_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var translationGapImplementors = []string{"TranslationGap"}
+
+func (ec *executionContext) _TranslationGap(ctx context.Context, sel ast.SelectionSet, obj *TranslationGap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, translationGapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TranslationGap")
+		case "node":
+			out.Values[i] = ec._TranslationGap_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._TranslationGap_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var translationGapConnectionImplementors = []string{"TranslationGapConnection"}
+
+func (ec *executionContext) _TranslationGapConnection(ctx context.Context, sel ast.SelectionSet, obj *TranslationGapConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, translationGapConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TranslationGapConnection")
+		case "totalCount":
+			out.Values[i] = ec._TranslationGapConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TranslationGapConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._TranslationGapConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var translationGapEdgeImplementors = []string{"TranslationGapEdge"}
+
+func (ec *executionContext) _TranslationGapEdge(ctx context.Context, sel ast.SelectionSet, obj *TranslationGapEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, translationGapEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TranslationGapEdge")
+		case "node":
+			out.Values[i] = ec._TranslationGapEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TranslationGapEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27451,6 +28020,14 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNTranslatable2maaridᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Translatable!")
+		return graphql.Null
+	}
+	return ec._Translatable(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTranslation2ᚕᚖmaaridᚋi18nᚐTranslationᚄ(ctx context.Context, sel ast.SelectionSet, v []*i18n.Translation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -27473,6 +28050,46 @@ func (ec *executionContext) marshalNTranslation2ᚖmaaridᚋi18nᚐTranslation(c
 		return graphql.Null
 	}
 	return ec._Translation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTranslationGap2ᚖmaaridᚋgraphᚐTranslationGap(ctx context.Context, sel ast.SelectionSet, v *TranslationGap) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranslationGap!")
+		return graphql.Null
+	}
+	return ec._TranslationGap(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTranslationGapConnection2ᚖmaaridᚋgraphᚐTranslationGapConnection(ctx context.Context, sel ast.SelectionSet, v *TranslationGapConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranslationGapConnection!")
+		return graphql.Null
+	}
+	return ec._TranslationGapConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTranslationGapEdge2ᚕᚖmaaridᚋgraphᚐTranslationGapEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*TranslationGapEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTranslationGapEdge2ᚖmaaridᚋgraphᚐTranslationGapEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTranslationGapEdge2ᚖmaaridᚋgraphᚐTranslationGapEdge(ctx context.Context, sel ast.SelectionSet, v *TranslationGapEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TranslationGapEdge!")
+		return graphql.Null
+	}
+	return ec._TranslationGapEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTranslationInput2ᚖmaaridᚋi18nᚐTranslation(ctx context.Context, v any) (*i18n.Translation, error) {

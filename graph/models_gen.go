@@ -68,3 +68,31 @@ type SearchResultEdge struct {
 	// The row's place in the results, for after:.
 	Cursor entgql.Cursor[string] `json:"cursor"`
 }
+
+// A row that lacks a translation of some of its texts in a language.
+type TranslationGap struct {
+	// The row.
+	Node ent.Noder `json:"node"`
+	// The texts it has in other languages but not in this one, by field name: name, description
+	// or commune of an exhibitor; name or description of a product; title or description of a
+	// session.
+	Fields []string `json:"fields"`
+}
+
+// A page of the rows that lack translations, exhibitors first, then products, then sessions.
+type TranslationGapConnection struct {
+	// How many rows lack a translation in the language.
+	TotalCount int `json:"totalCount"`
+	// Where the page is.
+	PageInfo *entgql.PageInfo[string] `json:"pageInfo"`
+	// The rows of the page.
+	Edges []*TranslationGapEdge `json:"edges"`
+}
+
+// A row that lacks translations.
+type TranslationGapEdge struct {
+	// The row and the texts it lacks.
+	Node *TranslationGap `json:"node"`
+	// The row's place in the list, for after:.
+	Cursor entgql.Cursor[string] `json:"cursor"`
+}
