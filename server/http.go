@@ -28,6 +28,7 @@ import (
 	"maarid"
 	"maarid/auth"
 	"maarid/ent"
+	"maarid/exports"
 	"maarid/graph"
 	"maarid/i18n"
 	"maarid/limits"
@@ -38,7 +39,8 @@ import (
 
 // routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql with its
 // subscriptions over websocket and server-sent events, the programme screen at /screen,
-// /healthz; and the transports of the subscriptions, which the server stops before the feed.
+// the exports under /exports/, /healthz; and the transports of the subscriptions, which the
+// server stops before the feed.
 func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) (http.Handler, *streamTransports) {
 	mux := http.NewServeMux()
 	b := newBudgets(c)
@@ -67,6 +69,11 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())
 	mux.HandleFunc("GET /healthz", health(client))
+	ex, exported := exports.New(client), exportsGate(keys, b, c)
+	mux.Handle("GET /exports/catalogue.csv", exported(ex.Catalogue()))
+	mux.Handle("GET /exports/programme.ics", exported(ex.Calendar()))
+	mux.Handle("GET /exports/schedule.json", exported(ex.ScheduleJSON()))
+	mux.Handle("GET /exports/schedule.xml", exported(ex.ScheduleXML()))
 	mux.Handle("GET "+pictures.Prefix, picturesHandler())
 	return requestContext(log, fallback, c.publicURL, framing(c.frameAncestors, mux)), streams
 }
