@@ -55,8 +55,14 @@ func CollationKey(l Lang, s string) string {
 	k := pool.Get().(*keyer)
 	defer pool.Put(k)
 	k.buf.Reset()
-	letters := k.c.KeyFromString(&k.buf, alefForms.Replace(s))
-	seats := k.c.KeyFromString(&k.buf, s)
+	plain := alefForms.Replace(s)
+	letters := k.c.KeyFromString(&k.buf, plain)
+	var seats []byte
+	if plain != s {
+		// Only a text with seats of hamza needs them: between two texts of the same letters,
+		// the one without (its key ends at "-") comes first, as in ICU.
+		seats = k.c.KeyFromString(&k.buf, s)
+	}
 	// Hex keeps the byte order in any collation of ASCII; "-" sorts before every hex digit, so
 	// that a text that is the start of another comes first.
 	key := make([]byte, 2*len(letters)+1+2*len(seats))

@@ -16,17 +16,14 @@ import (
 
 // version is the index's: raise it when what a document holds or how it is folded changes,
 // and Prepare builds the index again.
-const version = 1
+const version = 2
 
 // Prepare creates the index of client's database if it has none, builds it again when it is
 // of another version, and adds the hooks that keep it in step with every write of client.
 func Prepare(ctx context.Context, client *ent.Client) error {
 	statements := []string{
-		// simple: the documents hold folded words separated by spaces, and the tokenizer keeps
-		// every byte above 127, so Arabic words stay whole. Prefix indexes make word*
-		// queries of two to four letters read one index entry.
-		`CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts4(id, names, body, notindexed=id, tokenize=simple, prefix="2,3,4")`,
 		`CREATE TABLE IF NOT EXISTS search_version (version INTEGER NOT NULL)`,
+		// The tables are made anew by rebuild, in the shape of this version.
 	}
 	if client.DialectName() == dialect.Postgres {
 		statements = []string{
@@ -70,7 +67,21 @@ func rebuild(ctx context.Context, client *ent.Client) error {
 		if tx.DialectName() == dialect.Postgres {
 			table = "search_documents"
 		}
-		for _, s := range []string{"DELETE FROM " + table, "DELETE FROM search_version"} {
+		statements := []string{"DELETE FROM " + table, "DELETE FROM search_version"}
+		if tx.DialectName() != dialect.Postgres {
+			statements = []string{
+				"DROP TABLE IF EXISTS search_fts",
+				"DROP TABLE IF EXISTS search_ids",
+				// simple: the documents hold folded words separated by spaces, and the tokenizer
+				// keeps every byte above 127, so Arabic words stay whole. Prefix indexes make
+				// word* queries of two to four letters read one index entry. The IDs are in a
+				// table of their own: a search reads only the index, never the documents.
+				`CREATE VIRTUAL TABLE search_fts USING fts4(names, body, tokenize=simple, prefix="2,3,4")`,
+				`CREATE TABLE search_ids (docid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)`,
+				"DELETE FROM search_version",
+			}
+		}
+		for _, s := range statements {
 			if err := tx.RawExec(ctx, s); err != nil {
 				return err
 			}
@@ -146,11 +157,17 @@ var keep ent.Hook = func(next ent.Mutator) ent.Mutator {
 		if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
 			return v, remove(ctx, mut, ids...)
 		}
-		if m.Op().Is(ent.OpCreate) {
-			id, _ := mut.ID()
-			ids = []string{id}
-		} else if !touchesText(m) {
+		if !m.Op().Is(ent.OpCreate) && !touchesText(m) {
 			return v, nil
+		}
+		// A create and an update of one row answer with the row as written.
+		switch row := v.(type) {
+		case *ent.Exhibitor:
+			return v, put(ctx, mut, exhibitorDocument(row))
+		case *ent.Product:
+			return v, put(ctx, mut, productDocument(row))
+		case *ent.Session:
+			return v, put(ctx, mut, sessionDocument(row))
 		}
 		docs, err := load(ctx, mut.Client(), ids)
 		if err != nil {

@@ -95,8 +95,13 @@ func put(ctx context.Context, x executor, docs ...document) error {
 			err = x.RawExec(ctx, `INSERT INTO search_documents (id, names, body) VALUES ($1, to_tsvector('simple', $2), to_tsvector('simple', $3))
 				ON CONFLICT (id) DO UPDATE SET names = excluded.names, body = excluded.body`, d.id, d.names, d.body)
 		} else {
-			if err = x.RawExec(ctx, "DELETE FROM search_fts WHERE docid = ?", docid(d.id)); err == nil {
-				err = x.RawExec(ctx, "INSERT INTO search_fts (docid, id, names, body) VALUES (?, ?, ?, ?)", docid(d.id), d.id, d.names, d.body)
+			// ON CONFLICT (id) only: another ID of the same docid fails the write.
+			err = x.RawExec(ctx, "INSERT INTO search_ids (docid, id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", docid(d.id), d.id)
+			if err == nil {
+				err = x.RawExec(ctx, "DELETE FROM search_fts WHERE docid = ?", docid(d.id))
+			}
+			if err == nil {
+				err = x.RawExec(ctx, "INSERT INTO search_fts (docid, names, body) VALUES (?, ?, ?)", docid(d.id), d.names, d.body)
 			}
 		}
 		if err != nil {
@@ -106,9 +111,10 @@ func put(ctx context.Context, x executor, docs ...document) error {
 	return nil
 }
 
-// docid is the row of an ID in SQLite's FTS table, which finds a row quickly by its docid only:
-// 63 bits of the ID's hash. Two IDs of one hash would make the second write fail on the
-// docid's uniqueness, never share a row: at a million rows, one chance in ten million.
+// docid is the row of an ID in SQLite's FTS table, which finds a row quickly by its docid only
+// (search_ids gives the ID of a docid): 63 bits of the ID's hash. Two IDs of one hash would
+// make the second write fail on the docid's uniqueness, never share a row: at a million rows,
+// one chance in ten million.
 func docid(id string) int64 {
 	h := fnv.New64a()
 	h.Write([]byte(id))
@@ -121,8 +127,8 @@ func remove(ctx context.Context, x executor, ids ...string) error {
 		var err error
 		if x.DialectName() == dialect.Postgres {
 			err = x.RawExec(ctx, "DELETE FROM search_documents WHERE id = $1", id)
-		} else {
-			err = x.RawExec(ctx, "DELETE FROM search_fts WHERE docid = ?", docid(id))
+		} else if err = x.RawExec(ctx, "DELETE FROM search_fts WHERE docid = ?", docid(id)); err == nil {
+			err = x.RawExec(ctx, "DELETE FROM search_ids WHERE docid = ?", docid(id))
 		}
 		if err != nil {
 			return fmt.Errorf("taking %s out of the index: %w", id, err)

@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -94,7 +95,7 @@ func Find(ctx context.Context, client *ent.Client, query string, kinds []Kind) (
 	for _, k := range slices.Compact(slices.Sorted(slices.Values(kinds))) {
 		var rows []struct {
 			ID      string `sql:"id"`
-			Offsets string `sql:"offsets"`
+			Matches []byte `sql:"matches"`
 			Score   int    `sql:"score"`
 		}
 		switch k {
@@ -113,7 +114,7 @@ func Find(ctx context.Context, client *ent.Client, query string, kinds []Kind) (
 		for _, r := range rows {
 			score := r.Score
 			if client.DialectName() != dialect.Postgres {
-				score = scoreOffsets(words, r.Offsets)
+				score = scoreMatches(words, r.Matches)
 			}
 			hits = append(hits, Hit{ID: r.ID, Score: score})
 		}
@@ -124,8 +125,9 @@ func Find(ctx context.Context, client *ent.Client, query string, kinds []Kind) (
 	return hits, nil
 }
 
-// sqliteQuery selects the rows whose document in search_fts has every word, with the
-// offsets of their matches (FTS4's offsets()), which scoreOffsets reads.
+// sqliteQuery selects the rows whose document in search_fts has every word, with FTS4's
+// matchinfo 'y' of each: for each phrase of the query and each column, its hits in the row,
+// which scoreMatches reads. Each form of a word is two phrases, the whole word and its start.
 func sqliteQuery(words [][]string) func(*sql.Selector) {
 	var match strings.Builder
 	for i, forms := range words {
@@ -139,60 +141,57 @@ func sqliteQuery(words [][]string) func(*sql.Selector) {
 			}
 			// A form is letters and digits only (i18n.SearchTokens): never an operator of
 			// FTS's syntax, whose operators are in upper case.
-			match.WriteString(f)
-			if prefix(f) {
-				match.WriteByte('*')
+			start := f + "*"
+			if !prefix(f) {
+				start = f // a single letter is searched whole, twice to keep the phrases' count
 			}
+			match.WriteString(f + " OR " + start)
 		}
 		match.WriteByte(')')
 	}
 	return func(s *sql.Selector) {
-		t := sql.Table("search_fts")
-		s.Join(t).On(s.C("id"), t.C("id"))
+		ids, fts := sql.Table("search_ids"), sql.Table("search_fts")
+		s.Join(ids).On(s.C("id"), ids.C("id"))
+		s.Join(fts).On(ids.C("docid"), fts.C("docid"))
 		s.Where(sql.P(func(b *sql.Builder) { b.WriteString("search_fts MATCH ").Arg(match.String()) }))
 		s.Select(s.C("id"))
-		s.AppendSelectExprAs(sql.Expr("offsets(search_fts)"), "offsets")
+		s.AppendSelectExprAs(sql.Expr("matchinfo(search_fts, 'y')"), "matches")
 		s.AppendSelectExprAs(sql.Expr("0"), "score")
 	}
 }
 
-// ftsNames is the column of names in search_fts (id is 0, body 2).
-const ftsNames = 1
+// The columns of search_fts.
+const (
+	ftsNames = iota
+	ftsBody
+	ftsColumns
+)
 
-// scoreOffsets scores a row from the offsets of its matches: for each match, the column, the
-// query's term, the byte offset and the size of the word matched. A term is one form of one
-// word, numbered in the order of the query.
-func scoreOffsets(words [][]string, offsets string) int {
-	var terms []struct{ word, size int }
-	for i, forms := range words {
-		for _, f := range forms {
-			terms = append(terms, struct{ word, size int }{i, len(f)})
-		}
+// scoreMatches scores a row from its matchinfo 'y': a 32-bit count of hits for each phrase
+// and column, phrases in the order of the query (sqliteQuery).
+func scoreMatches(words [][]string, matches []byte) int {
+	hits := func(phrase, column int) bool {
+		i := 4 * (phrase*ftsColumns + column)
+		return i+4 <= len(matches) && binary.NativeEndian.Uint32(matches[i:]) > 0
 	}
-	best := make([]int, len(words))
-	fields := strings.Fields(offsets)
-	for i := 0; i+3 < len(fields); i += 4 {
-		column, _ := strconv.Atoi(fields[i])
-		term, _ := strconv.Atoi(fields[i+1])
-		size, _ := strconv.Atoi(fields[i+3])
-		if term < 0 || term >= len(terms) {
-			continue
+	total, phrase := 0, 0
+	for _, forms := range words {
+		best := 0
+		for range forms {
+			whole, start := phrase, phrase+1
+			switch {
+			case hits(whole, ftsNames):
+				best = max(best, namePoints)
+			case hits(start, ftsNames):
+				best = max(best, namePrefixPoints)
+			case hits(whole, ftsBody):
+				best = max(best, bodyPoints)
+			case hits(start, ftsBody):
+				best = max(best, bodyPrefixPoints)
+			}
+			phrase += 2
 		}
-		whole := size == terms[term].size
-		points := bodyPrefixPoints
-		switch {
-		case column == ftsNames && whole:
-			points = namePoints
-		case column == ftsNames:
-			points = namePrefixPoints
-		case whole:
-			points = bodyPoints
-		}
-		best[terms[term].word] = max(best[terms[term].word], points)
-	}
-	total := 0
-	for _, p := range best {
-		total += p
+		total += best
 	}
 	return total
 }
@@ -222,7 +221,7 @@ func postgresQuery(words [][]string) func(*sql.Selector) {
 			b.WriteString("(" + t.C("names") + " || " + t.C("body") + ") @@ to_tsquery('simple', ").Arg(strings.Join(all, " & ")).WriteString(")")
 		}))
 		s.Select(s.C("id"))
-		s.AppendSelectExprAs(sql.Expr("''"), "offsets")
+		s.AppendSelectExprAs(sql.Expr("NULL"), "matches")
 		s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
 			for i, forms := range words {
 				if i > 0 {

@@ -278,16 +278,6 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[4], ProductsColumns[0]},
 			},
-			{
-				Name:    "product_price_minor_units_name_sort_en_id",
-				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[5], ProductsColumns[0]},
-			},
-			{
-				Name:    "product_price_minor_units_name_sort_zgh_id",
-				Unique:  false,
-				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[6], ProductsColumns[0]},
-			},
 		},
 	}
 	// ProgrammeChangesColumns holds the columns for the "programme_changes" table.
