@@ -2,7 +2,9 @@ package i18n_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 
 	"maarid/i18n"
 )
@@ -51,4 +53,22 @@ func TestStems(t *testing.T) {
 			t.Errorf("Stems(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzSearchTokens checks what the search's safety rests on: a token is letters and digits
+// only, never an operator of FTS's or tsquery's syntax, and folding it again changes nothing.
+func FuzzSearchTokens(f *testing.F) {
+	for _, s := range []string{"زيت الزيتون", "Huile d’Olive", `"huile" NEAR olive* -- (AND`, "olive:* & !miel", "٢٠١٨ ﻻ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, w := range i18n.SearchTokens(s) {
+			if w == "" || strings.ContainsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
+				t.Fatalf("token %q of %q", w, s)
+			}
+			if again := i18n.SearchTokens(w); len(again) != 1 || again[0] != w {
+				t.Fatalf("token %q of %q folds again to %q", w, s, again)
+			}
+		}
+	})
 }
