@@ -269,6 +269,16 @@ var (
 				Columns: []*schema.Column{ProductsColumns[18], ProductsColumns[11]},
 			},
 			{
+				Name:    "product_listed_category_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProductsColumns[17], ProductsColumns[18]},
+			},
+			{
+				Name:    "product_listed_exhibitor_id",
+				Unique:  false,
+				Columns: []*schema.Column{ProductsColumns[17], ProductsColumns[19]},
+			},
+			{
 				Name:    "product_price_minor_units_name_sort_ar_id",
 				Unique:  false,
 				Columns: []*schema.Column{ProductsColumns[11], ProductsColumns[3], ProductsColumns[0]},

@@ -103,6 +103,10 @@ func (Product) Indexes() []ent.Index {
 		index.Fields("name_sort_zgh", "id"),
 		index.Fields("exhibitor_id", "name_sort_ar", "id"),
 		index.Fields("category_id", "price_minor_units"),
+		// What visitors see, by category and by exhibitor: the catalogue's facets count them
+		// from the index, without reading the products.
+		index.Fields("listed", "category_id"),
+		index.Fields("listed", "exhibitor_id"),
 		// The catalogue's order, by price then name, in the fair's two languages; in English
 		// and Tamazight the names of each price are sorted as read.
 		index.Fields("price_minor_units", "name_sort_ar", "id"),
