@@ -31,6 +31,7 @@ type api struct {
 	feed    *programme.Feed
 	fair    *ent.Fair
 	counter *storetest.Counter
+	dsn     string // the database's, for a second process on it
 }
 
 // testConfig is the configuration of the servers under test: the defaults, with flags.
@@ -55,6 +56,7 @@ func newAPIOver(t testing.TB, kind string, wrap func(dialect.Driver) dialect.Dri
 	t.Helper()
 	a := &api{counter: &storetest.Counter{}}
 	dsn := storetest.URL(t, kind)
+	a.dsn = dsn
 	driver := a.counter.Count
 	if wrap != nil {
 		driver = func(d dialect.Driver) dialect.Driver { return wrap(a.counter.Count(d)) }

@@ -20,6 +20,7 @@ import (
 	"maarid/ent"
 	"maarid/graph"
 	"maarid/i18n"
+	"maarid/store"
 )
 
 // responseCache keeps the answers to queries and serves them again until the data changes.
@@ -28,16 +29,18 @@ import (
 //
 // It is always fresh: every write committed through ent moves the data version on, and an
 // answer is kept with the version read when its request began, so an answer computed while
-// a write was committing is never served after it. It is in-process: it sees the writes of
-// this process only, which is every write on an SQLite file; several instances sharing a
-// PostgreSQL database must not use it.
+// a write was committing is never served after it. The writes that other processes announce
+// — `maarid import` — move it on too (store.OtherWrites): on SQLite at the next request a
+// millisecond after their commit, on PostgreSQL as soon as their notification arrives. Other
+// servers do not announce their writes: several instances sharing a database must not use it.
 //
 // Only queries that succeeded without any error are kept, keyed by everything that can make
 // two answers differ: the request itself, the reader's language, the caller's API key and
 // the answer's media type. An answer served again costs its client what it cost the first
 // time, and says so in its extensions.cost and headers, as a computed one does.
 type responseCache struct {
-	version  atomic.Uint64
+	version  atomic.Uint64 // moved on by this process's writes
+	others   *store.Writes // and by those of other processes
 	maxBytes int
 	budgets  *budgets
 	costs    costs
@@ -57,9 +60,17 @@ type cachedResponse struct {
 }
 
 func newResponseCache(client *ent.Client, maxBytes int, b *budgets, costs costs) *responseCache {
-	c := &responseCache{maxBytes: maxBytes, entries: map[string]*list.Element{}, budgets: b, costs: costs}
+	c := &responseCache{maxBytes: maxBytes, entries: map[string]*list.Element{}, budgets: b, costs: costs,
+		others: store.OtherWrites(client)}
 	client.Use(c.watchWrites)
 	return c
+}
+
+// dataVersion is the version of the data now: it moves on with every write this process
+// commits, and every write another process announces. Both counts only grow, so their sum
+// moves when either does.
+func (c *responseCache) dataVersion() uint64 {
+	return c.version.Load() + c.others.Version()
 }
 
 // watchWrites is the ent hook that moves the data version on after every write: when it
@@ -101,7 +112,7 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		version := c.version.Load()
+		version := c.dataVersion()
 		key, ok := c.key(r)
 		if !ok {
 			next.ServeHTTP(w, r)
@@ -204,11 +215,11 @@ func (c *responseCache) put(entry *cachedResponse) {
 	if size > c.maxBytes/8 {
 		return // one answer may not crowd out the others
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if entry.version != c.version.Load() {
+	if entry.version != c.dataVersion() {
 		return // the data changed while it was computed
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if e, ok := c.entries[entry.key]; ok {
 		c.remove(e)
 	}

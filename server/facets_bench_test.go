@@ -39,7 +39,9 @@ func BenchmarkCatalogueFacets(b *testing.B) {
 					var times []time.Duration
 					for b.Loop() {
 						start := time.Now()
-						var got struct{ ProductFacets struct{ Categories []struct{ Count int } } }
+						var got struct {
+							ProductFacets struct{ Categories []struct{ Count int } }
+						}
 						a.ok(b, operation(b, "CatalogueFacets", map[string]any{"where": tt.where, "lang": "FR"}), &got)
 						times = append(times, time.Since(start))
 					}

@@ -29,8 +29,18 @@ func wrap(err error) error {
 	return &Error{Err: err}
 }
 
-// errorDriver marks every error the database returns as an *Error.
-type errorDriver struct{ dialect.Driver }
+// errorDriver marks every error the database returns as an *Error. It is the driver Open
+// gives its client, so it also stops following the other processes' writes (OtherWrites)
+// when the client is closed.
+type errorDriver struct {
+	dialect.Driver
+	db *database
+}
+
+func (d errorDriver) Close() error {
+	d.db.close()
+	return d.Driver.Close()
+}
 
 func (d errorDriver) Exec(ctx context.Context, query string, args, v any) error {
 	return wrap(d.Driver.Exec(ctx, query, args, v))

@@ -57,11 +57,14 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	drv = errorDriver{drv}
+	db := &database{dsn: dsn}
+	drv = errorDriver{Driver: drv, db: db}
 	if o.wrap != nil {
 		drv = o.wrap(drv)
 	}
 	client := ent.NewClient(ent.Driver(drv))
+	db.client = client
+	opened.Store(client, db)
 	// The schema as the code declares it: columns and indexes it no longer has are dropped.
 	if err := client.Schema.Create(ctx, migrate.WithDropColumn(true), migrate.WithDropIndex(true)); err != nil {
 		client.Close()
@@ -74,6 +77,12 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 	if err := fillSortKeys(ctx, client); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
+	}
+	if client.DialectName() == dialect.SQLite {
+		if err := client.RawExec(ctx, announcedWrites); err != nil {
+			client.Close()
+			return nil, fmt.Errorf("migrating the database: %w", err)
+		}
 	}
 	if err := search.Prepare(ctx, client); err != nil {
 		client.Close()
@@ -121,18 +130,28 @@ func SQLitePath(dsn string) string {
 	return path
 }
 
-func openSQLite(ctx context.Context, dsn string) (dialect.Driver, error) {
+// sqliteDSN returns the DSN that opens the SQLite file of dsn with sqliteDefaults.
+func sqliteDSN(dsn string) (string, error) {
 	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 	params, err := url.ParseQuery(query)
 	if err != nil {
-		return nil, fmt.Errorf("reading the SQLite parameters of %q: %w", dsn, err)
+		return "", fmt.Errorf("reading the SQLite parameters of %q: %w", dsn, err)
 	}
 	for _, p := range sqliteDefaults {
 		if !params.Has(p[0]) {
 			params.Set(p[0], p[1])
 		}
 	}
-	db, err := sql.Open("sqlite3", "file:"+path+"?"+params.Encode())
+	return "file:" + path + "?" + params.Encode(), nil
+}
+
+func openSQLite(ctx context.Context, dsn string) (dialect.Driver, error) {
+	path := SQLitePath(dsn)
+	full, err := sqliteDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite3", full)
 	if err != nil {
 		return nil, fmt.Errorf("opening SQLite: %w", err)
 	}
