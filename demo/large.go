@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 
 	"maarid/auth"
 	"maarid/ent"
@@ -13,6 +15,15 @@ import (
 	"maarid/i18n"
 	"maarid/money"
 )
+
+// LargeCatalogue is the number of products benchmarks add with SeedCatalogue: the environment's
+// MAARID_BENCH_PRODUCTS, else 100,000, a national fair's catalogue.
+func LargeCatalogue() int {
+	if n, err := strconv.Atoi(os.Getenv("MAARID_BENCH_PRODUCTS")); err == nil && n >= 0 {
+		return n
+	}
+	return 100_000
+}
 
 // Seeds of the large catalogue, fixed: the same catalogue on every run.
 const largeSeed1, largeSeed2 = 0x6d617269, 0x64313030

@@ -2,9 +2,7 @@ package search_test
 
 import (
 	"context"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -14,15 +12,6 @@ import (
 	"maarid/store/storetest"
 )
 
-// largeProducts is the size of the catalogue the benchmarks search: MAARID_BENCH_PRODUCTS, or
-// 100,000 products (besides the demo fair's).
-func largeProducts() int {
-	if n, err := strconv.Atoi(os.Getenv("MAARID_BENCH_PRODUCTS")); err == nil {
-		return n
-	}
-	return 100_000
-}
-
 // largeCatalogue seeds the demo fair and a large catalogue (demo.SeedCatalogue).
 func largeCatalogue(b *testing.B, kind string) *ent.Client {
 	c := storetest.Open(b, kind)
@@ -30,10 +19,10 @@ func largeCatalogue(b *testing.B, kind string) *ent.Client {
 	if _, err := demo.Seed(context.Background(), c); err != nil {
 		b.Fatal(err)
 	}
-	if err := demo.SeedCatalogue(context.Background(), c, largeProducts()); err != nil {
+	if err := demo.SeedCatalogue(context.Background(), c, demo.LargeCatalogue()); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("%s: seeded %d products in %s", kind, largeProducts(), time.Since(start).Round(time.Millisecond))
+	b.Logf("%s: seeded %d products in %s", kind, demo.LargeCatalogue(), time.Since(start).Round(time.Millisecond))
 	return c
 }
 

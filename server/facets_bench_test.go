@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -18,10 +16,7 @@ import (
 //
 //	go test ./server -run '^$' -bench CatalogueFacets -benchtime 50x -timeout 60m
 func BenchmarkCatalogueFacets(b *testing.B) {
-	n := 100_000
-	if v, err := strconv.Atoi(os.Getenv("MAARID_BENCH_PRODUCTS")); err == nil {
-		n = v
-	}
+	n := demo.LargeCatalogue()
 	for _, kind := range storetest.Kinds() {
 		b.Run(kind, func(b *testing.B) {
 			a := newAPI(b, kind)
