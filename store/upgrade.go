@@ -48,7 +48,7 @@ func fillSortKeys(ctx context.Context, client *ent.Client) error {
 			return fmt.Errorf("reading the names of %s: %w", t.table, err)
 		}
 		for _, r := range rows {
-			if _, err := client.ExecContext(ctx, "UPDATE "+t.table+
+			if err := client.RawExec(ctx, "UPDATE "+t.table+
 				" SET name_sort_ar = $1, name_sort_fr = $2, name_sort_en = $3, name_sort_zgh = $4 WHERE id = $5",
 				r.Name.SortKeyFor(i18n.AR), r.Name.SortKeyFor(i18n.FR), r.Name.SortKeyFor(i18n.EN), r.Name.SortKeyFor(i18n.ZGH), r.ID); err != nil {
 				return fmt.Errorf("writing the sort keys of %s %s: %w", t.table, r.ID, err)
@@ -65,7 +65,7 @@ func blanksAsNull(ctx context.Context, client *ent.Client) error {
 		"UPDATE " + exhibitor.Table + " SET " + exhibitor.FieldLogoURL + " = NULL WHERE " + exhibitor.FieldLogoURL + " = ''",
 		"UPDATE " + speaker.Table + " SET " + speaker.FieldPhotoURL + " = NULL WHERE " + speaker.FieldPhotoURL + " = ''",
 	} {
-		if _, err := client.ExecContext(ctx, stmt); err != nil {
+		if err := client.RawExec(ctx, stmt); err != nil {
 			return fmt.Errorf("%s: %w", stmt, err)
 		}
 	}
