@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,10 @@ import (
 
 	"maarid"
 	"maarid/ent"
+	"maarid/ent/exhibitor"
+	"maarid/ent/product"
+	"maarid/ent/session"
+	"maarid/gid"
 	"maarid/i18n"
 )
 
@@ -87,37 +92,19 @@ func Find(ctx context.Context, client *ent.Client, query string, kinds []Kind) (
 	if len(kinds) == 0 {
 		kinds = Kinds
 	}
-	modify := sqliteQuery(words)
-	if client.DialectName() == dialect.Postgres {
-		modify = postgresQuery(words)
-	}
-	var hits []Hit
-	for _, k := range slices.Compact(slices.Sorted(slices.Values(kinds))) {
-		var rows []struct {
-			ID      string `sql:"id"`
-			Matches []byte `sql:"matches"`
-			Score   int    `sql:"score"`
-		}
-		switch k {
-		case Exhibitors:
-			err = client.Exhibitor.Query().Modify(modify).Scan(ctx, &rows)
-		case Products:
-			err = client.Product.Query().Modify(modify).Scan(ctx, &rows)
-		case Sessions:
-			err = client.Session.Query().Modify(modify).Scan(ctx, &rows)
-		default:
+	for _, k := range kinds {
+		if !slices.Contains(Kinds, k) {
 			return nil, maarid.Invalid("types", "%q is not a kind a search finds", k)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("searching the %s: %w", strings.ToLower(string(k)), err)
-		}
-		for _, r := range rows {
-			score := r.Score
-			if client.DialectName() != dialect.Postgres {
-				score = scoreMatches(words, r.Matches)
-			}
-			hits = append(hits, Hit{ID: r.ID, Score: score})
-		}
+	}
+	var hits []Hit
+	if client.DialectName() == dialect.Postgres {
+		hits, err = findPostgres(ctx, client, words, kinds)
+	} else {
+		hits, err = findSQLite(ctx, client, words, kinds)
+	}
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID))
@@ -125,10 +112,96 @@ func Find(ctx context.Context, client *ent.Client, query string, kinds []Kind) (
 	return hits, nil
 }
 
-// sqliteQuery selects the rows whose document in search_fts has every word, with FTS4's
-// matchinfo 'y' of each: for each phrase of the query and each column, its hits in the row,
-// which scoreMatches reads. Each form of a word is two phrases, the whole word and its start.
-func sqliteQuery(words [][]string) func(*sql.Selector) {
+// kindOf maps the type of a global ID to the kind a search finds it as.
+var kindOf = map[string]Kind{gid.Exhibitor: Exhibitors, gid.Product: Products, gid.Session: Sessions}
+
+// idsPerQuery bounds the IDs one query of the privacy rules reads, under SQLite's limit of
+// bound values.
+const idsPerQuery = 10_000
+
+// findSQLite matches the query once against the whole index, scoring every row it finds,
+// then keeps those of kinds that the privacy rules let the caller see: one query of the rows
+// of each kind found, by their IDs.
+func findSQLite(ctx context.Context, client *ent.Client, words [][]string, kinds []Kind) ([]Hit, error) {
+	scores := map[Kind]map[string]int{}
+	err := client.RawQuery(ctx, "SELECT search_ids.id, matchinfo(search_fts, 'y') FROM search_fts "+
+		"JOIN search_ids ON search_ids.docid = search_fts.docid WHERE search_fts MATCH ?", []any{sqliteMatch(words)},
+		func(row sql.ColumnScanner) error {
+			var id string
+			var matches []byte
+			if err := row.Scan(&id, &matches); err != nil {
+				return err
+			}
+			typ, _ := gid.Type(id)
+			if k, ok := kindOf[typ]; ok && slices.Contains(kinds, k) {
+				if scores[k] == nil {
+					scores[k] = map[string]int{}
+				}
+				scores[k][id] = scoreMatches(words, matches)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("searching: %w", err)
+	}
+	var hits []Hit
+	for _, k := range Kinds {
+		found := slices.Sorted(maps.Keys(scores[k]))
+		for len(found) > 0 {
+			chunk := found[:min(len(found), idsPerQuery)]
+			found = found[len(chunk):]
+			var visible []string
+			switch k {
+			case Exhibitors:
+				visible, err = client.Exhibitor.Query().Where(exhibitor.IDIn(chunk...)).IDs(ctx)
+			case Products:
+				visible, err = client.Product.Query().Where(product.IDIn(chunk...)).IDs(ctx)
+			case Sessions:
+				visible, err = client.Session.Query().Where(session.IDIn(chunk...)).IDs(ctx)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("searching the %s: %w", strings.ToLower(string(k)), err)
+			}
+			for _, id := range visible {
+				hits = append(hits, Hit{ID: id, Score: scores[k][id]})
+			}
+		}
+	}
+	return hits, nil
+}
+
+// findPostgres matches and scores the rows of each kind in one query, the privacy rules with
+// them.
+func findPostgres(ctx context.Context, client *ent.Client, words [][]string, kinds []Kind) ([]Hit, error) {
+	modify := postgresQuery(words)
+	var hits []Hit
+	for _, k := range slices.Compact(slices.Sorted(slices.Values(kinds))) {
+		var rows []struct {
+			ID    string `sql:"id"`
+			Score int    `sql:"score"`
+		}
+		var err error
+		switch k {
+		case Exhibitors:
+			err = client.Exhibitor.Query().Modify(modify).Scan(ctx, &rows)
+		case Products:
+			err = client.Product.Query().Modify(modify).Scan(ctx, &rows)
+		case Sessions:
+			err = client.Session.Query().Modify(modify).Scan(ctx, &rows)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("searching the %s: %w", strings.ToLower(string(k)), err)
+		}
+		for _, r := range rows {
+			hits = append(hits, Hit{ID: r.ID, Score: r.Score})
+		}
+	}
+	return hits, nil
+}
+
+// sqliteMatch is the query in FTS4's syntax: every word, as any of its forms, each form as
+// two phrases, the whole word and its start, whose hits matchinfo 'y' counts for scoreMatches.
+func sqliteMatch(words [][]string) string {
 	var match strings.Builder
 	for i, forms := range words {
 		if i > 0 {
@@ -149,15 +222,7 @@ func sqliteQuery(words [][]string) func(*sql.Selector) {
 		}
 		match.WriteByte(')')
 	}
-	return func(s *sql.Selector) {
-		ids, fts := sql.Table("search_ids"), sql.Table("search_fts")
-		s.Join(ids).On(s.C("id"), ids.C("id"))
-		s.Join(fts).On(ids.C("docid"), fts.C("docid"))
-		s.Where(sql.P(func(b *sql.Builder) { b.WriteString("search_fts MATCH ").Arg(match.String()) }))
-		s.Select(s.C("id"))
-		s.AppendSelectExprAs(sql.Expr("matchinfo(search_fts, 'y')"), "matches")
-		s.AppendSelectExprAs(sql.Expr("0"), "score")
-	}
+	return match.String()
 }
 
 // The columns of search_fts.
@@ -221,7 +286,6 @@ func postgresQuery(words [][]string) func(*sql.Selector) {
 			b.WriteString("(" + t.C("names") + " || " + t.C("body") + ") @@ to_tsquery('simple', ").Arg(strings.Join(all, " & ")).WriteString(")")
 		}))
 		s.Select(s.C("id"))
-		s.AppendSelectExprAs(sql.Expr("NULL"), "matches")
 		s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
 			for i, forms := range words {
 				if i > 0 {

@@ -104,8 +104,7 @@ func (Product) Indexes() []ent.Index {
 		index.Fields("exhibitor_id", "name_sort_ar", "id"),
 		index.Fields("category_id", "price_minor_units"),
 		// What visitors see, by category and by exhibitor: the catalogue's facets count them
-		// from these indexes rather than the products. search/plan_test.go checks that a search
-		// still starts from the full-text index, not from them.
+		// from these indexes rather than the products.
 		index.Fields("listed", "category_id"),
 		index.Fields("listed", "exhibitor_id"),
 		// The catalogue's order, by price then name, in the fair's two languages; in English
