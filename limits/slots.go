@@ -35,7 +35,10 @@ func (s *Slots) Acquire(ctx context.Context, client string) (release func(), err
 		s.mu.Unlock()
 		return s.releaser(client), nil
 	}
+	// In line, and served at once if no one before it may run now: a client at its share
+	// waiting first does not hold back the others.
 	s.waiting = append(s.waiting, w)
+	s.grant()
 	s.mu.Unlock()
 
 	select {

@@ -27,6 +27,7 @@ func TestSlots(t *testing.T) {
 		release, _ := s.Acquire(ctx, "abuser")
 		third <- release
 	}()
+	time.Sleep(20 * time.Millisecond) // the abuser's third request waits in line first
 	visitor, err := s.Acquire(withTimeout(t, time.Second), "visitor")
 	if err != nil {
 		t.Fatalf("a visitor waits behind an abuser's requests: %v", err)
