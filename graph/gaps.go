@@ -83,14 +83,10 @@ func translationGaps(ctx context.Context, client *ent.Client, l i18n.Lang, first
 		}
 		start++
 	}
-	n := 20
-	if first != nil {
-		n = *first
-	}
-	end := min(len(gaps), start+n)
+	end, info := listPage(len(gaps), start, first, 20)
 	conn := &TranslationGapConnection{
 		TotalCount: len(gaps),
-		PageInfo:   &entgql.PageInfo[string]{HasNextPage: end < len(gaps), HasPreviousPage: start > 0},
+		PageInfo:   info,
 		Edges:      make([]*TranslationGapEdge, 0, end-start),
 	}
 	for _, g := range gaps[start:end] {
@@ -99,9 +95,10 @@ func translationGaps(ctx context.Context, client *ent.Client, l i18n.Lang, first
 			Cursor: entgql.Cursor[string]{ID: g.id},
 		})
 	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+	cursors := make([]*entgql.Cursor[string], len(conn.Edges))
+	for i, e := range conn.Edges {
+		cursors[i] = &e.Cursor
 	}
+	withCursors(conn.PageInfo, cursors...)
 	return conn, nil
 }

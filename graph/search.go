@@ -29,15 +29,11 @@ func searchPage(ctx context.Context, client *ent.Client, hits []search.Hit, firs
 			start++
 		}
 	}
-	n := 10
-	if first != nil {
-		n = *first
-	}
-	end := min(len(hits), start+n)
+	end, info := listPage(len(hits), start, first, 10)
 	page := hits[start:end]
 	conn := &SearchResultConnection{
 		TotalCount: len(hits),
-		PageInfo:   &entgql.PageInfo[string]{HasNextPage: end < len(hits), HasPreviousPage: start > 0},
+		PageInfo:   info,
 		Edges:      make([]*SearchResultEdge, 0, len(page)),
 	}
 	if len(page) == 0 {
@@ -79,10 +75,11 @@ func searchPage(ctx context.Context, client *ent.Client, hits []search.Hit, firs
 		cursor := entgql.Cursor[string]{ID: strconv.Itoa(page[i].Score) + ":" + page[i].ID}
 		conn.Edges = append(conn.Edges, &SearchResultEdge{Node: node, Cursor: cursor})
 	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+	cursors := make([]*entgql.Cursor[string], len(conn.Edges))
+	for i, e := range conn.Edges {
+		cursors[i] = &e.Cursor
 	}
+	withCursors(conn.PageInfo, cursors...)
 	return conn, nil
 }
 
