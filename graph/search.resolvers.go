@@ -15,11 +15,7 @@ import (
 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, first *int, after *entgql.Cursor[string], types []search.Kind) (*SearchResultConnection, error) {
-	hits, err := search.Find(ctx, r.client, query, types)
-	if err != nil {
-		return nil, err
-	}
-	return searchPage(ctx, r.client, hits, first, after)
+	return searchPage(ctx, r.client, query, types, first, after)
 }
 
 // ProductFacets is the resolver for the productFacets field.

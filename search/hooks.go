@@ -16,26 +16,14 @@ import (
 
 // version is the index's: raise it when what a document holds or how it is folded changes,
 // and Prepare builds the index again.
-const version = 2
+const version = 3
 
 // Prepare creates the index of client's database if it has none, builds it again when it is
 // of another version, and adds the hooks that keep it in step with every write of client.
 func Prepare(ctx context.Context, client *ent.Client) error {
-	statements := []string{
-		`CREATE TABLE IF NOT EXISTS search_version (version INTEGER NOT NULL)`,
-		// The tables are made anew by rebuild, in the shape of this version.
-	}
-	if client.DialectName() == dialect.Postgres {
-		statements = []string{
-			`CREATE TABLE IF NOT EXISTS search_documents (id text PRIMARY KEY, names tsvector NOT NULL, body tsvector NOT NULL)`,
-			`CREATE INDEX IF NOT EXISTS search_documents_words ON search_documents USING gin ((names || body))`,
-			`CREATE TABLE IF NOT EXISTS search_version (version integer NOT NULL)`,
-		}
-	}
-	for _, s := range statements {
-		if err := client.RawExec(ctx, s); err != nil {
-			return fmt.Errorf("creating the search index: %w", err)
-		}
+	// The index's tables are made by rebuild, in the shape of its version.
+	if err := client.RawExec(ctx, `CREATE TABLE IF NOT EXISTS search_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("creating the search index: %w", err)
 	}
 	var current int
 	err := client.RawQuery(ctx, "SELECT version FROM search_version", nil, func(row entsql.ColumnScanner) error {
@@ -63,21 +51,29 @@ func rebuild(ctx context.Context, client *ent.Client) error {
 		return err
 	}
 	err = func() error {
-		table := "search_fts"
-		if tx.DialectName() == dialect.Postgres {
-			table = "search_documents"
+		statements := []string{
+			"DROP TABLE IF EXISTS search_documents",
+			`CREATE TABLE search_documents (id text PRIMARY KEY, kind text NOT NULL, public boolean NOT NULL,
+				owner text NOT NULL, names tsvector NOT NULL, body tsvector NOT NULL)`,
+			"CREATE INDEX search_documents_words ON search_documents USING gin ((names || body))",
+			"DELETE FROM search_version",
 		}
-		statements := []string{"DELETE FROM " + table, "DELETE FROM search_version"}
 		if tx.DialectName() != dialect.Postgres {
 			statements = []string{
 				"DROP TABLE IF EXISTS search_fts",
 				"DROP TABLE IF EXISTS search_ids",
 				// simple: the documents hold folded words separated by spaces, and the tokenizer
-				// keeps every byte above 127, so Arabic words stay whole. Prefix indexes make
-				// word* queries of two to four letters read one index entry. The IDs are in a
-				// table of their own: a search reads only the index, never the documents.
-				`CREATE VIRTUAL TABLE search_fts USING fts4(names, body, tokenize=simple, prefix="2,3,4")`,
-				`CREATE TABLE search_ids (docid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE)`,
+				// keeps every byte above 127, so Arabic words stay whole. Prefix indexes of 2,
+				// 4, … 10 bytes serve word* queries of one to ten (one to five Arabic letters),
+				// each reading one index entry or a few neighbours, not every word they start.
+				// The IDs are in a table of their own: a search reads only the index, never the
+				// documents, and the IDs of its page only.
+				`CREATE VIRTUAL TABLE search_fts USING fts4(names, body, tokenize=simple, prefix="2,4,6,8,10")`,
+				`CREATE TABLE search_ids (docid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, owner TEXT NOT NULL)`,
+				`CREATE INDEX search_ids_owner ON search_ids (owner)`,
+				// Writes merge the index's segments as they add them, two of a level into one:
+				// a search reads few segments, never the hundreds that many small writes leave.
+				`INSERT INTO search_fts (search_fts) VALUES ('automerge=2')`,
 				"DELETE FROM search_version",
 			}
 		}
@@ -111,6 +107,9 @@ func rebuild(ctx context.Context, client *ent.Client) error {
 		if err := put(ctx, tx, docs...); err != nil {
 			return err
 		}
+		if err := merge(ctx, tx); err != nil {
+			return err
+		}
 		placeholder := "?"
 		if tx.DialectName() == dialect.Postgres {
 			placeholder = "$1"
@@ -122,6 +121,23 @@ func rebuild(ctx context.Context, client *ent.Client) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// merge merges the index's segments into one, after many writes at once.
+func merge(ctx context.Context, x executor) error {
+	if x.DialectName() == dialect.Postgres {
+		return nil // a GIN index needs no merging
+	}
+	return x.RawExec(ctx, `INSERT INTO search_fts (search_fts) VALUES ('optimize')`)
+}
+
+// Compact makes the index as fast to search as it can be after many writes at once, such as
+// an import: on SQLite it merges the index's segments into one.
+func Compact(ctx context.Context, client *ent.Client) error {
+	if err := merge(ctx, client); err != nil {
+		return fmt.Errorf("compacting the search index: %w", err)
+	}
+	return nil
 }
 
 // indexed is what keep needs of the mutations of the rows it indexes.
@@ -177,10 +193,12 @@ var keep ent.Hook = func(next ent.Mutator) ent.Mutator {
 	})
 }
 
-// texts are the fields a document is made of.
+// texts are the fields a document is made of, with those of who may see it.
 var texts = map[string]bool{
 	exhibitor.FieldName: true, exhibitor.FieldDescription: true, exhibitor.FieldCommune: true, exhibitor.FieldProvince: true,
-	product.FieldLabels: true, session.FieldTitle: true, session.FieldTopics: true,
+	product.FieldLabels: true, product.FieldListed: true, product.FieldExhibitorID: true,
+	session.FieldTitle: true, session.FieldTopics: true,
+	exhibitor.FieldPublished: true, // a session's too: one name
 }
 
 // touchesText reports whether m changes a field the index holds.

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 
 	"entgo.io/ent/dialect"
@@ -22,22 +23,39 @@ import (
 	"maarid/i18n"
 )
 
-// document is what the index keeps of a row: its ID, and the words of its name or title and
-// of its other texts, folded, each with its stems.
+// document is what the index keeps of a row: its ID and kind, who may see it, and the words
+// of its name or title and of its other texts, folded, each with its stems.
+//
+// Who may see it is the row's own, as stored, as auth.Viewer's Visible… predicates decide it:
+// public is whether everyone may (published; for a product, listed), owner the exhibitor whose
+// key may see it unpublished too. The search filters by them in the index (visibleIn), where
+// reading each row found would cost more than the search; the page's rows are then read
+// through the privacy rules like any other.
 type document struct {
-	id, names, body string
+	id          string
+	kind        Kind
+	public      bool
+	owner       string
+	names, body string
 }
 
-// words returns the index's text for texts: their folded words and the stems of each.
+// words returns the index's text for texts: their folded words and the stems of each, each
+// once, since a search asks only whether a text has a word.
 func words(texts ...string) string {
 	var b strings.Builder
-	for _, t := range texts {
-		for _, w := range i18n.SearchTokens(t) {
+	seen := map[string]bool{}
+	add := func(w string) {
+		if !seen[w] {
+			seen[w] = true
 			b.WriteString(w)
 			b.WriteByte(' ')
+		}
+	}
+	for _, t := range texts {
+		for _, w := range i18n.SearchTokens(t) {
+			add(w)
 			for _, s := range i18n.Stems(w) {
-				b.WriteString(s)
-				b.WriteByte(' ')
+				add(s)
 			}
 		}
 	}
@@ -66,11 +84,17 @@ var provinces = map[exhibitor.Province]string{
 
 func exhibitorDocument(e *ent.Exhibitor) document {
 	body := append(all(e.Description), all(e.Commune)...)
-	return document{e.ID, words(all(e.Name)...), words(append(body, provinces[e.Province])...)}
+	return document{
+		id: e.ID, kind: Exhibitors, public: e.Published, owner: e.ID,
+		names: words(all(e.Name)...), body: words(append(body, provinces[e.Province])...),
+	}
 }
 
 func productDocument(p *ent.Product) document {
-	return document{p.ID, words(all(p.Name)...), words(append(all(p.Description), p.Labels...)...)}
+	return document{
+		id: p.ID, kind: Products, public: p.Listed, owner: p.ExhibitorID,
+		names: words(all(p.Name)...), body: words(append(all(p.Description), p.Labels...)...),
+	}
 }
 
 func sessionDocument(s *ent.Session) document {
@@ -78,7 +102,7 @@ func sessionDocument(s *ent.Session) document {
 	for _, t := range s.Topics {
 		body = append(body, strings.ReplaceAll(t, "_", " "))
 	}
-	return document{s.ID, words(all(s.Title)...), words(body...)}
+	return document{id: s.ID, kind: Sessions, public: s.Published, names: words(all(s.Title)...), body: words(body...)}
 }
 
 // executor runs the index's statements: a client, or a mutation inside its transaction.
@@ -92,16 +116,18 @@ func put(ctx context.Context, x executor, docs ...document) error {
 	for _, d := range docs {
 		var err error
 		if x.DialectName() == dialect.Postgres {
-			err = x.RawExec(ctx, `INSERT INTO search_documents (id, names, body) VALUES ($1, to_tsvector('simple', $2), to_tsvector('simple', $3))
-				ON CONFLICT (id) DO UPDATE SET names = excluded.names, body = excluded.body`, d.id, d.names, d.body)
+			err = x.RawExec(ctx, `INSERT INTO search_documents (id, kind, public, owner, names, body)
+				VALUES ($1, $2, $3, $4, to_tsvector('simple', $5), to_tsvector('simple', $6))
+				ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, public = excluded.public, owner = excluded.owner,
+				names = excluded.names, body = excluded.body`, d.id, d.kind, d.public, d.owner, d.names, d.body)
 		} else {
-			// ON CONFLICT (id) only: another ID of the same docid fails the write.
-			err = x.RawExec(ctx, "INSERT INTO search_ids (docid, id) VALUES (?, ?) ON CONFLICT (id) DO NOTHING", docid(d.id), d.id)
+			// The row's docid changes with who may see it: the row moves.
+			err = remove(ctx, x, d.id)
 			if err == nil {
-				err = x.RawExec(ctx, "DELETE FROM search_fts WHERE docid = ?", docid(d.id))
+				err = x.RawExec(ctx, "INSERT INTO search_ids (docid, id, owner) VALUES (?, ?, ?)", d.docid(), d.id, d.owner)
 			}
 			if err == nil {
-				err = x.RawExec(ctx, "INSERT INTO search_fts (docid, names, body) VALUES (?, ?, ?)", docid(d.id), d.names, d.body)
+				err = x.RawExec(ctx, "INSERT INTO search_fts (docid, names, body) VALUES (?, ?, ?)", d.docid(), d.names, d.body)
 			}
 		}
 		if err != nil {
@@ -111,14 +137,33 @@ func put(ctx context.Context, x executor, docs ...document) error {
 	return nil
 }
 
-// docid is the row of an ID in SQLite's FTS table, which finds a row quickly by its docid only
-// (search_ids gives the ID of a docid): 63 bits of the ID's hash. Two IDs of one hash would
-// make the second write fail on the docid's uniqueness, never share a row: at a million rows,
-// one chance in ten million.
-func docid(id string) int64 {
+// A docid, the row of a document in SQLite's FTS table, says what a search filters by without
+// reading any other table: the document's kind in bits 61–62, whether it is public in bit 60,
+// and 60 bits of its ID's hash below, which order the ties of a search's ranking (search_ids
+// gives the ID of a docid). Two IDs of one hash would make the second write fail on the
+// docid's uniqueness, never share a row: at a million rows, one chance in a million.
+const (
+	kindShift = 61
+	publicBit = int64(1) << 60
+	hashBits  = publicBit - 1
+)
+
+// kindNumber is the number of a kind in a docid: 1, 2 or 3.
+func kindNumber(k Kind) int64 { return int64(slices.Index(Kinds, k) + 1) }
+
+// hash is the part of a docid that the ID alone decides.
+func hash(id string) int64 {
 	h := fnv.New64a()
 	h.Write([]byte(id))
-	return int64(h.Sum64() >> 1)
+	return int64(h.Sum64()) & hashBits
+}
+
+func (d document) docid() int64 {
+	n := kindNumber(d.kind)<<kindShift | hash(d.id)
+	if d.public {
+		n |= publicBit
+	}
+	return n
 }
 
 // remove takes ids out of the index.
@@ -127,8 +172,8 @@ func remove(ctx context.Context, x executor, ids ...string) error {
 		var err error
 		if x.DialectName() == dialect.Postgres {
 			err = x.RawExec(ctx, "DELETE FROM search_documents WHERE id = $1", id)
-		} else if err = x.RawExec(ctx, "DELETE FROM search_fts WHERE docid = ?", docid(id)); err == nil {
-			err = x.RawExec(ctx, "DELETE FROM search_ids WHERE docid = ?", docid(id))
+		} else if err = x.RawExec(ctx, "DELETE FROM search_fts WHERE docid = (SELECT docid FROM search_ids WHERE id = ?)", id); err == nil {
+			err = x.RawExec(ctx, "DELETE FROM search_ids WHERE id = ?", id)
 		}
 		if err != nil {
 			return fmt.Errorf("taking %s out of the index: %w", id, err)

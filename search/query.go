@@ -3,9 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,13 +11,11 @@ import (
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+	"golang.org/x/sync/errgroup"
 
 	"maarid"
+	"maarid/auth"
 	"maarid/ent"
-	"maarid/ent/exhibitor"
-	"maarid/ent/product"
-	"maarid/ent/session"
-	"maarid/gid"
 	"maarid/i18n"
 )
 
@@ -72,131 +68,172 @@ func parse(query string) ([][]string, error) {
 			continue
 		}
 		seen[w] = true
-		words = append(words, append([]string{w}, i18n.Stems(w)...))
+		words = append(words, forms(w))
 	}
 	return words, nil
+}
+
+// forms are the forms a word of a query is searched as: itself and its stems, but for those
+// that find nothing more than one of the others does. A form one of whose stems is among them
+// finds nothing more than that stem: the index holds every word with its stems (words), so
+// the words that start with الزيت have stems that start with زيت. A shorter query is matched
+// and ranked sooner, and finds the same rows.
+func forms(word string) []string {
+	all := append([]string{word}, i18n.Stems(word)...)
+	var out []string
+	for _, f := range all {
+		if !slices.ContainsFunc(i18n.Stems(f), func(s string) bool { return slices.Contains(all, s) }) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // prefix reports whether a form matches the words it starts (olive* for olives): those of two
 // letters or more; a single letter matches only itself.
 func prefix(form string) bool { return utf8.RuneCountInString(form) >= 2 }
 
-// Find returns the rows of kinds that query finds and the caller may see, best first (ties
-// by ID). Every word of the query must match, as a word or the start of one, in any text of
-// the row.
-func Find(ctx context.Context, client *ent.Client, query string, kinds []Kind) ([]Hit, error) {
+// Page is a page of what a search found.
+type Page struct {
+	Hits  []Hit // best first, ties in the order of their IDs' hashes on SQLite, of their IDs on PostgreSQL
+	Total int   // the rows found in all
+	More  bool  // whether more rows follow the page
+}
+
+// Find returns the first rows, after the hit after (none: from the start), of those of kinds
+// (none: every kind) that query finds and the caller may see, best first. Every word of the
+// query must match, as a word or the start of one, in any text of the row.
+//
+// The rows found are never read one by one: the index keeps who may see each row (document),
+// and the database ranks them and returns the page's. Two statements, run side by side, give
+// the page and the count; the count, which needs no ranking, takes half as long.
+func Find(ctx context.Context, client *ent.Client, query string, kinds []Kind, first int, after *Hit) (*Page, error) {
 	words, err := parse(query)
-	if err != nil || len(words) == 0 {
+	if err != nil {
 		return nil, err
-	}
-	if len(kinds) == 0 {
-		kinds = Kinds
 	}
 	for _, k := range kinds {
 		if !slices.Contains(Kinds, k) {
 			return nil, maarid.Invalid("types", "%q is not a kind a search finds", k)
 		}
 	}
-	var hits []Hit
-	if client.DialectName() == dialect.Postgres {
-		hits, err = findPostgres(ctx, client, words, kinds)
-	} else {
-		hits, err = findSQLite(ctx, client, words, kinds)
+	if first < 0 {
+		return nil, maarid.Invalid("first", "is %d; a page has zero rows or more", first)
 	}
-	if err != nil {
-		return nil, err
+	page := &Page{}
+	if len(words) == 0 {
+		return page, nil
 	}
-	slices.SortFunc(hits, func(a, b Hit) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID))
+	postgres := client.DialectName() == dialect.Postgres
+	viewer := auth.FromContext(ctx)
+	ranked, count := &statement{postgres: postgres}, &statement{postgres: postgres}
+	ranked.page(words, kinds, viewer, first+1, after)
+	count.text = "SELECT count(*) FROM " + count.rows(words, kinds, viewer)
+	var g errgroup.Group
+	g.Go(func() error {
+		return client.RawQuery(ctx, count.text, count.args, func(row sql.ColumnScanner) error { return row.Scan(&page.Total) })
 	})
-	return hits, nil
-}
-
-// kindOf maps the type of a global ID to the kind a search finds it as.
-var kindOf = map[string]Kind{gid.Exhibitor: Exhibitors, gid.Product: Products, gid.Session: Sessions}
-
-// idsPerQuery bounds the IDs one query of the privacy rules reads, under SQLite's limit of
-// bound values.
-const idsPerQuery = 10_000
-
-// findSQLite matches the query once against the whole index, scoring every row it finds,
-// then keeps those of kinds that the privacy rules let the caller see: one query of the rows
-// of each kind found, by their IDs.
-func findSQLite(ctx context.Context, client *ent.Client, words [][]string, kinds []Kind) ([]Hit, error) {
-	scores := map[Kind]map[string]int{}
-	err := client.RawQuery(ctx, "SELECT search_ids.id, matchinfo(search_fts, 'y') FROM search_fts "+
-		"JOIN search_ids ON search_ids.docid = search_fts.docid WHERE search_fts MATCH ?", []any{sqliteMatch(words)},
-		func(row sql.ColumnScanner) error {
-			var id string
-			var matches []byte
-			if err := row.Scan(&id, &matches); err != nil {
-				return err
-			}
-			typ, _ := gid.Type(id)
-			if k, ok := kindOf[typ]; ok && slices.Contains(kinds, k) {
-				if scores[k] == nil {
-					scores[k] = map[string]int{}
-				}
-				scores[k][id] = scoreMatches(words, matches)
-			}
-			return nil
-		})
-	if err != nil {
+	err = client.RawQuery(ctx, ranked.text, ranked.args, func(row sql.ColumnScanner) error {
+		var h Hit
+		if err := row.Scan(&h.ID, &h.Score); err != nil {
+			return err
+		}
+		page.Hits = append(page.Hits, h)
+		return nil
+	})
+	if err := cmp.Or(err, g.Wait()); err != nil {
 		return nil, fmt.Errorf("searching: %w", err)
 	}
-	var hits []Hit
-	for _, k := range Kinds {
-		found := slices.Sorted(maps.Keys(scores[k]))
-		for len(found) > 0 {
-			chunk := found[:min(len(found), idsPerQuery)]
-			found = found[len(chunk):]
-			var visible []string
-			switch k {
-			case Exhibitors:
-				visible, err = client.Exhibitor.Query().Where(exhibitor.IDIn(chunk...)).IDs(ctx)
-			case Products:
-				visible, err = client.Product.Query().Where(product.IDIn(chunk...)).IDs(ctx)
-			case Sessions:
-				visible, err = client.Session.Query().Where(session.IDIn(chunk...)).IDs(ctx)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("searching the %s: %w", strings.ToLower(string(k)), err)
-			}
-			for _, id := range visible {
-				hits = append(hits, Hit{ID: id, Score: scores[k][id]})
-			}
-		}
+	if len(page.Hits) > first {
+		page.Hits, page.More = page.Hits[:first], true
 	}
-	return hits, nil
+	return page, nil
 }
 
-// findPostgres matches and scores the rows of each kind in one query, the privacy rules with
-// them.
-func findPostgres(ctx context.Context, client *ent.Client, words [][]string, kinds []Kind) ([]Hit, error) {
-	modify := postgresQuery(words)
-	var hits []Hit
-	for _, k := range slices.Compact(slices.Sorted(slices.Values(kinds))) {
-		var rows []struct {
-			ID    string `sql:"id"`
-			Score int    `sql:"score"`
-		}
-		var err error
-		switch k {
-		case Exhibitors:
-			err = client.Exhibitor.Query().Modify(modify).Scan(ctx, &rows)
-		case Products:
-			err = client.Product.Query().Modify(modify).Scan(ctx, &rows)
-		case Sessions:
-			err = client.Session.Query().Modify(modify).Scan(ctx, &rows)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("searching the %s: %w", strings.ToLower(string(k)), err)
-		}
-		for _, r := range rows {
-			hits = append(hits, Hit{ID: r.ID, Score: r.Score})
-		}
+// statement is a query being written, with its arguments.
+type statement struct {
+	postgres bool
+	text     string
+	args     []any
+}
+
+// arg adds an argument, and returns its placeholder.
+func (q *statement) arg(v any) string {
+	q.args = append(q.args, v)
+	if q.postgres {
+		return "$" + strconv.Itoa(len(q.args))
 	}
-	return hits, nil
+	return "?"
+}
+
+// rows is the FROM and WHERE of the rows that words find among kinds and v may see: of the
+// full-text table on SQLite, of search_documents on PostgreSQL.
+func (q *statement) rows(words [][]string, kinds []Kind, v *auth.Viewer) string {
+	all, own := v.Unpublished()
+	var where strings.Builder
+	if q.postgres {
+		where.WriteString("search_documents WHERE (names || body) @@ to_tsquery('simple', " + q.arg(postgresQuery(words, true)) + ")")
+		if len(kinds) > 0 {
+			names := make([]string, len(kinds))
+			for i, k := range kinds {
+				names[i] = q.arg(string(k))
+			}
+			where.WriteString(" AND kind IN (" + strings.Join(names, ", ") + ")")
+		}
+		if !all {
+			where.WriteString(" AND (public")
+			if own != "" {
+				where.WriteString(" OR owner = " + q.arg(own))
+			}
+			where.WriteString(")")
+		}
+		return where.String()
+	}
+	where.WriteString("search_fts WHERE search_fts MATCH " + q.arg(sqliteMatch(words)))
+	if len(kinds) > 0 {
+		numbers := make([]string, len(kinds))
+		for i, k := range kinds {
+			numbers[i] = strconv.FormatInt(kindNumber(k), 10)
+		}
+		where.WriteString(" AND docid >> " + strconv.Itoa(kindShift) + " IN (" + strings.Join(numbers, ", ") + ")")
+	}
+	if !all {
+		where.WriteString(" AND (docid & " + strconv.FormatInt(publicBit, 10) + " != 0")
+		if own != "" {
+			where.WriteString(" OR docid IN (SELECT docid FROM search_ids WHERE owner = " + q.arg(own) + ")")
+		}
+		where.WriteString(")")
+	}
+	return where.String()
+}
+
+// page writes the query of the first rows after after, best first: their IDs and scores.
+func (q *statement) page(words [][]string, kinds []Kind, v *auth.Viewer, first int, after *Hit) {
+	// Each row found with its key k (its docid on SQLite, its ID on PostgreSQL) and its score.
+	// On SQLite, LIMIT -1 (no limit) keeps the match from being merged into the score's
+	// query, which would compute matchinfo once for each of the score's terms, not once a row.
+	found, tie, id := "", "k", "k"
+	if q.postgres {
+		found = "SELECT id AS k, " + q.postgresScore(words) + " AS score FROM " + q.rows(words, kinds, v)
+	} else {
+		found = "SELECT docid AS k, " + sqliteScore(words) + " AS score FROM " +
+			"(SELECT docid, matchinfo(search_fts, 'y') AS mi FROM " + q.rows(words, kinds, v) + " LIMIT -1)"
+		tie, id = "k & "+strconv.FormatInt(hashBits, 10), "search_ids.id"
+	}
+	behind := ""
+	if after != nil {
+		var key any = after.ID
+		if !q.postgres {
+			key = hash(after.ID)
+		}
+		behind = " WHERE score < " + q.arg(after.Score) + " OR score = " + q.arg(after.Score) + " AND " + tie + " > " + q.arg(key)
+	}
+	q.text = "SELECT " + id + ", score FROM (SELECT k, score FROM (" + found + ") AS found" + behind +
+		" ORDER BY score DESC, " + tie + " LIMIT " + q.arg(first) + ") AS page"
+	if !q.postgres {
+		q.text += " JOIN search_ids ON search_ids.docid = page.k"
+	}
+	q.text += " ORDER BY score DESC, " + tie
 }
 
 // sqliteMatch is the query in FTS4's syntax: every word, as any of its forms, each form as
@@ -232,71 +269,64 @@ const (
 	ftsColumns
 )
 
-// scoreMatches scores a row from its matchinfo 'y': a 32-bit count of hits for each phrase
-// and column, phrases in the order of the query (sqliteQuery).
-func scoreMatches(words [][]string, matches []byte) int {
-	hits := func(phrase, column int) bool {
-		i := 4 * (phrase*ftsColumns + column)
-		return i+4 <= len(matches) && binary.NativeEndian.Uint32(matches[i:]) > 0
+// sqliteScore is the score of a row in SQL, from its matchinfo 'y' (mi): a 32-bit count of
+// hits for each phrase and column, phrases in the order of the query (sqliteMatch). A word
+// scores by the best place any of its forms matched.
+func sqliteScore(words [][]string) string {
+	hit := func(phrases []int, column int) string {
+		parts := make([]string, len(phrases))
+		for i, p := range phrases {
+			parts[i] = "substr(mi, " + strconv.Itoa(4*(p*ftsColumns+column)+1) + ", 4) != x'00000000'"
+		}
+		return strings.Join(parts, " OR ")
 	}
-	total, phrase := 0, 0
+	var score []string
+	phrase := 0
 	for _, forms := range words {
-		best := 0
+		var whole, start []int
 		for range forms {
-			whole, start := phrase, phrase+1
-			switch {
-			case hits(whole, ftsNames):
-				best = max(best, namePoints)
-			case hits(start, ftsNames):
-				best = max(best, namePrefixPoints)
-			case hits(whole, ftsBody):
-				best = max(best, bodyPoints)
-			case hits(start, ftsBody):
-				best = max(best, bodyPrefixPoints)
-			}
+			whole, start = append(whole, phrase), append(start, phrase+1)
 			phrase += 2
 		}
-		total += best
+		score = append(score, "CASE WHEN "+hit(whole, ftsNames)+" THEN "+strconv.Itoa(namePoints)+
+			" WHEN "+hit(start, ftsNames)+" THEN "+strconv.Itoa(namePrefixPoints)+
+			" WHEN "+hit(whole, ftsBody)+" THEN "+strconv.Itoa(bodyPoints)+
+			" ELSE "+strconv.Itoa(bodyPrefixPoints)+" END")
 	}
-	return total
+	return "(" + strings.Join(score, " + ") + ")"
 }
 
-// postgresQuery selects the rows whose document in search_documents has every word, with
-// their score, computed by PostgreSQL.
-func postgresQuery(words [][]string) func(*sql.Selector) {
-	// tsquery takes & | ( ) : * ! < > and quotes as operators; a form is letters and digits.
-	query := func(forms []string, prefixes bool) string {
-		parts := make([]string, len(forms))
-		for i, f := range forms {
-			parts[i] = f
-			if prefixes && prefix(f) {
-				parts[i] += ":*"
-			}
-		}
-		return "(" + strings.Join(parts, " | ") + ")"
-	}
+// postgresQuery is words as a tsquery, each word as any of its forms, with their starts when
+// prefixes. tsquery reads & | ( ) : * ! < > and quotes as operators; a form is letters and
+// digits only (i18n.SearchTokens).
+func postgresQuery(words [][]string, prefixes bool) string {
 	all := make([]string, len(words))
 	for i, forms := range words {
-		all[i] = query(forms, true)
+		all[i] = postgresForms(forms, prefixes)
 	}
-	return func(s *sql.Selector) {
-		t := sql.Table("search_documents")
-		s.Join(t).On(s.C("id"), t.C("id"))
-		s.Where(sql.P(func(b *sql.Builder) {
-			b.WriteString("(" + t.C("names") + " || " + t.C("body") + ") @@ to_tsquery('simple', ").Arg(strings.Join(all, " & ")).WriteString(")")
-		}))
-		s.Select(s.C("id"))
-		s.AppendSelectExprAs(sql.ExprFunc(func(b *sql.Builder) {
-			for i, forms := range words {
-				if i > 0 {
-					b.WriteString(" + ")
-				}
-				whole, start := query(forms, false), query(forms, true)
-				b.WriteString("CASE WHEN " + t.C("names") + " @@ to_tsquery('simple', ").Arg(whole).
-					WriteString(") THEN " + strconv.Itoa(namePoints) + " WHEN " + t.C("names") + " @@ to_tsquery('simple', ").Arg(start).
-					WriteString(") THEN " + strconv.Itoa(namePrefixPoints) + " WHEN " + t.C("body") + " @@ to_tsquery('simple', ").Arg(whole).
-					WriteString(") THEN " + strconv.Itoa(bodyPoints) + " ELSE " + strconv.Itoa(bodyPrefixPoints) + " END")
-			}
-		}), "score")
+	return strings.Join(all, " & ")
+}
+
+func postgresForms(forms []string, prefixes bool) string {
+	parts := make([]string, len(forms))
+	for i, f := range forms {
+		parts[i] = f
+		if prefixes && prefix(f) {
+			parts[i] += ":*"
+		}
 	}
+	return "(" + strings.Join(parts, " | ") + ")"
+}
+
+// postgresScore is the score of a row in SQL, each word by the best place it matched.
+func (q *statement) postgresScore(words [][]string) string {
+	score := make([]string, len(words))
+	for i, forms := range words {
+		whole, start := q.arg(postgresForms(forms, false)), q.arg(postgresForms(forms, true))
+		score[i] = "CASE WHEN names @@ to_tsquery('simple', " + whole + ") THEN " + strconv.Itoa(namePoints) +
+			" WHEN names @@ to_tsquery('simple', " + start + ") THEN " + strconv.Itoa(namePrefixPoints) +
+			" WHEN body @@ to_tsquery('simple', " + whole + ") THEN " + strconv.Itoa(bodyPoints) +
+			" ELSE " + strconv.Itoa(bodyPrefixPoints) + " END"
+	}
+	return "(" + strings.Join(score, " + ") + ")"
 }

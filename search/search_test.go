@@ -6,10 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"maarid/auth"
 	"maarid/demo"
 	"maarid/ent"
+	"maarid/ent/exhibitor"
 	"maarid/ent/product"
+	"maarid/ent/session"
 	"maarid/gid"
 	"maarid/i18n"
 	"maarid/money"
@@ -39,6 +43,9 @@ func productNames(t *testing.T, c *ent.Client, hits []search.Hit) []string {
 	return out
 }
 
+// everything is a page size that holds whatever a test's search finds.
+const everything = 1 << 20
+
 func ids(hits []search.Hit) []string {
 	out := make([]string, len(hits))
 	for i, h := range hits {
@@ -57,11 +64,14 @@ func TestSearch(t *testing.T) {
 			}
 			find := func(t *testing.T, q string, kinds ...search.Kind) []search.Hit {
 				t.Helper()
-				hits, err := search.Find(anonymous(), c, q, kinds)
+				page, err := search.Find(anonymous(), c, q, kinds, everything, nil)
 				if err != nil {
 					t.Fatalf("%q: %v", q, err)
 				}
-				return hits
+				if page.Total != len(page.Hits) || page.More {
+					t.Fatalf("%q: %d hits of %d (more: %v)", q, len(page.Hits), page.Total, page.More)
+				}
+				return page.Hits
 			}
 
 			// However they are typed, these find the same products: olive oil.
@@ -105,16 +115,44 @@ func TestSearch(t *testing.T) {
 			if len(find(t, "stratégie commerciale", search.Sessions)) == 0 {
 				t.Error("stratégie commerciale finds no session")
 			}
-			// Best first, ties by ID: the order is the same every time.
+			// Best first, ties in a fixed order, the same page after page.
 			all := find(t, "miel")
+			if len(all) < 10 {
+				t.Fatalf("miel finds %d rows", len(all))
+			}
 			for i := 1; i < len(all); i++ {
-				if all[i-1].Score < all[i].Score || all[i-1].Score == all[i].Score && all[i-1].ID > all[i].ID {
+				if all[i-1].Score < all[i].Score {
 					t.Fatalf("out of order at %d: %+v, %+v", i, all[i-1], all[i])
 				}
 			}
+			if again := find(t, "miel"); !slices.Equal(again, all) {
+				t.Error("the same search found the same rows in another order")
+			}
+			var paged []search.Hit
+			var after *search.Hit
+			for {
+				page, err := search.Find(anonymous(), c, "miel", nil, 3, after)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if page.Total != len(all) {
+					t.Fatalf("a page counts %d rows, the whole search %d", page.Total, len(all))
+				}
+				paged = append(paged, page.Hits...)
+				if !page.More {
+					break
+				}
+				after = &page.Hits[len(page.Hits)-1]
+			}
+			if !slices.Equal(paged, all) {
+				t.Errorf("pages of 3 found %d rows, not those of one page of %d", len(paged), len(all))
+			}
+			if page, err := search.Find(anonymous(), c, "miel", nil, 3, &all[len(all)-1]); err != nil || len(page.Hits) != 0 || page.More || page.Total != len(all) {
+				t.Errorf("after the last row: %+v, %v", page, err)
+			}
 			// Nothing but words reaches FTS's or tsquery's syntax.
 			for _, q := range []string{`"huile`, `huile*`, `huile NEAR olive`, `huile -- olive`, `(huile OR`, `huile) AND (`, `olive:* & !miel`, `'; DROP TABLE products; --`, `*`, `NEAR/3`, `^huile`} {
-				if _, err := search.Find(anonymous(), c, q, nil); err != nil {
+				if _, err := search.Find(anonymous(), c, q, nil, everything, nil); err != nil {
 					t.Errorf("%q: %v", q, err)
 				}
 			}
@@ -123,7 +161,7 @@ func TestSearch(t *testing.T) {
 			}
 			// Bad queries.
 			for _, q := range []string{"", "   \t", strings.Repeat("ب", search.MaxQueryRunes+1)} {
-				if _, err := search.Find(anonymous(), c, q, nil); err == nil {
+				if _, err := search.Find(anonymous(), c, q, nil, everything, nil); err == nil {
 					t.Errorf("%.20q: no error", q)
 				}
 			}
@@ -148,11 +186,11 @@ func TestSearchFollowsWrites(t *testing.T) {
 			organiser := auth.NewContext(context.Background(), &auth.Viewer{Role: auth.Organiser})
 			owner := auth.NewContext(context.Background(), &auth.Viewer{Role: auth.Exhibitor, ExhibitorID: ex.ID})
 			found := func(ctx context.Context, q, id string) bool {
-				hits, err := search.Find(ctx, c, q, nil)
+				page, err := search.Find(ctx, c, q, nil, everything, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
-				return slices.Contains(ids(hits), id)
+				return slices.Contains(ids(page.Hits), id)
 			}
 			p, err := c.Product.Create().SetExhibitorID(ex.ID).SetName(i18n.Text{i18n.AR: "عسل الزعتر الجبلي", i18n.FR: "Miel de thym sauvage"}).
 				SetPrice(money.Money{MinorUnits: 12000, Currency: money.DefaultCurrency}).Save(sys)
@@ -181,5 +219,146 @@ func TestSearchFollowsWrites(t *testing.T) {
 				t.Error("a deleted product is found")
 			}
 		})
+	}
+}
+
+// TestSearchFindsWhatEachMaySee writes the changes that decide who may see a row — an
+// exhibitor unpublished and published again, a product unpublished and moved to another
+// exhibitor, a session unpublished — and after each asks, for every kind of caller, that a
+// search finds exactly the rows it finds for an organiser that the caller may read through
+// the privacy rules.
+func TestSearchFindsWhatEachMaySee(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			c := storetest.Open(t, kind)
+			if _, err := demo.Seed(context.Background(), c); err != nil {
+				t.Fatal(err)
+			}
+			sys := auth.System(context.Background())
+			exhibitors, err := c.Exhibitor.Query().Where(exhibitor.HasProducts()).Order(exhibitor.ByID()).Limit(2).All(sys)
+			if err != nil || len(exhibitors) != 2 {
+				t.Fatalf("%d exhibitors with products: %v", len(exhibitors), err)
+			}
+			first, second := exhibitors[0], exhibitors[1]
+			p, err := c.Product.Query().Where(product.ExhibitorID(first.ID)).First(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := c.Session.Query().First(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			organiser := auth.NewContext(context.Background(), &auth.Viewer{Role: auth.Organiser})
+			callers := map[string]context.Context{
+				"anonymous": anonymous(),
+				"partner":   auth.NewContext(context.Background(), &auth.Viewer{Role: auth.Partner}),
+				"first":     auth.NewContext(context.Background(), &auth.Viewer{Role: auth.Exhibitor, ExhibitorID: first.ID}),
+				"second":    auth.NewContext(context.Background(), &auth.Viewer{Role: auth.Exhibitor, ExhibitorID: second.ID}),
+			}
+			// The words of the rows changed: each query finds one of them, and others.
+			queries := []string{wordOf(p.Name[i18n.FR]), wordOf(first.Name[i18n.FR]), wordOf(s.Title[i18n.FR]), "miel", "تعاونية"}
+			check := func(step string) {
+				t.Helper()
+				for _, q := range queries {
+					all, err := search.Find(organiser, c, q, nil, everything, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for name, ctx := range callers {
+						var want []string
+						for _, h := range all.Hits {
+							if readable(ctx, c, h.ID) {
+								want = append(want, h.ID)
+							}
+						}
+						got, err := search.Find(ctx, c, q, nil, everything, nil)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !slices.Equal(slices.Sorted(slices.Values(ids(got.Hits))), slices.Sorted(slices.Values(want))) || got.Total != len(want) {
+							t.Errorf("%s: %s's search for %q finds %d rows (%d counted), %d it may read", step, name, q, len(got.Hits), got.Total, len(want))
+						}
+					}
+				}
+			}
+			check("the demo fair")
+			steps := []struct {
+				name  string
+				write func(context.Context) error
+			}{
+				{"an exhibitor unpublished", first.Update().SetPublished(false).Exec},
+				{"a product unpublished", p.Update().SetPublished(false).Exec},
+				{"the exhibitor published again", first.Update().SetPublished(true).Exec},
+				{"the product published again", p.Update().SetPublished(true).Exec},
+				{"the product moved", p.Update().SetExhibitorID(second.ID).SetPublished(false).Exec},
+				{"a session unpublished", s.Update().SetPublished(false).Exec},
+			}
+			for _, step := range steps {
+				if err := step.write(sys); err != nil {
+					t.Fatalf("%s: %v", step.name, err)
+				}
+				check(step.name)
+			}
+		})
+	}
+}
+
+// wordOf is the longest word of s: one a search finds it by.
+func wordOf(s string) string {
+	words := strings.Fields(s)
+	slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
+	return words[0]
+}
+
+// readable reports whether the caller of ctx may read the row id through the privacy rules.
+func readable(ctx context.Context, c *ent.Client, id string) bool {
+	var n int
+	var err error
+	switch typ, _ := gid.Type(id); typ {
+	case gid.Exhibitor:
+		n, err = c.Exhibitor.Query().Where(exhibitor.ID(id)).Count(ctx)
+	case gid.Product:
+		n, err = c.Product.Query().Where(product.ID(id)).Count(ctx)
+	case gid.Session:
+		n, err = c.Session.Query().Where(session.ID(id)).Count(ctx)
+	}
+	return err == nil && n == 1
+}
+
+// TestCompact writes a few thousand products in many transactions, which leave the SQLite
+// index in several segments, and compacts it into one segment of each of its indexes (the
+// words and each length of prefix), which finds the same rows.
+func TestCompact(t *testing.T) {
+	c := storetest.Open(t, "sqlite")
+	if _, err := demo.Seed(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.SeedCatalogue(context.Background(), c, 3000); err != nil {
+		t.Fatal(err)
+	}
+	segments := func() (n int) {
+		t.Helper()
+		err := c.RawQuery(context.Background(), "SELECT count(*) FROM search_fts_segdir", nil, func(row entsql.ColumnScanner) error { return row.Scan(&n) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before, err := search.Find(anonymous(), c, "huile d'olive", nil, everything, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := segments(); n <= 6 {
+		t.Fatalf("%d segments before compacting: the test writes too little", n)
+	}
+	if err := search.Compact(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if n := segments(); n != 6 {
+		t.Errorf("%d segments after compacting, want 6: one for the words, one for each of 5 lengths of prefix", n)
+	}
+	after, err := search.Find(anonymous(), c, "huile d'olive", nil, everything, nil)
+	if err != nil || !slices.Equal(after.Hits, before.Hits) {
+		t.Errorf("compacting changed what a search finds: %d rows, %d before (%v)", len(after.Hits), len(before.Hits), err)
 	}
 }
