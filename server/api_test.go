@@ -54,9 +54,19 @@ func newAPI(t testing.TB, kind string, flags ...string) *api {
 // newAPIOver is newAPI with the database's driver wrapped by wrap, when it is not nil.
 func newAPIOver(t testing.TB, kind string, wrap func(dialect.Driver) dialect.Driver, flags ...string) *api {
 	t.Helper()
-	a := &api{counter: &storetest.Counter{}}
-	dsn := storetest.URL(t, kind)
-	a.dsn = dsn
+	return serveAPI(t, storetest.URL(t, kind), true, wrap, flags...)
+}
+
+// anotherInstance serves a's database again, as another instance on it would.
+func (a *api) anotherInstance(t testing.TB, flags ...string) *api {
+	t.Helper()
+	return serveAPI(t, a.dsn, false, nil, flags...)
+}
+
+// serveAPI serves the database at dsn, seeding the demo fair first when seed is set.
+func serveAPI(t testing.TB, dsn string, seed bool, wrap func(dialect.Driver) dialect.Driver, flags ...string) *api {
+	t.Helper()
+	a := &api{counter: &storetest.Counter{}, dsn: dsn}
 	driver := a.counter.Count
 	if wrap != nil {
 		driver = func(d dialect.Driver) dialect.Driver { return wrap(a.counter.Count(d)) }
@@ -67,8 +77,13 @@ func newAPIOver(t testing.TB, kind string, wrap func(dialect.Driver) dialect.Dri
 	c := testConfig(t, append([]string{"--response-cache-mb=0", "--budget-exempt=192.0.2.1,127.0.0.1,::1"}, flags...)...)
 	a.client.Intercept(rowBound(c.maxAnswerMiB << 20))
 	var err error
-	if a.fair, err = demo.Seed(context.Background(), a.client); err != nil {
-		t.Fatalf("seeding the demo fair: %v", err)
+	if seed {
+		a.fair, err = demo.Seed(context.Background(), a.client)
+	} else {
+		a.fair, err = a.client.Fair.Query().First(auth.System(context.Background()))
+	}
+	if err != nil {
+		t.Fatalf("seeding or reading the demo fair: %v", err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a.keys = auth.NewKeys(a.client, dsn, []byte(testPepper))

@@ -23,82 +23,50 @@ import (
 	"maarid/store"
 )
 
-// responseCache keeps the answers to queries and serves them again until the data changes.
-// Visitors ask for the same directory and catalogue pages over and over while the data
-// changes a few times an hour, so most answers can be computed once.
+// responseCache keeps the answers to queries and serves them again until the data they read
+// changes. Visitors ask for the same directory and catalogue pages over and over while the
+// data changes a few times an hour, so most answers can be computed once.
 //
-// It is always fresh: every write committed through ent moves the data version on, and an
-// answer is kept with the version read when its request began, so an answer computed while
-// a write was committing is never served after it. The writes that other processes announce
-// — `maarid import` — move it on too (store.OtherWrites): on SQLite at the next request a
-// millisecond after their commit, on PostgreSQL as soon as their notification arrives. Other
-// servers do not announce their writes: several instances sharing a database must not use it.
+// It is always fresh: an answer is kept with the tables its statements read and the moment
+// its request began (store.Changes), and served again only while none of those tables has
+// changed since — through this instance, another one on the same PostgreSQL database, or
+// another process on the same SQLite file. A write to one table does not cost the answers
+// that never read it: visitors registering for workshops leave the catalogue's answers be.
+// When changes cannot be heard (the PostgreSQL notifications' connection is lost), nothing
+// is served or kept until they can again.
+//
+// Requests for an answer that is being computed wait for it rather than compute it again, so
+// that a change followed by many requests for one page computes the page once.
 //
 // Only queries that succeeded without any error are kept, keyed by everything that can make
 // two answers differ: the request itself, the reader's language, the caller's API key and
 // the answer's media type. An answer served again costs its client what it cost the first
 // time, and says so in its extensions.cost and headers, as a computed one does.
 type responseCache struct {
-	version  atomic.Uint64 // moved on by this process's writes
-	others   *store.Writes // and by those of other processes
+	changes  *store.Changes
 	maxBytes int
 	budgets  *budgets
 	costs    costs
 
-	mu      sync.Mutex
-	entries map[string]*list.Element
-	lru     list.List // of *cachedResponse, most recently used first
-	bytes   int
+	mu       sync.Mutex
+	entries  map[string]*list.Element
+	lru      list.List // of *cachedResponse, most recently used first
+	bytes    int
+	inFlight map[string]chan struct{} // closed when the answer is computed
 }
 
 type cachedResponse struct {
 	key         string
-	version     uint64
+	since       uint64       // when its request began
+	read        store.Tables // what it read
 	contentType string
 	body        []byte // the answer without its extensions.cost, and its last }
 	cost        int
 }
 
 func newResponseCache(client *ent.Client, maxBytes int, b *budgets, costs costs) *responseCache {
-	c := &responseCache{maxBytes: maxBytes, entries: map[string]*list.Element{}, budgets: b, costs: costs,
-		others: store.OtherWrites(client)}
-	client.Use(c.watchWrites)
-	return c
-}
-
-// dataVersion is the version of the data now: it moves on with every write this process
-// commits, and every write another process announces. Both counts only grow, so their sum
-// moves when either does.
-func (c *responseCache) dataVersion() uint64 {
-	return c.version.Load() + c.others.Version()
-}
-
-// watchWrites is the ent hook that moves the data version on after every write: when it
-// commits, for a write in a transaction. API keys are no part of any answer (the caller is
-// authenticated before the cache is asked), and their last-used time changes all day.
-func (c *responseCache) watchWrites(next ent.Mutator) ent.Mutator {
-	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-		v, err := next.Mutate(ctx, m)
-		if err != nil || m.Type() == ent.TypeAPIKey {
-			return v, err
-		}
-		if txm, ok := m.(interface{ Tx() (*ent.Tx, error) }); ok {
-			if tx, err := txm.Tx(); err == nil {
-				tx.OnCommit(func(next ent.Committer) ent.Committer {
-					return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-						err := next.Commit(ctx, tx)
-						if err == nil {
-							c.version.Add(1)
-						}
-						return err
-					})
-				})
-				return v, nil
-			}
-		}
-		c.version.Add(1)
-		return v, nil
-	})
+	return &responseCache{maxBytes: maxBytes, entries: map[string]*list.Element{}, budgets: b, costs: costs,
+		changes: store.ChangesOf(client), inFlight: map[string]chan struct{}{}}
 }
 
 // cacheableKey is where the GraphQL layer tells the cache that the answer may be kept.
@@ -112,39 +80,33 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		version := c.dataVersion()
+		since, heard := c.changes.Now()
 		key, ok := c.key(r)
-		if !ok {
+		if !ok || !heard {
 			next.ServeHTTP(w, r)
 			return
 		}
 		cl := clientFrom(r.Context())
-		if hit := c.get(key, version); hit != nil {
-			m := c.budgets.spend(cl, hit.cost, c.costs.limitOf(cl.role))
-			if m.refused {
-				maarid.RefusalOf(maarid.RateLimited).Write(w, fmt.Sprintf(
-					"the budget of this client is spent: the operation costs %d, %d points are left; try again in %s s",
-					hit.cost, m.spent.Remaining, seconds(m.spent.RetryAfter)))
+		hit, done, computing := c.lookup(key)
+		if computing {
+			select {
+			case <-done:
+			case <-r.Context().Done():
 				return
 			}
-			// The answer goes out in one write, as the computed one does.
-			buf := answerBuffers.Get().(*bytes.Buffer)
-			buf.Reset()
-			buf.Write(hit.body)
-			buf.Write(costField)
-			buf.Write(m.costExtension())
-			buf.WriteString("}}")
-			h := w.Header()
-			h.Set("Content-Type", hit.contentType)
-			h.Set("X-Cache", "hit")
-			h.Set("Content-Length", strconv.Itoa(buf.Len()))
-			w.Write(buf.Bytes())
-			answerBuffers.Put(buf)
+			// It was not kept, or is stale already, when this finds nothing: computed here too.
+			hit = c.get(key)
+		} else if hit == nil {
+			defer c.computed(key, done)
+		}
+		if hit != nil {
+			c.answer(w, hit, cl)
 			return
 		}
 		var cacheable atomic.Bool
+		ctx, reads := store.Recording(context.WithValue(r.Context(), cacheableKey{}, &cacheable))
 		rec := &keeper{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r.WithContext(graph.WithVolatility(context.WithValue(r.Context(), cacheableKey{}, &cacheable))))
+		next.ServeHTTP(rec, r.WithContext(graph.WithVolatility(ctx)))
 		cl.mu.Lock()
 		m := cl.meter
 		cl.mu.Unlock()
@@ -154,10 +116,60 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 		// The answer ends with the cost of this request, which the next one replaces.
 		suffix := append(append(append([]byte{}, costField...), m.costExtension()...), "}}"...)
 		if body := rec.body.Bytes(); bytes.HasSuffix(body, suffix) {
-			c.put(&cachedResponse{key: key, version: version, contentType: w.Header().Get("Content-Type"),
+			c.put(&cachedResponse{key: key, since: since, read: reads.Tables(), contentType: w.Header().Get("Content-Type"),
 				body: body[:len(body)-len(suffix)], cost: m.Requested})
 		}
 	})
+}
+
+// lookup returns the answer kept for key; else the channel closed when it is computed, and
+// whether another request is computing it — when none is, the caller is, and must call
+// computed. Both are decided at once: a request that finds no answer and no other computing
+// it is never one that comes just after the answer was kept.
+func (c *responseCache) lookup(key string) (*cachedResponse, chan struct{}, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if hit := c.fresh(key); hit != nil {
+		return hit, nil, false
+	}
+	if done, ok := c.inFlight[key]; ok {
+		return nil, done, true
+	}
+	done := make(chan struct{})
+	c.inFlight[key] = done
+	return nil, done, false
+}
+
+// computed lets the requests waiting for the answer of key go on.
+func (c *responseCache) computed(key string, done chan struct{}) {
+	c.mu.Lock()
+	delete(c.inFlight, key)
+	c.mu.Unlock()
+	close(done)
+}
+
+// answer sends a kept answer, charging the client's budget as if it had been computed.
+func (c *responseCache) answer(w http.ResponseWriter, hit *cachedResponse, cl *client) {
+	m := c.budgets.spend(cl, hit.cost, c.costs.limitOf(cl.role))
+	if m.refused {
+		maarid.RefusalOf(maarid.RateLimited).Write(w, fmt.Sprintf(
+			"the budget of this client is spent: the operation costs %d, %d points are left; try again in %s s",
+			hit.cost, m.spent.Remaining, seconds(m.spent.RetryAfter)))
+		return
+	}
+	// The answer goes out in one write, as the computed one does.
+	buf := answerBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	buf.Write(hit.body)
+	buf.Write(costField)
+	buf.Write(m.costExtension())
+	buf.WriteString("}}")
+	h := w.Header()
+	h.Set("Content-Type", hit.contentType)
+	h.Set("X-Cache", "hit")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Write(buf.Bytes())
+	answerBuffers.Put(buf)
 }
 
 // answerBuffers are where answers from the cache are put together.
@@ -194,15 +206,21 @@ func (c *responseCache) key(r *http.Request) (string, bool) {
 	return b.String(), true
 }
 
-func (c *responseCache) get(key string, version uint64) *cachedResponse {
+// get returns the answer kept for key, if none of what it read has changed since.
+func (c *responseCache) get(key string) *cachedResponse {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.fresh(key)
+}
+
+// fresh is get with c.mu held.
+func (c *responseCache) fresh(key string) *cachedResponse {
 	e, ok := c.entries[key]
 	if !ok {
 		return nil
 	}
 	entry := e.Value.(*cachedResponse)
-	if entry.version != version {
+	if c.changes.ChangedSince(entry.since, entry.read) {
 		c.remove(e)
 		return nil
 	}
@@ -215,8 +233,8 @@ func (c *responseCache) put(entry *cachedResponse) {
 	if size > c.maxBytes/8 {
 		return // one answer may not crowd out the others
 	}
-	if entry.version != c.dataVersion() {
-		return // the data changed while it was computed
+	if c.changes.ChangedSince(entry.since, entry.read) {
+		return // what it read changed while it was computed
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

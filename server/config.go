@@ -14,7 +14,6 @@ import (
 
 	"maarid/auth"
 	"maarid/limits"
-	"maarid/store"
 	"maarid/stream"
 )
 
@@ -94,9 +93,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.StringVar(&c.keyPepper, "key-pepper", "",
 		"secret that API keys are hashed with, at least 32 characters; by default kept in a file beside the SQLite "+
 			"database, and required on PostgreSQL")
-	fs.IntVar(&c.cacheMiB, "response-cache-mb", -1,
-		"memory for answers kept until the data changes, 0 for none; by default 64 on SQLite and none on PostgreSQL, "+
-			"where other instances' writes would go unseen")
+	fs.IntVar(&c.cacheMiB, "response-cache-mb", 64,
+		"memory for answers kept until the tables they read change, through any instance; 0 for none")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second,
 		"how long requests in flight may take to finish on shutdown")
 	fs.Func("allowed-origins",
@@ -197,10 +195,7 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		return c, fmt.Errorf("log format %q: use text or json", c.logFormat)
 	}
 	if c.cacheMiB < 0 {
-		c.cacheMiB = 64
-		if store.IsPostgres(c.database) {
-			c.cacheMiB = 0
-		}
+		return c, fmt.Errorf("response cache %d MB: must be 0 (none) or more", c.cacheMiB)
 	}
 	if c.maxPartnerPage < c.maxPageSize {
 		c.maxPartnerPage = c.maxPageSize

@@ -57,8 +57,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 	if err != nil {
 		return nil, err
 	}
-	db := &database{dsn: dsn}
-	drv = errorDriver{Driver: drv, db: db}
+	db := &database{dsn: dsn, changes: newChanges(IsPostgres(dsn))}
+	drv = changesDriver{Driver: errorDriver{Driver: drv, db: db}, c: db.changes}
 	if o.wrap != nil {
 		drv = o.wrap(drv)
 	}
@@ -88,6 +88,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 		client.Close()
 		return nil, err
 	}
+	db.changes.follow(dsn)
 	return client, nil
 }
 

@@ -39,12 +39,29 @@ func Send(ctx context.Context, tx Execer, dsn, channel, payload string) error {
 // the notifications it may have missed while it was not. A lost connection is made again, with
 // a growing pause. It is how the instances that share a database learn of each other's writes.
 func Listen(ctx context.Context, dsn, channel string, notified func(), log *slog.Logger) {
+	Follow(ctx, dsn, channel, Events{Connected: notified, Notified: func(string) { notified() }}, log)
+}
+
+// Events are what Follow tells of a LISTEN connection; any may be nil.
+type Events struct {
+	Connected func()               // each time it is connected: what was sent before may have been missed
+	Lost      func()               // each time it is lost: what is sent now goes unheard
+	Notified  func(payload string) // for each notification
+}
+
+// Follow is Listen with every event told apart, and each notification's payload.
+func Follow(ctx context.Context, dsn, channel string, on Events, log *slog.Logger) {
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := listenOnce(ctx, dsn, channel, func() {
 			pause = 100 * time.Millisecond
-			notified()
-		}, notified)
+			if on.Connected != nil {
+				on.Connected()
+			}
+		}, on.Notified)
+		if on.Lost != nil {
+			on.Lost()
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -58,7 +75,7 @@ func Listen(ctx context.Context, dsn, channel string, notified func(), log *slog
 	}
 }
 
-func listenOnce(ctx context.Context, dsn, channel string, connected, notified func()) error {
+func listenOnce(ctx context.Context, dsn, channel string, connected func(), notified func(string)) error {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		return err
@@ -69,9 +86,12 @@ func listenOnce(ctx context.Context, dsn, channel string, connected, notified fu
 	}
 	connected()
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			return err
 		}
-		notified()
+		if notified != nil {
+			notified(n.Payload)
+		}
 	}
 }
