@@ -14,6 +14,7 @@ import (
 
 	"maarid/auth"
 	"maarid/limits"
+	"maarid/store"
 	"maarid/stream"
 )
 
@@ -31,6 +32,8 @@ type config struct {
 	keyPepper       string
 	cacheMiB        int
 	shutdownTimeout time.Duration
+	drainTime       time.Duration
+	pool            store.Pool
 	allowedOrigins  []string
 	publicURL       string
 	frameAncestors  []string // origins besides the server's own; ["'none'"] for none
@@ -97,6 +100,15 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 		"memory for answers kept until the tables they read change, through any instance; 0 for none")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 15*time.Second,
 		"how long requests in flight may take to finish on shutdown")
+	fs.DurationVar(&c.drainTime, "drain-time", 5*time.Second,
+		"on shutdown, how long /readyz fails and answers close their connections before the server stops "+
+			"accepting: time for a load balancer to send new requests elsewhere")
+	fs.IntVar(&c.pool.MaxConns, "db-max-conns", 0,
+		"connections open to the database at once; by default 4 per core on PostgreSQL, 2 per core and 2 more on SQLite")
+	fs.DurationVar(&c.pool.MaxLifetime, "db-conn-lifetime", 30*time.Minute,
+		"how long a database connection is used before it is made anew")
+	fs.DurationVar(&c.pool.MaxIdleTime, "db-conn-idle-time", 0,
+		"how long an unused database connection is kept; by default 5 minutes on PostgreSQL, for ever on SQLite")
 	fs.Func("allowed-origins",
 		"origins (scheme://host[:port], comma-separated) of other sites whose pages may open websockets to "+
 			"/graphql, or * for any; by default only the server's own pages and clients that are not browsers",
@@ -193,6 +205,9 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("log format %q: use text or json", c.logFormat)
+	}
+	if c.pool.MaxConns < 0 || c.pool.MaxLifetime < 0 || c.pool.MaxIdleTime < 0 || c.drainTime < 0 {
+		return c, fmt.Errorf("database pool and drain time: none may be negative")
 	}
 	if c.cacheMiB < 0 {
 		return c, fmt.Errorf("response cache %d MB: must be 0 (none) or more", c.cacheMiB)

@@ -39,9 +39,9 @@ import (
 
 // routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql with its
 // subscriptions over websocket and server-sent events, the programme screen at /screen,
-// the exports under /exports/, /healthz; and the transports of the subscriptions, which the
-// server stops before the feed.
-func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) (http.Handler, *streamTransports) {
+// the exports under /exports/, /healthz and /readyz; and what the server stops when it shuts
+// down.
+func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) (http.Handler, *lifecycle) {
 	mux := http.NewServeMux()
 	b := newBudgets(c)
 	documents := graph.NewQueryCache(1000)
@@ -50,6 +50,7 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 		panic(err) // the documents are embedded: the contract's test says which
 	}
 	streams := newStreamTransports(c, keys, b, trusted)
+	life := &lifecycle{streams: streams}
 	gql := newGraphQL(client, feed, c, b, trusted, documents, streams)
 	// A request spends most of its time on the CPU: more at once than the cores can run only
 	// makes each wait longer. One client holds half the slots at most.
@@ -69,13 +70,14 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	mux.Handle("GET /screen", screen())
 	mux.Handle("GET /screen/", screen())
 	mux.HandleFunc("GET /healthz", health(client))
+	mux.HandleFunc("GET /readyz", life.readiness(client))
 	ex, exported := exports.New(client), exportsGate(keys, b, c)
 	mux.Handle("GET /exports/catalogue.csv", exported(ex.Catalogue()))
 	mux.Handle("GET /exports/programme.ics", exported(ex.Calendar()))
 	mux.Handle("GET /exports/schedule.json", exported(ex.ScheduleJSON()))
 	mux.Handle("GET /exports/schedule.xml", exported(ex.ScheduleXML()))
 	mux.Handle("GET "+pictures.Prefix, picturesHandler())
-	return requestContext(log, fallback, c.publicURL, framing(c.frameAncestors, mux)), streams
+	return requestContext(log, fallback, c.publicURL, life.closing(framing(c.frameAncestors, mux))), life
 }
 
 // streamTransports are the transports of subscriptions: websockets and server-sent events.

@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	handler, streams := routes(client, keys, feed, c, log, fallback)
+	handler, life := routes(client, keys, feed, c, log, fallback)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -133,13 +133,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("programme feed: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing the requests in flight", "timeout", c.shutdownTimeout)
+	log.Info("shutting down: draining, then finishing the requests in flight", "drain", c.drainTime, "timeout", c.shutdownTimeout)
+	life.drain()
+	select {
+	case <-time.After(c.drainTime):
+	case err := <-served:
+		return err
+	}
 	shutdown, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
 	srv.RegisterOnShutdown(func() {
 		// Websockets and event streams outlive their requests: they end here, their clients
 		// told to resume, so that shutting down can finish.
-		streams.stop()
+		life.streams.stop()
 		stopFeed()
 		<-feedDone
 	})
@@ -159,7 +165,7 @@ func openStore(ctx context.Context, c config) (*ent.Client, *auth.Keys, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	client, err := store.Open(ctx, c.database)
+	client, err := store.Open(ctx, c.database, store.WithPool(c.pool))
 	if err != nil {
 		return nil, nil, err
 	}

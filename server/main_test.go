@@ -77,7 +77,7 @@ func TestRun(t *testing.T) {
 				env["MAARID_KEY_PEPPER"] = testPepper
 			}
 			go func() {
-				done <- run(ctx, []string{"--addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &syncWriter{w: &logs}, ready)
+				done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--drain-time", "2s"}, func(k string) string { return env[k] }, &syncWriter{w: &logs}, ready)
 			}()
 			var addr string
 			select {
@@ -92,6 +92,9 @@ func TestRun(t *testing.T) {
 				t.Fatalf("/healthz: %v %v", res, err)
 			}
 			res.Body.Close()
+			if res, err := http.Get("http://" + addr + "/readyz"); err != nil || res.StatusCode != http.StatusOK {
+				t.Fatalf("/readyz: %v %v", res, err)
+			}
 
 			// The demo keys are printed once, and work.
 			secrets := demoKeyPattern.FindAllString(logs.String(), -1)
@@ -143,6 +146,15 @@ func TestRun(t *testing.T) {
 			answer, _ := io.ReadAll(res.Body)
 			if res.StatusCode != http.StatusOK || !bytes.Contains(answer, []byte(`"totalCount":739`)) {
 				t.Errorf("the request in flight got %d %.200s", res.StatusCode, answer)
+			}
+			// While it drains, the server says it is not ready, and closes each connection
+			// after its answer.
+			res, err = http.Get("http://" + addr + "/readyz")
+			if err != nil || res.StatusCode != http.StatusServiceUnavailable || !res.Close {
+				t.Errorf("/readyz while draining: %v %v", res, err)
+			}
+			if err == nil {
+				res.Body.Close()
 			}
 			select {
 			case err := <-done:

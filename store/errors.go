@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"entgo.io/ent/dialect"
+	"github.com/mattn/go-sqlite3"
 )
 
 // Error is a failure of the database itself: unreachable, timed out, broken. It is never the
@@ -43,11 +44,19 @@ func (d errorDriver) Close() error {
 }
 
 func (d errorDriver) Exec(ctx context.Context, query string, args, v any) error {
-	return wrap(d.Driver.Exec(ctx, query, args, v))
+	err := d.Driver.Exec(ctx, query, args, v)
+	if readOnly(err) {
+		d.db.discardIdle()
+	}
+	return wrap(err)
 }
 
 func (d errorDriver) Query(ctx context.Context, query string, args, v any) error {
-	return wrap(d.Driver.Query(ctx, query, args, v))
+	err := d.Driver.Query(ctx, query, args, v)
+	if readOnly(err) {
+		d.db.discardIdle()
+	}
+	return wrap(err)
 }
 
 // ExecContext runs a statement ent has no builder for, such as taking a lock.
@@ -60,21 +69,31 @@ func (d errorDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
-	return errorTx{tx}, nil
+	return &errorTx{Tx: tx, db: d.db}, nil
 }
 
-type errorTx struct{ dialect.Tx }
-
-func (t errorTx) Exec(ctx context.Context, query string, args, v any) error {
-	return wrap(t.Tx.Exec(ctx, query, args, v))
+// errorTx is errorDriver's transaction. A connection found read-only in it is the
+// transaction's until it ends: the pool's idle connections are discarded then.
+type errorTx struct {
+	dialect.Tx
+	db       *database
+	readOnly bool
 }
 
-func (t errorTx) Query(ctx context.Context, query string, args, v any) error {
-	return wrap(t.Tx.Query(ctx, query, args, v))
+func (t *errorTx) Exec(ctx context.Context, query string, args, v any) error {
+	err := t.Tx.Exec(ctx, query, args, v)
+	t.readOnly = t.readOnly || readOnly(err)
+	return wrap(err)
+}
+
+func (t *errorTx) Query(ctx context.Context, query string, args, v any) error {
+	err := t.Tx.Query(ctx, query, args, v)
+	t.readOnly = t.readOnly || readOnly(err)
+	return wrap(err)
 }
 
 // ExecContext runs a statement ent has no builder for, such as taking a lock.
-func (t errorTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (t *errorTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return ExecContext(ctx, t, query, args)
 }
 
@@ -88,5 +107,34 @@ func ExecContext(ctx context.Context, e dialect.ExecQuerier, query string, args 
 	return res, nil
 }
 
-func (t errorTx) Commit() error   { return wrap(t.Tx.Commit()) }
-func (t errorTx) Rollback() error { return wrap(t.Tx.Rollback()) }
+func (t *errorTx) Commit() error { return t.end(t.Tx.Commit()) }
+
+func (t *errorTx) Rollback() error { return t.end(t.Tx.Rollback()) }
+
+func (t *errorTx) end(err error) error {
+	if t.readOnly || readOnly(err) {
+		t.db.discardIdle()
+	}
+	return wrap(err)
+}
+
+// readOnly reports whether err says that the connection cannot write: SQLite opens a file it
+// cannot write to read-only, and keeps the connection so when the file is writable again.
+func readOnly(err error) bool {
+	var e sqlite3.Error
+	return errors.As(err, &e) && e.Code == sqlite3.ErrReadonly
+}
+
+// discardIdle closes the pool's idle connections, so that the next statements open new ones:
+// after a connection was found read-only, those opened while the fault lasted are too. The
+// ones in use are closed when they are given back, if the pool has enough idle ones by then.
+func (db *database) discardIdle() {
+	if db == nil || db.pool == nil {
+		return
+	}
+	db.discarding.Lock()
+	defer db.discarding.Unlock()
+	n := db.pool.Stats().MaxOpenConnections
+	db.pool.SetMaxIdleConns(0)
+	db.pool.SetMaxIdleConns(n)
+}

@@ -4,12 +4,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"net/url"
 	"runtime"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
@@ -28,6 +30,37 @@ type Option func(*options)
 
 type options struct {
 	wrap func(dialect.Driver) dialect.Driver
+	pool Pool
+}
+
+// Pool is how many connections a client keeps to its database, and for how long. Zero values
+// take the defaults.
+type Pool struct {
+	// MaxConns bounds the connections open at once: by default four per core on PostgreSQL
+	// (each waits on the network), two per core and two more on SQLite (readers run in
+	// parallel; a writer holds one).
+	MaxConns int
+	// MaxLifetime is how long a connection is used before it is made anew: 30 minutes by
+	// default, so that none outlives a fault for long (on SQLite, a connection opened while
+	// the file could not be written to is read-only for good).
+	MaxLifetime time.Duration
+	// MaxIdleTime is how long an unused connection is kept: 5 minutes by default on
+	// PostgreSQL, for ever on SQLite, where opening one costs its caches.
+	MaxIdleTime time.Duration
+}
+
+// WithPool sizes the client's pool of connections.
+func WithPool(p Pool) Option {
+	return func(o *options) { o.pool = p }
+}
+
+// size applies p to db, with the defaults of a store: maxConns connections, idle time idle.
+func (p Pool) size(db *sql.DB, maxConns int, idle time.Duration) {
+	n := cmp.Or(p.MaxConns, maxConns)
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxLifetime(cmp.Or(p.MaxLifetime, 30*time.Minute))
+	db.SetConnMaxIdleTime(cmp.Or(p.MaxIdleTime, idle))
 }
 
 // WithDriver wraps the ent driver, for example to count or log statements.
@@ -49,15 +82,16 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 		drv dialect.Driver
 		err error
 	)
+	var pool *sql.DB
 	if IsPostgres(dsn) {
-		drv, err = openPostgres(ctx, dsn)
+		drv, pool, err = openPostgres(ctx, dsn, o.pool)
 	} else {
-		drv, err = openSQLite(ctx, dsn)
+		drv, pool, err = openSQLite(ctx, dsn, o.pool)
 	}
 	if err != nil {
 		return nil, err
 	}
-	db := &database{dsn: dsn, changes: newChanges(IsPostgres(dsn))}
+	db := &database{dsn: dsn, changes: newChanges(IsPostgres(dsn)), pool: pool}
 	drv = changesDriver{Driver: errorDriver{Driver: drv, db: db}, c: db.changes}
 	if o.wrap != nil {
 		drv = o.wrap(drv)
@@ -78,6 +112,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 		client.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
 	}
+	if err := client.RawExec(ctx, writeProbe); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("migrating the database: %w", err)
+	}
 	if client.DialectName() == dialect.SQLite {
 		if err := client.RawExec(ctx, announcedWrites); err != nil {
 			client.Close()
@@ -92,20 +130,19 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 	return client, nil
 }
 
-func openPostgres(ctx context.Context, dsn string) (dialect.Driver, error) {
+func openPostgres(ctx context.Context, dsn string, pool Pool) (dialect.Driver, *sql.DB, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("opening PostgreSQL: %w", err)
+		return nil, nil, fmt.Errorf("opening PostgreSQL: %w", err)
 	}
 	// Enough connections for every core to wait on the network; the server is one of several
 	// instances sharing the database, so it stays well under PostgreSQL's max_connections.
-	db.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
-	db.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
+	pool.size(db, 4*runtime.GOMAXPROCS(0), 5*time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
+		return nil, nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
 	}
-	return entsql.OpenDB(dialect.Postgres, db), nil
+	return entsql.OpenDB(dialect.Postgres, db), db, nil
 }
 
 // sqliteDefaults are the connection parameters of every SQLite database, each for a reason.
@@ -146,24 +183,22 @@ func sqliteDSN(dsn string) (string, error) {
 	return "file:" + path + "?" + params.Encode(), nil
 }
 
-func openSQLite(ctx context.Context, dsn string) (dialect.Driver, error) {
+func openSQLite(ctx context.Context, dsn string, pool Pool) (dialect.Driver, *sql.DB, error) {
 	path := SQLitePath(dsn)
 	full, err := sqliteDSN(dsn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	db, err := sql.Open("sqlite3", full)
 	if err != nil {
-		return nil, fmt.Errorf("opening SQLite: %w", err)
+		return nil, nil, fmt.Errorf("opening SQLite: %w", err)
 	}
 	// Readers run in parallel in WAL mode; one connection per core and a few more for the
-	// moments a writer holds one.
-	db.SetMaxOpenConns(2*runtime.GOMAXPROCS(0) + 2)
-	db.SetMaxIdleConns(2*runtime.GOMAXPROCS(0) + 2)
-	db.SetConnMaxIdleTime(0)
+	// moments a writer holds one. Idle ones are kept: opening one costs its caches.
+	pool.size(db, 2*runtime.GOMAXPROCS(0)+2, 0)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("opening the SQLite file %q: %w", path, err)
+		return nil, nil, fmt.Errorf("opening the SQLite file %q: %w", path, err)
 	}
-	return entsql.OpenDB(dialect.SQLite, db), nil
+	return entsql.OpenDB(dialect.SQLite, db), db, nil
 }

@@ -92,7 +92,10 @@ type database struct {
 	dsn     string
 	client  *ent.Client
 	changes *Changes
+	pool    *sql.DB
 	closed  sync.Once
+	// discarding is held while the pool's idle connections are discarded.
+	discarding sync.Mutex
 }
 
 // opened maps each client that Open returned and that is not closed yet to its database: the

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"maarid/store/storetest"
+)
+
+// TestReadiness asks /readyz of a server whose database takes writes, of one whose database is
+// gone, and of one that drains: ready, then not, saying why; and while it drains every answer
+// closes its connection.
+func TestReadiness(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		t.Run(kind, func(t *testing.T) {
+			client := storetest.Open(t, kind)
+			life := &lifecycle{}
+			ask := func() *httptest.ResponseRecorder {
+				rec := httptest.NewRecorder()
+				life.closing(life.readiness(client)).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+				return rec
+			}
+			if rec := ask(); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "ready") || rec.Header().Get("Connection") != "" {
+				t.Errorf("ready: %d %s %v", rec.Code, rec.Body, rec.Header())
+			}
+			life.drain()
+			if rec := ask(); rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "draining") || rec.Header().Get("Connection") != "close" {
+				t.Errorf("draining: %d %s %v", rec.Code, rec.Body, rec.Header())
+			}
+			life.draining.Store(false)
+			client.Close()
+			if rec := ask(); rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "unavailable") {
+				t.Errorf("without its database: %d %s", rec.Code, rec.Body)
+			}
+		})
+	}
+}

@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"maarid/auth"
+	"maarid/ent/exhibitor"
+	"maarid/i18n"
+	"maarid/store"
+	"maarid/store/storetest"
+)
+
+// TestWritesAfterAFault makes the SQLite file unwritable (chattr +i) while the pool grows, as a
+// full disk or a mistaken permission would, then mends it: the connections opened meanwhile
+// are read-only for good, and the client must discard them, so that writes succeed again
+// within moments — and /readyz, which asks store.Writable, says so.
+func TestWritesAfterAFault(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("making a file immutable takes root") // the CI machines run as root
+	}
+	path := storetest.URL(t, "sqlite")
+	client := storetest.OpenURL(t, path, store.WithPool(store.Pool{MaxConns: 8}))
+	ctx := auth.System(context.Background())
+	write := func(i int) error {
+		return client.Exhibitor.Create().SetName(i18n.Text{i18n.FR: "Coopérative"}).SetSlug(fmt.Sprintf("cooperative-%d", i)).
+			SetKind(exhibitor.KindCOOPERATIVE).SetSector(exhibitor.SectorAGRI_FOOD).SetProvince(exhibitor.ProvinceAZILAL).Exec(ctx)
+	}
+	if err := write(0); err != nil {
+		t.Fatal(err)
+	}
+	chattr := func(flag string) {
+		t.Helper()
+		if out, err := exec.Command("chattr", flag, path).CombinedOutput(); err != nil {
+			t.Fatalf("chattr %s: %v %s", flag, err, out)
+		}
+	}
+	chattr("+i")
+	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
+	// Eight slow reads at once: the pool opens connections, read-only while the file is
+	// immutable.
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			client.RawQuery(ctx, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 300000) SELECT count(*) FROM n", nil,
+				func(row entsql.ColumnScanner) error { var n int; return row.Scan(&n) })
+		})
+	}
+	wg.Wait()
+	chattr("-i")
+
+	failed, succeeded := 0, 0
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 1; succeeded < 20 && time.Now().Before(deadline); i++ {
+		if err := write(i); err != nil {
+			failed++
+			succeeded = 0
+			continue
+		}
+		succeeded++
+	}
+	if succeeded < 20 {
+		t.Fatalf("writes still fail 5 s after the fault was mended: %d failed", failed)
+	}
+	t.Logf("%d writes failed after the fault was mended, then 20 in a row succeeded", failed)
+	if err := store.Writable(ctx, client); err != nil {
+		t.Errorf("the database is not writable after the fault was mended: %v", err)
+	}
+}
