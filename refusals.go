@@ -56,6 +56,7 @@ func RefusalOf(code string) Refusal {
 // Write answers a request refused before it ran: r's status, and a GraphQL error response
 // with r's code and message.
 func (r Refusal) Write(w http.ResponseWriter, message string) {
+	tellRefusal(w, r.Code)
 	w.Header().Set("Content-Type", "application/graphql-response+json")
 	w.WriteHeader(r.Status)
 	json.NewEncoder(w).Encode(map[string]any{
@@ -64,4 +65,25 @@ func (r Refusal) Write(w http.ResponseWriter, message string) {
 			"extensions": map[string]any{"code": r.Code},
 		}},
 	})
+}
+
+// RefusalObserver is a ResponseWriter told of the refusals written through it, or through a
+// writer that wraps it: the server's metrics count them by code.
+type RefusalObserver interface {
+	Refused(code string)
+}
+
+// tellRefusal tells the first RefusalObserver among w and the writers it wraps of a refusal.
+func tellRefusal(w http.ResponseWriter, code string) {
+	for w != nil {
+		if o, ok := w.(RefusalObserver); ok {
+			o.Refused(code)
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
 }

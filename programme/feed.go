@@ -133,6 +133,19 @@ func (f *Feed) Subscribers() int {
 	return len(f.subs)
 }
 
+// Lag returns how many changes of the log the feed has not fanned out yet: the newest one's
+// sequence number less the last one the feed delivered. It stays near 0 while the feed keeps
+// up with the writers, on every instance.
+func (f *Feed) Lag(ctx context.Context) (int64, error) {
+	newest, err := lastSeq(ctx, f.client)
+	if err != nil {
+		return 0, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return max(0, newest-f.head), nil
+}
+
 // queue is how many changes may wait for a subscriber.
 func (f *Feed) queue() int { return max(1, f.Queue) }
 

@@ -62,6 +62,7 @@ type cachedResponse struct {
 	contentType string
 	body        []byte // the answer without its extensions.cost, and its last }
 	cost        int
+	operation   string // its name, for the metrics
 }
 
 func newResponseCache(client *ent.Client, maxBytes int, b *budgets, costs costs) *responseCache {
@@ -87,6 +88,7 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 			return
 		}
 		cl := clientFrom(r.Context())
+		observed := observationFrom(r.Context())
 		hit, done, computing := c.lookup(key)
 		if computing {
 			select {
@@ -100,9 +102,11 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 			defer c.computed(key, done)
 		}
 		if hit != nil {
+			observed.cached(true, hit.operation)
 			c.answer(w, hit, cl)
 			return
 		}
+		observed.cached(false, "")
 		var cacheable atomic.Bool
 		ctx, reads := store.Recording(context.WithValue(r.Context(), cacheableKey{}, &cacheable))
 		rec := &keeper{ResponseWriter: w, status: http.StatusOK}
@@ -117,7 +121,7 @@ func (c *responseCache) serve(next http.Handler) http.Handler {
 		suffix := append(append(append([]byte{}, costField...), m.costExtension()...), "}}"...)
 		if body := rec.body.Bytes(); bytes.HasSuffix(body, suffix) {
 			c.put(&cachedResponse{key: key, since: since, read: reads.Tables(), contentType: w.Header().Get("Content-Type"),
-				body: body[:len(body)-len(suffix)], cost: m.Requested})
+				body: body[:len(body)-len(suffix)], cost: m.Requested, operation: observed.name()})
 		}
 	})
 }

@@ -39,6 +39,8 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, c config, b *budgets, 
 	// the registered clients' when the server starts.
 	srv.SetQueryCache(documents)
 	srv.SetParserTokenLimit(c.bounds.Tokens)
+	// First, to see every answer as it leaves: the metrics count its errors.
+	srv.Use(observedOperations{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted, lru.New[string](1000)}})
 	srv.Use(trustedOnly{trusted})
 	priced := costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost, maxAnswer: c.maxAnswerMiB << 20, budgets: b}

@@ -39,8 +39,8 @@ import (
 
 // routes returns the server's HTTP handler: GraphiQL at /, the API at /graphql with its
 // subscriptions over websocket and server-sent events, the programme screen at /screen,
-// the exports under /exports/, /healthz and /readyz; and what the server stops when it shuts
-// down.
+// the exports under /exports/, /healthz, /readyz and /metrics; and what the server stops when
+// it shuts down.
 func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) (http.Handler, *lifecycle) {
 	mux := http.NewServeMux()
 	b := newBudgets(c)
@@ -60,11 +60,13 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	if c.cacheMiB > 0 {
 		api = newResponseCache(client, c.cacheMiB<<20, b, costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost}).serve(api)
 	}
+	m := newMetrics(client, feed, streams)
 	mux.Handle("/graphql", cors(streamed(
 		trusted.resolveStream(authenticate(keys, b.identify(gql))),
 		// The client is known before its body is read: one whose budget is spent is refused
 		// without it.
-		authenticate(keys, b.identify(gate(c.maxBodyBytes, trusted, api))))))
+		m.observe(authenticate(keys, b.identify(gate(c.maxBodyBytes, trusted, api)))))))
+	mux.Handle("GET /metrics", m.handler(keys))
 	mux.Handle("GET /{$}", explorer())
 	mux.Handle("GET /graphiql/", explorer())
 	mux.Handle("GET /screen", screen())

@@ -66,6 +66,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if len(args) > 0 && args[0] == "import" {
 		return runImport(ctx, args[1:], getenv, stderr)
 	}
+	if len(args) > 0 && args[0] == "backup" {
+		return runBackup(ctx, args[1:], getenv, stderr)
+	}
 	c, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err

@@ -113,6 +113,16 @@ func ChangesOf(client *ent.Client) *Changes {
 	return v.(*database).changes
 }
 
+// PoolOf returns the pool of connections of a client that Open opened, for its statistics;
+// nil for another client.
+func PoolOf(client *ent.Client) *sql.DB {
+	v, ok := opened.Load(client)
+	if !ok {
+		return nil
+	}
+	return v.(*database).pool
+}
+
 // watchDataVersion starts reading the writes other processes announce on the SQLite file of
 // dsn, and returns how to stop.
 func watchDataVersion(dsn string) (*dataVersion, func()) {
