@@ -41,6 +41,7 @@ func main() {
 			gen.FeatureUpsert,
 			gen.FeatureExecQuery,
 			gen.FeatureModifier,
+			gen.FeatureVersionedMigration,
 		},
 	}, entc.Extensions(ex))
 	if err != nil {

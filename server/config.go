@@ -33,6 +33,7 @@ type config struct {
 	cacheMiB        int
 	shutdownTimeout time.Duration
 	drainTime       time.Duration
+	noMigrate       bool
 	pool            store.Pool
 	allowedOrigins  []string
 	publicURL       string
@@ -103,6 +104,8 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.DurationVar(&c.drainTime, "drain-time", 5*time.Second,
 		"on shutdown, how long /readyz fails and answers close their connections before the server stops "+
 			"accepting: time for a load balancer to send new requests elsewhere")
+	fs.BoolVar(&c.noMigrate, "no-migrate", false,
+		"refuse to start on a database whose schema misses migrations, instead of applying them (go run ./server migrate up)")
 	fs.IntVar(&c.pool.MaxConns, "db-max-conns", 0,
 		"connections open to the database at once; by default 4 per core on PostgreSQL, 2 per core and 2 more on SQLite")
 	fs.DurationVar(&c.pool.MaxLifetime, "db-conn-lifetime", 30*time.Minute,

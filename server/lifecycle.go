@@ -41,7 +41,8 @@ func (l *lifecycle) closing(next http.Handler) http.Handler {
 }
 
 // readiness answers /readyz: 200 while the server should be sent requests — it is not
-// shutting down, and its database answers and takes writes — and 503 otherwise, saying why.
+// shutting down, its database answers and takes writes, and its schema has every migration —
+// and 503 otherwise, saying why.
 // /healthz is liveness only: whether the process should be restarted.
 func (l *lifecycle) readiness(client *ent.Client) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +59,14 @@ func (l *lifecycle) readiness(client *ent.Client) http.HandlerFunc {
 			slog.ErrorContext(ctx, "readiness: the database does not take writes", "error", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			io.WriteString(w, `{"status":"unavailable"}`+"\n")
+			return
+		}
+		if n, err := store.Pending(ctx, client); err != nil || n > 0 {
+			// Another instance migrated the database further than this one knows, or the
+			// migrations cannot be read.
+			slog.ErrorContext(ctx, "readiness: migrations of the schema are pending", "pending", n, "error", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"status":"migrations pending"}`+"\n")
 			return
 		}
 		io.WriteString(w, `{"status":"ready"}`+"\n")

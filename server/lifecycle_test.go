@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -30,6 +31,13 @@ func TestReadiness(t *testing.T) {
 				t.Errorf("draining: %d %s %v", rec.Code, rec.Body, rec.Header())
 			}
 			life.draining.Store(false)
+			// A migration not fully applied, as when another instance is midway through one.
+			if err := client.RawExec(context.Background(), "UPDATE schema_revisions SET applied = 0"); err != nil {
+				t.Fatal(err)
+			}
+			if rec := ask(); rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "migrations pending") {
+				t.Errorf("with a migration pending: %d %s", rec.Code, rec.Body)
+			}
 			client.Close()
 			if rec := ask(); rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "unavailable") {
 				t.Errorf("without its database: %d %s", rec.Code, rec.Body)

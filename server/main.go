@@ -69,6 +69,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if len(args) > 0 && args[0] == "backup" {
 		return runBackup(ctx, args[1:], getenv, stderr)
 	}
+	if len(args) > 0 && args[0] == "migrate" {
+		return runMigrate(ctx, args[1:], getenv, stderr)
+	}
 	c, err := parseConfig(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -168,7 +171,11 @@ func openStore(ctx context.Context, c config) (*ent.Client, *auth.Keys, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	client, err := store.Open(ctx, c.database, store.WithPool(c.pool))
+	opts := []store.Option{store.WithPool(c.pool)}
+	if c.noMigrate {
+		opts = append(opts, store.WithoutMigrating())
+	}
+	client, err := store.Open(ctx, c.database, opts...)
 	if err != nil {
 		return nil, nil, err
 	}

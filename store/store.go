@@ -19,7 +19,6 @@ import (
 	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" database/sql driver
 
 	"maarid/ent"
-	"maarid/ent/migrate"
 	_ "maarid/ent/runtime" // the schema's defaults, hooks and validators
 	"maarid/search"
 	"maarid/store/notify"
@@ -29,8 +28,22 @@ import (
 type Option func(*options)
 
 type options struct {
-	wrap func(dialect.Driver) dialect.Driver
-	pool Pool
+	wrap      func(dialect.Driver) dialect.Driver
+	pool      Pool
+	noMigrate bool
+	asIs      bool // opened to read its migrations: nothing changed, nothing refused
+}
+
+// OpenForStatus opens the database named by dsn as it is, to read which migrations it applied
+// (Migrations): its schema is neither changed nor checked.
+func OpenForStatus(ctx context.Context, dsn string) (*ent.Client, error) {
+	return Open(ctx, dsn, func(o *options) { o.asIs = true })
+}
+
+// WithoutMigrating refuses a database whose schema misses migrations instead of applying
+// them: for deploys that migrate in a step of their own (go run ./server migrate up).
+func WithoutMigrating() Option {
+	return func(o *options) { o.noMigrate = true }
 }
 
 // Pool is how many connections a client keeps to its database, and for how long. Zero values
@@ -99,10 +112,26 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 	client := ent.NewClient(ent.Driver(drv))
 	db.client = client
 	opened.Store(client, db)
-	// The schema as the code declares it: columns and indexes it no longer has are dropped.
-	if err := client.Schema.Create(ctx, migrate.WithDropColumn(true), migrate.WithDropIndex(true)); err != nil {
+	if o.asIs {
+		return client, nil
+	}
+	// The schema, and what Maarid keeps beside it, are changed by one instance at a time.
+	unlock, err := lockSchema(ctx, pool, client.DialectName())
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
+	defer unlock()
+	// The schema as the committed migrations make it (migrate.go); with WithoutMigrating, a
+	// database that misses one is refused.
+	applied, err := migrations(ctx, pool, client.DialectName(), !o.noMigrate)
+	if err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrating the database schema: %w", err)
+	}
+	if n := pendingOf(applied); n > 0 {
+		client.Close()
+		return nil, fmt.Errorf("%d migrations of the database schema are pending: run go run ./server migrate up", n)
 	}
 	if err := blanksAsNull(ctx, client); err != nil {
 		client.Close()
