@@ -12,6 +12,8 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"maarid/auth"
 	"maarid/demo"
 	"maarid/ent"
@@ -66,15 +68,27 @@ func (a *api) anotherInstance(t testing.TB, flags ...string) *api {
 // serveAPI serves the database at dsn, seeding the demo fair first when seed is set.
 func serveAPI(t testing.TB, dsn string, seed bool, wrap func(dialect.Driver) dialect.Driver, flags ...string) *api {
 	t.Helper()
+	return serveTracedAPI(t, dsn, seed, wrap, nil, flags...)
+}
+
+// serveTracedAPI is serveAPI recording the spans of requests, operations and statements
+// through tp, when it is not nil.
+func serveTracedAPI(t testing.TB, dsn string, seed bool, wrap func(dialect.Driver) dialect.Driver, tp trace.TracerProvider, flags ...string) *api {
+	t.Helper()
 	a := &api{counter: &storetest.Counter{}, dsn: dsn}
 	driver := a.counter.Count
 	if wrap != nil {
 		driver = func(d dialect.Driver) dialect.Driver { return wrap(a.counter.Count(d)) }
 	}
-	a.client = storetest.OpenURL(t, dsn, store.WithDriver(driver))
+	opts := []store.Option{store.WithDriver(driver)}
+	if tp != nil {
+		opts = append(opts, store.WithTracer(tp))
+	}
+	a.client = storetest.OpenURL(t, dsn, opts...)
 	// The tests' clients, on loopback or httptest's address, spend no budget unless a test
 	// says otherwise.
 	c := testConfig(t, append([]string{"--response-cache-mb=0", "--budget-exempt=192.0.2.1,127.0.0.1,::1"}, flags...)...)
+	c.tracer = tp
 	a.client.Intercept(rowBound(c.maxAnswerMiB << 20))
 	var err error
 	if seed {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"maarid/auth"
 	"maarid/limits"
 	"maarid/store"
@@ -34,10 +36,14 @@ type config struct {
 	shutdownTimeout time.Duration
 	drainTime       time.Duration
 	noMigrate       bool
-	pool            store.Pool
-	allowedOrigins  []string
-	publicURL       string
-	frameAncestors  []string // origins besides the server's own; ["'none'"] for none
+	otlpEndpoint    string
+	// tracer records the spans of requests, operations and statements; nil records none. It
+	// is made from otlpEndpoint by run, or given by a test.
+	tracer         trace.TracerProvider
+	pool           store.Pool
+	allowedOrigins []string
+	publicURL      string
+	frameAncestors []string // origins besides the server's own; ["'none'"] for none
 
 	// What one request may ask for, and what a client may spend over time (package limits).
 	maxBodyBytes   int64
@@ -104,6 +110,9 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.DurationVar(&c.drainTime, "drain-time", 5*time.Second,
 		"on shutdown, how long /readyz fails and answers close their connections before the server stops "+
 			"accepting: time for a load balancer to send new requests elsewhere")
+	fs.StringVar(&c.otlpEndpoint, "otlp-endpoint", "",
+		"URL of an OpenTelemetry collector's OTLP/HTTP endpoint (such as http://collector:4318) to send traces to: "+
+			"each request, its GraphQL operation and its SQL statements; off when empty")
 	fs.BoolVar(&c.noMigrate, "no-migrate", false,
 		"refuse to start on a database whose schema misses migrations, instead of applying them (go run ./server migrate up)")
 	fs.IntVar(&c.pool.MaxConns, "db-max-conns", 0,
@@ -208,6 +217,11 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return c, fmt.Errorf("log format %q: use text or json", c.logFormat)
+	}
+	if c.otlpEndpoint != "" {
+		if u, err := url.Parse(c.otlpEndpoint); err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+			return c, fmt.Errorf("OTLP endpoint %q: give an http(s) URL", c.otlpEndpoint)
+		}
 	}
 	if c.pool.MaxConns < 0 || c.pool.MaxLifetime < 0 || c.pool.MaxIdleTime < 0 || c.drainTime < 0 {
 		return c, fmt.Errorf("database pool and drain time: none may be negative")

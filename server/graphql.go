@@ -41,6 +41,9 @@ func newGraphQL(client *ent.Client, feed *programme.Feed, c config, b *budgets, 
 	srv.SetParserTokenLimit(c.bounds.Tokens)
 	// First, to see every answer as it leaves: the metrics count its errors.
 	srv.Use(observedOperations{})
+	if c.tracer != nil {
+		srv.Use(tracedOperations{tracer: c.tracer.Tracer("maarid/graphql")})
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: persistedQueries{trusted, lru.New[string](1000)}})
 	srv.Use(trustedOnly{trusted})
 	priced := costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost, maxAnswer: c.maxAnswerMiB << 20, budgets: b}

@@ -79,7 +79,7 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	mux.Handle("GET /exports/schedule.json", exported(ex.ScheduleJSON()))
 	mux.Handle("GET /exports/schedule.xml", exported(ex.ScheduleXML()))
 	mux.Handle("GET "+pictures.Prefix, picturesHandler())
-	return requestContext(log, fallback, c.publicURL, life.closing(framing(c.frameAncestors, mux))), life
+	return traced(c.tracer, requestContext(log, fallback, c.publicURL, life.closing(framing(c.frameAncestors, mux)))), life
 }
 
 // streamTransports are the transports of subscriptions: websockets and server-sent events.

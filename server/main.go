@@ -78,6 +78,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	log := newLogger(stderr, c)
 	slog.SetDefault(log)
+	if c.otlpEndpoint != "" {
+		tp, err := newTracerProvider(ctx, c.otlpEndpoint)
+		if err != nil {
+			return err
+		}
+		// Sends the spans still waiting for their batch.
+		defer tp.Shutdown(context.WithoutCancel(ctx))
+		c.tracer = tp
+	}
 
 	client, keys, err := openStore(ctx, c)
 	if err != nil {
@@ -172,6 +181,9 @@ func openStore(ctx context.Context, c config) (*ent.Client, *auth.Keys, error) {
 		return nil, nil, err
 	}
 	opts := []store.Option{store.WithPool(c.pool)}
+	if c.tracer != nil {
+		opts = append(opts, store.WithTracer(c.tracer))
+	}
 	if c.noMigrate {
 		opts = append(opts, store.WithoutMigrating())
 	}

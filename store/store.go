@@ -17,6 +17,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" database/sql driver
+	"go.opentelemetry.io/otel/trace"
 
 	"maarid/ent"
 	_ "maarid/ent/runtime" // the schema's defaults, hooks and validators
@@ -31,6 +32,7 @@ type options struct {
 	wrap      func(dialect.Driver) dialect.Driver
 	pool      Pool
 	noMigrate bool
+	tracer    trace.TracerProvider
 	asIs      bool // opened to read its migrations: nothing changed, nothing refused
 }
 
@@ -106,6 +108,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 	}
 	db := &database{dsn: dsn, changes: newChanges(IsPostgres(dsn)), pool: pool}
 	drv = changesDriver{Driver: errorDriver{Driver: drv, db: db}, c: db.changes}
+	if o.tracer != nil {
+		drv = tracingDriver{Driver: drv, tracer: o.tracer.Tracer("maarid/store")}
+	}
 	if o.wrap != nil {
 		drv = o.wrap(drv)
 	}
