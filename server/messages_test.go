@@ -81,6 +81,8 @@ func TestErrorsSayWhatToDo(t *testing.T) {
 			"BAD_USER_INPUT", "updatedAtGT", "the time is empty"},
 		{"an empty time in a variable", nil, `query($t: Time) { products(first: 2, where: {updatedAtGT: $t}) { totalCount } }`,
 			map[string]any{"t": ""}, "BAD_USER_INPUT", "updatedAtGT", "the time is empty"},
+		{"a crafted cursor", nil, `query($c: Cursor) { products(first: 2, after: $c) { totalCount } }`,
+			map[string]any{"c": "gqF2vn000000000000000000000000000000000000000aF2rA0000000000000000"}, "BAD_USER_INPUT", "after", "cannot decode cursor"},
 		{"a time without its offset", nil, `{ sessions(first: 2, where: {startsAtGTE: "2018-07-26"}) { totalCount } }`, nil,
 			"BAD_USER_INPUT", "startsAtGTE", "is not a time with its offset"},
 	} {
