@@ -31,10 +31,16 @@ func TestTraces(t *testing.T) {
 	if res := a.post(t, r); len(res.Errors) > 0 {
 		t.Fatal(res.Errors)
 	}
+	// The server's own work in the background (the keys' and the feed's watchers) has spans
+	// of its own, in other traces: only this request's are looked at.
+	const callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
 	spans := exporter.GetSpans()
 	byName := map[string]tracetest.SpanStub{}
 	var statements []tracetest.SpanStub
 	for _, s := range spans {
+		if s.SpanContext.TraceID().String() != callerTrace {
+			continue
+		}
 		byName[s.Name] = s
 		if slices.Contains([]string{"SELECT", "INSERT", "UPDATE", "DELETE"}, s.Name) {
 			statements = append(statements, s)
@@ -42,9 +48,9 @@ func TestTraces(t *testing.T) {
 	}
 	request, ok := byName["POST /graphql"]
 	if !ok {
-		t.Fatalf("no span of the request among %d", len(spans))
+		t.Fatalf("no span of the request continuing the caller's trace among %v", spanNames(spans))
 	}
-	if request.SpanContext.TraceID().String() != "4bf92f3577b34da6a3ce929d0e0e4736" || request.Parent.SpanID().String() != "00f067aa0ba902b7" {
+	if request.Parent.SpanID().String() != "00f067aa0ba902b7" {
 		t.Errorf("the request's span does not continue the caller's trace: %s under %s", request.SpanContext.TraceID(), request.Parent.SpanID())
 	}
 	op, ok := byName["query ProductCatalogue"]
@@ -58,7 +64,7 @@ func TestTraces(t *testing.T) {
 		t.Fatalf("no span of a statement among %v", spanNames(spans))
 	}
 	for _, s := range statements {
-		if s.Parent.SpanID() != op.SpanContext.SpanID() || s.SpanContext.TraceID() != request.SpanContext.TraceID() {
+		if s.Parent.SpanID() != op.SpanContext.SpanID() {
 			t.Errorf("the statement %s is not inside the operation", s.Name)
 		}
 		var statement string
