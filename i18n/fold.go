@@ -15,7 +15,9 @@ func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range norm.NFKD.String(s) {
+	// Bytes that are not UTF-8 separate words: normalised as they are, they would hide the
+	// marks of the character after them, which a text written well then folds otherwise.
+	for _, r := range norm.NFKD.String(strings.ToValidUTF8(s, " ")) {
 		if unicode.Is(unicode.Mn, r) || r == 'ـ' {
 			continue
 		}

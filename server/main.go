@@ -157,14 +157,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
+	streamsStopped := make(chan struct{})
 	srv.RegisterOnShutdown(func() {
 		// Websockets and event streams outlive their requests: they end here, their clients
-		// told to resume, so that shutting down can finish.
+		// told to resume, so that shutting down can finish. The feed stops after: its end
+		// would complete their subscriptions, which a client takes for good.
+		defer close(streamsStopped)
 		life.streams.stop()
 		stopFeed()
 		<-feedDone
 	})
-	if err := srv.Shutdown(shutdown); err != nil {
+	err = srv.Shutdown(shutdown)
+	// net/http runs the function above on a goroutine of its own and does not wait for it:
+	// returning before it is done would end the feed under the streams' close frames.
+	<-streamsStopped
+	if err != nil {
 		return fmt.Errorf("shutting down: %w", err)
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
