@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"entgo.io/ent/dialect"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -53,6 +55,13 @@ func (d errorDriver) Exec(ctx context.Context, query string, args, v any) error 
 
 func (d errorDriver) Query(ctx context.Context, query string, args, v any) error {
 	err := d.Driver.Query(ctx, query, args, v)
+	if lostConnection(err) && ctx.Err() == nil {
+		// The pooled connection died while idle (PostgreSQL restarted, or its backend was
+		// terminated): the query never ran, and the other idle connections are likely dead
+		// too. They are let go, and the query runs once more, on a new connection.
+		d.db.discardIdle()
+		err = d.Driver.Query(ctx, query, args, v)
+	}
 	if readOnly(err) {
 		d.db.discardIdle()
 	}
@@ -66,6 +75,11 @@ func (d errorDriver) ExecContext(ctx context.Context, query string, args ...any)
 
 func (d errorDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	tx, err := d.Driver.Tx(ctx)
+	if lostConnection(err) && ctx.Err() == nil {
+		// As for a query: nothing ran yet.
+		d.db.discardIdle()
+		tx, err = d.Driver.Tx(ctx)
+	}
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -137,4 +151,16 @@ func (db *database) discardIdle() {
 	n := db.pool.Stats().MaxOpenConnections
 	db.pool.SetMaxIdleConns(0)
 	db.pool.SetMaxIdleConns(n)
+}
+
+// lostConnection reports whether err says that PostgreSQL ended the connection before the
+// statement ran: the administrator or a restart terminated its backend (57P01–57P03), or the
+// connection failed (class 08). A query outside a transaction may then run again, on another
+// connection: pgx marks the dead one, and database/sql does not hand it out again.
+func lostConnection(err error) bool {
+	var e *pgconn.PgError
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code == "57P01" || e.Code == "57P02" || e.Code == "57P03" || strings.HasPrefix(e.Code, "08")
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -72,5 +73,63 @@ func TestWritesAfterAFault(t *testing.T) {
 	t.Logf("%d writes failed after the fault was mended, then 20 in a row succeeded", failed)
 	if err := store.Writable(ctx, client); err != nil {
 		t.Errorf("the database is not writable after the fault was mended: %v", err)
+	}
+}
+
+// TestQueriesAfterBackendsTerminated has PostgreSQL terminate every backend of the database
+// while the pool holds idle connections, as a restart or an administrator would: the queries
+// and transactions that follow at once all succeed, on new connections.
+func TestQueriesAfterBackendsTerminated(t *testing.T) {
+	for _, kind := range storetest.Kinds() {
+		if kind != "postgres" {
+			continue // an SQLite file has no backends
+		}
+		dsn := storetest.URL(t, kind)
+		client := storetest.OpenURL(t, dsn, store.WithPool(store.Pool{MaxConns: 8}))
+		ctx := auth.System(context.Background())
+		query := func() error { _, err := client.Exhibitor.Query().Count(ctx); return err }
+		// Eight connections in the pool, idle.
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				client.RawQuery(ctx, "SELECT pg_sleep(0.05)", nil, func(row entsql.ColumnScanner) error { var s string; return row.Scan(&s) })
+			})
+		}
+		wg.Wait()
+		admin, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Close()
+		var killed int
+		err = admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&killed)
+		if err != nil || killed < 2 {
+			t.Fatalf("terminated %d backends: %v", killed, err)
+		}
+		time.Sleep(50 * time.Millisecond) // the terminations reach the idle connections
+		errs := make(chan error, 8)
+		for i := range 8 {
+			wg.Go(func() {
+				if i%2 == 0 {
+					errs <- query()
+					return
+				}
+				// A transaction, which begins on a connection of the pool too.
+				tx, err := client.Tx(ctx)
+				if err == nil {
+					_, err = tx.Exhibitor.Query().Count(ctx)
+					tx.Rollback()
+				}
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("a query after the backends were terminated: %v", err)
+			}
+		}
 	}
 }
