@@ -1,12 +1,9 @@
 package deploy
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -151,54 +148,12 @@ func tail(path string, lines int) string {
 }
 
 // gqlError is an error of a GraphQL answer.
-type gqlError struct {
-	Message    string `json:"message"`
-	Extensions struct {
-		Code   string `json:"code"`
-		Cursor string `json:"cursor"`
-	} `json:"extensions"`
-}
-
-func (e gqlError) Error() string { return e.Extensions.Code + ": " + e.Message }
+type gqlError = contract.Error
 
 // do sends a GraphQL request to addr over HTTP, with key when it is not empty, and decodes the
 // data of the answer into data; an answer with errors is an error.
 func (d *deployment) do(ctx context.Context, addr, key, query string, variables map[string]any, data any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	resp, err := d.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var answer struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &answer); err != nil {
-		return fmt.Errorf("HTTP %d, not a GraphQL answer: %.200s", resp.StatusCode, raw)
-	}
-	if len(answer.Errors) > 0 {
-		return answer.Errors[0]
-	}
-	if data == nil {
-		return nil
-	}
-	return json.Unmarshal(answer.Data, data)
+	return contract.Do(ctx, d.http, "http://"+addr+"/graphql", key, query, variables, data)
 }
 
 // operation returns a client's operation from the contract, as the client sends it.

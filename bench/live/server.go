@@ -2,9 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -142,54 +140,16 @@ func (s *server) stop() {
 }
 
 // gqlError is an error of a GraphQL answer.
-type gqlError struct {
-	Message    string `json:"message"`
-	Extensions struct {
-		Code   string `json:"code"`
-		Cursor string `json:"cursor"`
-	} `json:"extensions"`
-}
-
-func (e gqlError) Error() string { return e.Extensions.Code + ": " + e.Message }
+type gqlError = contract.Error
 
 // do sends a GraphQL request over HTTP, as the organiser when asOrganiser, and decodes the
 // data of the answer into data. An answer with errors is an error.
 func (s *server) do(ctx context.Context, asOrganiser bool, query string, variables map[string]any, data any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+s.addr+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
+	key := ""
 	if asOrganiser {
-		req.Header.Set("Authorization", "Bearer "+s.key)
+		key = s.key
 	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var answer struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &answer); err != nil {
-		return fmt.Errorf("HTTP %d, not a GraphQL answer: %.200s", resp.StatusCode, raw)
-	}
-	if len(answer.Errors) > 0 {
-		return answer.Errors[0]
-	}
-	if data == nil {
-		return nil
-	}
-	return json.Unmarshal(answer.Data, data)
+	return contract.Do(ctx, s.http, "http://"+s.addr+"/graphql", key, query, variables, data)
 }
 
 // operation returns a client's operation from the contract; a missing one is a bug here.

@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -73,28 +72,11 @@ func main() {
 	}
 }
 
-// post sends the contract's operation op with vars and reads the answer into out.
+// post sends the contract's operation op with vars and reads the answer's data into out.
 func post(ctx context.Context, url, op string, vars map[string]any, out any) error {
 	query, err := contract.Operation(op)
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(map[string]any{"operationName": op, "query": query, "variables": vars})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s: %s", op, res.Status)
-	}
-	return json.NewDecoder(res.Body).Decode(out)
+	return contract.Do(ctx, http.DefaultClient, url, "", query, vars, out)
 }
