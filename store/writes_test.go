@@ -115,10 +115,10 @@ func TestChanges(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				defer admin.Close()
 				var killed int
 				err = admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 					WHERE datname = current_database() AND query LIKE 'LISTEN "maarid_writes"%'`).Scan(&killed)
+				admin.Close() // before the count of goroutines below
 				if err != nil || killed == 0 {
 					t.Fatalf("terminating the listener: %d, %v", killed, err)
 				}
