@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -22,9 +23,12 @@ import (
 // websocket: a POST that accepts text/event-stream. Each answer is an event "next"; the last
 // one, when the subscription's stream ended with an error (a subscriber that fell behind) or
 // its API key was revoked, says so; then an event "complete". The stream ends when the client
-// goes or the server stops.
+// goes or the server stops. While no answer is due, a comment line is sent every 25 seconds,
+// so that proxies and balancers do not take a quiet screen's stream for a dead one and cut it.
 type Events struct {
 	keys *auth.Keys
+	// keepAlive is how long a stream may stay silent before a comment is sent on it.
+	keepAlive time.Duration
 
 	mu      sync.Mutex
 	stopped bool
@@ -46,7 +50,7 @@ func (t *Events) Supports(r *http.Request) bool {
 }
 
 // NewEvents returns the server-sent events transport of c.
-func NewEvents(c Config) *Events { return &Events{keys: c.Keys} }
+func NewEvents(c Config) *Events { return &Events{keys: c.Keys, keepAlive: websocketKeepAlive} }
 
 // Stop ends every stream, and those that open from now on: the server stops.
 func (t *Events) Stop() {
@@ -113,7 +117,17 @@ func (t *Events) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 	ctx = graphql.WithOperationContext(ctx, rc)
 
 	h.Set("Content-Type", "text/event-stream")
+	// The answers and the keep-alive comments share the response, one write at a time, and
+	// none once Do has returned; an answer puts the next comment off.
+	var (
+		writing sync.Mutex
+		done    bool
+		quiet   *time.Timer
+	)
 	send := func(event string, data []byte) {
+		writing.Lock()
+		defer writing.Unlock()
+		quiet.Reset(t.keepAlive)
 		if data != nil {
 			fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, data)
 		} else {
@@ -121,8 +135,25 @@ func (t *Events) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphEx
 		}
 		flusher.Flush()
 	}
+	writing.Lock()
 	io.WriteString(w, ":\n\n")
 	flusher.Flush()
+	quiet = time.AfterFunc(t.keepAlive, func() {
+		writing.Lock()
+		defer writing.Unlock()
+		if !done {
+			io.WriteString(w, ":\n\n")
+			flusher.Flush()
+			quiet.Reset(t.keepAlive)
+		}
+	})
+	writing.Unlock()
+	defer func() {
+		writing.Lock()
+		defer writing.Unlock()
+		done = true
+		quiet.Stop()
+	}()
 	if errs != nil {
 		send("next", mustMarshal(exec.DispatchError(ctx, errs)))
 		send("complete", nil)

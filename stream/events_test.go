@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -20,6 +21,17 @@ import (
 // asking for server-sent events, and returns a function that reads the next event.
 func (l *feedServer) follow(t *testing.T, authorization, since string) func() (event, data string) {
 	t.Helper()
+	events := streamtest.ReadEvents(l.stream(t, authorization, since))
+	return func() (event, data string) {
+		t.Helper()
+		return events.Next(t)
+	}
+}
+
+// stream posts the ScreenFeed subscription from since with authorization (none when empty),
+// asking for server-sent events, and returns the response's body.
+func (l *feedServer) stream(t *testing.T, authorization, since string) io.Reader {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": screenFeed(t), "variables": map[string]any{"since": since}})
 	ctx, cancel := context.WithTimeout(context.Background(), streamtest.Timeout)
 	t.Cleanup(cancel)
@@ -37,11 +49,7 @@ func (l *feedServer) follow(t *testing.T, authorization, since string) func() (e
 	if ct := res.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Fatalf("content type %q", ct)
 	}
-	events := streamtest.ReadEvents(res.Body)
-	return func() (event, data string) {
-		t.Helper()
-		return events.Next(t)
-	}
+	return res.Body
 }
 
 // cursorOf returns the cursor of the change in an answer, or the code of its first error.
@@ -89,6 +97,60 @@ func TestEvents(t *testing.T) {
 	late := l.follow(t, "", "0")
 	if ev, _ := late(); ev != "complete" {
 		t.Errorf("a stream opened after the transport stopped got %q, want complete", ev)
+	}
+}
+
+// TestEventsKeepAlive checks that a quiet stream carries a comment line at every keep-alive
+// interval, and that the comments and the answers do not cut into each other.
+func TestEventsKeepAlive(t *testing.T) {
+	l := newFeedServer(t)
+	l.events.keepAlive = 20 * time.Millisecond
+	lines := bufio.NewScanner(l.stream(t, "", "0"))
+	// next returns the next event's type and data, and the comment lines before it.
+	next := func() (event, data string, comments int) {
+		t.Helper()
+		for lines.Scan() {
+			switch line := lines.Text(); {
+			case line == ":":
+				comments++
+			case strings.HasPrefix(line, "event: "):
+				event = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				data = strings.TrimPrefix(line, "data: ")
+			case line == "" && event != "":
+				return event, data, comments
+			case line != "":
+				t.Fatalf("line %q", line)
+			}
+		}
+		t.Fatalf("the stream ended: %v", lines.Err())
+		return
+	}
+	// Quiet for ten intervals: the stream's opening comment and about ten more.
+	time.Sleep(200 * time.Millisecond)
+	want := l.change("CancelSession")
+	if ev, data, comments := next(); ev != "next" {
+		t.Fatalf("event %q %s", ev, data)
+	} else if got, _ := cursorOf(t, data); got != want {
+		t.Errorf("change %s, want %s", got, want)
+	} else if comments < 4 {
+		t.Errorf("%d comment lines in 200 ms of silence with a keep-alive of 20 ms", comments)
+	}
+	// Changes while comments are written: every one arrives whole, in order.
+	for range 20 {
+		want := l.change("RestoreSession")
+		if ev, data, _ := next(); ev != "next" {
+			t.Fatalf("event %q %s", ev, data)
+		} else if got, _ := cursorOf(t, data); got != want {
+			t.Fatalf("change %s, want %s", got, want)
+		}
+		time.Sleep(5 * time.Millisecond)
+		want = l.change("CancelSession")
+		if ev, data, _ := next(); ev != "next" {
+			t.Fatalf("event %q %s", ev, data)
+		} else if got, _ := cursorOf(t, data); got != want {
+			t.Fatalf("change %s, want %s", got, want)
+		}
 	}
 }
 
