@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -17,7 +18,10 @@ import (
 )
 
 // fanout holds n idle screens on the programme feed, measures what they cost the server, then
-// makes one programme change and measures how long it takes to reach each of them.
+// makes one programme change and measures how long it takes to reach each of them. With
+// -through it starts no server: the screens subscribe through a running deployment (its
+// balancer, or one of its instances), the change is made through the instance -via names, and
+// the server's memory and processor time are not read.
 func fanout(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
 	c := commonFlags(fs)
@@ -26,13 +30,30 @@ func fanout(ctx context.Context, args []string) error {
 	settle := fs.Duration("settle", 5*time.Second, "pause between the last subscription and the memory reading")
 	timeout := fs.Duration("timeout", 60*time.Second, "how long the change may take to reach every subscriber")
 	profiles := fs.String("profiles", "", "folder to write the server's profiles to: goroutines and heap with the subscribers connected, CPU while the change is delivered")
+	through := fs.String("through", "", "host:port of a running deployment to subscribe through (a balancer or an instance) instead of starting a server")
+	via := fs.String("via", "", "with -through: host:port of the instance that makes the change (the -through address by default)")
+	key := fs.String("key", os.Getenv("MAARID_ORGANISER_KEY"), "with -through: an organiser's API key ($MAARID_ORGANISER_KEY by default)")
 	fs.Parse(args)
 
-	srv, err := startServer(ctx, c.server, c.addr, c.debugAddr)
-	if err != nil {
-		return err
+	var srv *server
+	subscribeTo := *through
+	if *through == "" {
+		var err error
+		if srv, err = startServer(ctx, c.server, c.addr, c.debugAddr); err != nil {
+			return err
+		}
+		defer srv.stop()
+		subscribeTo = c.addr
+	} else {
+		if *key == "" {
+			return errors.New("-through needs an organiser's key (-key or $MAARID_ORGANISER_KEY)")
+		}
+		if *via == "" {
+			*via = *through
+		}
+		srv = attach(*via, *key)
 	}
-	defer srv.stop()
+	local := srv.cmd != nil
 	sessions, err := srv.scheduledSessions(ctx, 1)
 	if err != nil {
 		return err
@@ -46,14 +67,20 @@ func fanout(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	before, err := srv.memory(ctx)
-	if err != nil {
-		return fmt.Errorf("reading the server's memory: %w", err)
+	var before memory
+	if local {
+		if before, err = srv.memory(ctx); err != nil {
+			return fmt.Errorf("reading the server's memory: %w", err)
+		}
 	}
 	clientBefore, _ := residentSize(os.Getpid())
 
-	fmt.Printf("== fanout: %d subscribers to ScreenFeed, one change\n", *n)
-	d := newDialer(c.addr, c.sources)
+	if local {
+		fmt.Printf("== fanout: %d subscribers to ScreenFeed, one change\n", *n)
+	} else {
+		fmt.Printf("== fanout: %d subscribers to ScreenFeed through %s, one change made through %s\n", *n, subscribeTo, srv.addr)
+	}
+	d := newDialer(subscribeTo, c.sources)
 	var (
 		feeds     = make([]*feed, *n)
 		got       = make([][]receipt, *n) // the messages each subscriber received
@@ -111,33 +138,18 @@ func fanout(ctx context.Context, args []string) error {
 	if connected == 0 {
 		return failures.err()
 	}
-
-	time.Sleep(*settle)
-	after, err := srv.memory(ctx)
-	if err != nil {
-		return fmt.Errorf("reading the server's memory: %w", err)
+	if spread := servedBy(feeds); spread != "" {
+		fmt.Printf("served by        %s\n", spread)
 	}
-	clientAfter, _ := residentSize(os.Getpid())
-	per := func(b, a int64) float64 { return float64(a-b) / float64(connected) / 1024 }
-	fmt.Printf("server before    RSS %s, heap in use %s, stacks %s, %d goroutines\n",
-		mib(before.rss), mib(before.heapInuse), mib(before.stackInuse), before.goroutines)
-	fmt.Printf("server after     RSS %s, heap in use %s, stacks %s, %d goroutines\n",
-		mib(after.rss), mib(after.heapInuse), mib(after.stackInuse), after.goroutines)
-	fmt.Printf("per subscriber   RSS %.1f KiB, heap in use %.1f KiB (live objects %.1f KiB), stacks %.1f KiB, %.2f goroutines (server); RSS %.1f KiB (driver)\n",
-		per(before.rss, after.rss), per(before.heapInuse, after.heapInuse), per(before.heapAlloc, after.heapAlloc),
-		per(before.stackInuse, after.stackInuse), float64(after.goroutines-before.goroutines)/float64(connected),
-		per(clientBefore, clientAfter))
-	if p, err := srv.debug(ctx, "/debug/pprof/goroutine?debug=1"); err == nil {
-		fmt.Print(goroutineSummary(p, connected/2))
-	}
-	if *profiles != "" {
-		if err := srv.saveProfiles(ctx, *profiles, fmt.Sprintf("fanout-%d-", *n)); err != nil {
+	if local {
+		if err := srv.report(ctx, before, connected, clientBefore, *settle, *profiles, *n); err != nil {
 			return err
 		}
 	}
 
 	var cpu chan error
-	if *profiles != "" {
+	if local && *profiles != "" {
+
 		// The server's CPU while it delivers the change.
 		cpu = make(chan error, 1)
 		go func() {
@@ -149,7 +161,7 @@ func fanout(ctx context.Context, args []string) error {
 		}()
 		time.Sleep(200 * time.Millisecond)
 	}
-	serverCPU, _ := cpuTime(srv.cmd.Process.Pid)
+	serverCPU := srv.cpuTime()
 	driverCPU, _ := cpuTime(os.Getpid())
 	changed := time.Now()
 	if err := srv.toggle(ctx, sessions[0], false); err != nil {
@@ -162,7 +174,7 @@ func fanout(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	}
 	deliveredIn := time.Since(changed)
-	serverCPUAfter, _ := cpuTime(srv.cmd.Process.Pid)
+	serverCPUAfter := srv.cpuTime()
 	driverCPUAfter, _ := cpuTime(os.Getpid())
 	stopping.Store(true)
 	for _, f := range feeds {
@@ -203,8 +215,13 @@ func fanout(ctx context.Context, args []string) error {
 		fmt.Printf("latency          p50 %s, p99 %s, max %s (receipt − the change's at)\n",
 			ms(percentile(latencies, 50)), ms(percentile(latencies, 99)), ms(latencies[len(latencies)-1]))
 	}
-	fmt.Printf("CPU              server %s, driver %s in the %s from the mutation to the last delivery (%d cores)\n",
-		ms(serverCPUAfter-serverCPU), ms(driverCPUAfter-driverCPU), ms(deliveredIn), runtime.NumCPU())
+	if local {
+		fmt.Printf("CPU              server %s, driver %s in the %s from the mutation to the last delivery (%d cores)\n",
+			ms(serverCPUAfter-serverCPU), ms(driverCPUAfter-driverCPU), ms(deliveredIn), runtime.NumCPU())
+	} else {
+		fmt.Printf("CPU              driver %s in the %s from the mutation to the last delivery (%d cores)\n",
+			ms(driverCPUAfter-driverCPU), ms(deliveredIn), runtime.NumCPU())
+	}
 	if err := failures.err(); err != nil {
 		return err
 	}
@@ -212,6 +229,50 @@ func fanout(ctx context.Context, args []string) error {
 		return fmt.Errorf("%d of %d subscribers did not receive the change within %s", *n-len(latencies), *n, *timeout)
 	}
 	return nil
+}
+
+// report waits for the server to settle with the subscribers connected, then prints what they
+// cost it (and the driver) since before, and saves its profiles when asked to.
+func (s *server) report(ctx context.Context, before memory, connected int, clientBefore int64, settle time.Duration, profiles string, n int) error {
+	time.Sleep(settle)
+	after, err := s.memory(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the server's memory: %w", err)
+	}
+	clientAfter, _ := residentSize(os.Getpid())
+	per := func(b, a int64) float64 { return float64(a-b) / float64(connected) / 1024 }
+	fmt.Printf("server before    RSS %s, heap in use %s, stacks %s, %d goroutines\n",
+		mib(before.rss), mib(before.heapInuse), mib(before.stackInuse), before.goroutines)
+	fmt.Printf("server after     RSS %s, heap in use %s, stacks %s, %d goroutines\n",
+		mib(after.rss), mib(after.heapInuse), mib(after.stackInuse), after.goroutines)
+	fmt.Printf("per subscriber   RSS %.1f KiB, heap in use %.1f KiB (live objects %.1f KiB), stacks %.1f KiB, %.2f goroutines (server); RSS %.1f KiB (driver)\n",
+		per(before.rss, after.rss), per(before.heapInuse, after.heapInuse), per(before.heapAlloc, after.heapAlloc),
+		per(before.stackInuse, after.stackInuse), float64(after.goroutines-before.goroutines)/float64(connected),
+		per(clientBefore, clientAfter))
+	if p, err := s.debug(ctx, "/debug/pprof/goroutine?debug=1"); err == nil {
+		fmt.Print(goroutineSummary(p, connected/2))
+	}
+	if profiles != "" {
+		return s.saveProfiles(ctx, profiles, fmt.Sprintf("fanout-%d-", n))
+	}
+	return nil
+}
+
+// servedBy counts the subscribers by the instance that served them, "maarid1 1000, …", when a
+// balancer named it.
+func servedBy(feeds []*feed) string {
+	counts := map[string]int{}
+	for _, f := range feeds {
+		if f != nil && f.servedBy != "" {
+			counts[f.servedBy]++
+		}
+	}
+	names := slices.Sorted(maps.Keys(counts))
+	parts := make([]string, len(names))
+	for i, name := range names {
+		parts[i] = fmt.Sprintf("%s %d", name, counts[name])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // expect reads the first change of a new subscription, which must be seq.

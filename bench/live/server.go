@@ -126,6 +126,21 @@ func startServer(ctx context.Context, bin, addr, debugAddr string) (*server, err
 	}
 }
 
+// attach returns the instance at addr of a deployment that runs already, to make changes
+// through as the organiser of key.
+func attach(addr, key string) *server {
+	return &server{addr: addr, key: key, http: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// cpuTime returns the processor time the server started here has used; none for one attached.
+func (s *server) cpuTime() time.Duration {
+	if s.cmd == nil {
+		return 0
+	}
+	t, _ := cpuTime(s.cmd.Process.Pid)
+	return t
+}
+
 // stop interrupts the server, kills it if it has not stopped after a while, and removes its
 // database.
 func (s *server) stop() {

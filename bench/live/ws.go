@@ -81,6 +81,9 @@ func newDialer(addr string, sources int) *dialer {
 // feed is one subscription to ScreenFeed on a connection of its own.
 type feed struct {
 	conn *websocket.Conn
+	// servedBy names the instance that answered the upgrade, where a balancer says so
+	// (X-Served-By).
+	servedBy string
 }
 
 // subscribe connects, sends connection_init (with the key when there is one), waits for
@@ -97,7 +100,7 @@ func (d *dialer) subscribe(ctx context.Context, key string, since int64) (*feed,
 		conn.Close()
 		return nil, fmt.Errorf("%w: the server chose the subprotocol %q", errProtocol, conn.Subprotocol())
 	}
-	f := &feed{conn: conn}
+	f := &feed{conn: conn, servedBy: resp.Header.Get("X-Served-By")}
 	init := map[string]any{}
 	if key != "" {
 		init["authorization"] = "Bearer " + key
