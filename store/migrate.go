@@ -108,8 +108,9 @@ func lockSchema(ctx context.Context, db *sql.DB, dialectName string) (func(), er
 // migrations reads or applies the migrations of the database of db on one connection, and
 // returns the migrations after. A database made before versioned migrations (tables, but no
 // revision) is brought to the first migration's schema as it was then, by ent's automatic
-// migration, and the first migration is recorded as its baseline. It applies them under the
-// lock of the schema (lockSchema), which the caller holds.
+// migration, its rows are brought to what the first migration's release writes (upgrade.go),
+// and the first migration is recorded as its baseline. It applies them under the lock of the
+// schema (lockSchema), which the caller holds.
 func migrations(ctx context.Context, db *sql.DB, dialectName string, apply bool) ([]Migration, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -151,6 +152,9 @@ func migrations(ctx context.Context, db *sql.DB, dialectName string, apply bool)
 		if legacy {
 			if apply {
 				if err := entmigrate.NewSchema(entDriver(db, dialectName)).Create(ctx, schema.WithDropColumn(true), schema.WithDropIndex(true)); err != nil {
+					return nil, fmt.Errorf("bringing the database to the first migration: %w", err)
+				}
+				if err := upgradeRows(ctx, ent.NewClient(ent.Driver(entDriver(db, dialectName)))); err != nil {
 					return nil, fmt.Errorf("bringing the database to the first migration: %w", err)
 				}
 			}

@@ -138,14 +138,6 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 		client.Close()
 		return nil, fmt.Errorf("%d migrations of the database schema are pending: run go run ./server migrate up", n)
 	}
-	if err := blanksAsNull(ctx, client); err != nil {
-		client.Close()
-		return nil, fmt.Errorf("migrating the database: %w", err)
-	}
-	if err := fillSortKeys(ctx, client); err != nil {
-		client.Close()
-		return nil, fmt.Errorf("migrating the database: %w", err)
-	}
 	if err := client.RawExec(ctx, writeProbe); err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)

@@ -14,6 +14,15 @@ import (
 	"maarid/i18n"
 )
 
+// upgradeRows brings the rows of a database made before versioned migrations to what the
+// first migration's release writes; a database is upgraded so once, when it is baselined.
+func upgradeRows(ctx context.Context, client *ent.Client) error {
+	if err := blanksAsNull(ctx, client); err != nil {
+		return err
+	}
+	return fillSortKeys(ctx, client)
+}
+
 // named is a row with a localized name.
 type named struct {
 	ID   string    `sql:"id"`

@@ -11,9 +11,10 @@ import (
 	"maarid/store/storetest"
 )
 
-// TestSortKeysFilled opens a database whose exhibitor has no sort keys, as one written before
-// names had them, and a logo URL kept as "": opening it gives the keys, makes the URL null, and
-// changes nothing else of the exhibitor.
+// TestSortKeysFilled opens a database of a release before versioned migrations (no
+// schema_revisions) whose exhibitor has no sort keys, as one written before names had them, and
+// a logo URL kept as "": opening it gives the keys, makes the URL null, and changes nothing
+// else of the exhibitor. A database with its revisions is not upgraded again at each start.
 func TestSortKeysFilled(t *testing.T) {
 	for _, kind := range storetest.Kinds() {
 		t.Run(kind, func(t *testing.T) {
@@ -29,11 +30,28 @@ func TestSortKeysFilled(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := client.ExecContext(ctx, "UPDATE exhibitors SET name_sort_ar = '', name_sort_fr = '', name_sort_en = '', name_sort_zgh = '', logo_url = ''"); err != nil {
+			const unkeyed = "UPDATE exhibitors SET name_sort_ar = '', name_sort_fr = '', name_sort_en = '', name_sort_zgh = '', logo_url = ''"
+			if _, err := client.ExecContext(ctx, unkeyed); err != nil {
 				t.Fatal(err)
+			}
+			client.Close()
+			// A database that has its revisions is one this release wrote: it is not
+			// upgraded again (here, the rows are left as they are).
+			client, err = store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, err := client.Exhibitor.Get(ctx, ex.ID); err != nil {
+				t.Fatal(err)
+			} else if got.NameSortAr != "" || got.LogoURL == nil {
+				t.Errorf("opening a migrated database upgraded its rows again: %q, %v", got.NameSortAr, got.LogoURL)
 			}
 			before, err := client.Exhibitor.Get(ctx, ex.ID)
 			if err != nil {
+				t.Fatal(err)
+			}
+			// As a release before versioned migrations left it.
+			if _, err := client.ExecContext(ctx, "DROP TABLE schema_revisions"); err != nil {
 				t.Fatal(err)
 			}
 			client.Close()
