@@ -1,14 +1,14 @@
-package programme
+package live
 
 import (
 	"context"
 	"errors"
 )
 
-// replay queues the changes s has not seen from the log, waiting for its subscriber to take
+// replay queues the events s has not seen from the log, waiting for its subscriber to take
 // them, until s can join the live subscribers (join). It ends when the subscriber goes or the
 // feed stops (ctx); a log that cannot be read ends the subscription with the error.
-func (f *Feed) replay(ctx context.Context, s *subscriber) {
+func (f *Feed[T]) replay(ctx context.Context, s *subscriber[T]) {
 	err := f.replayed(ctx, s)
 	if err == nil {
 		return
@@ -16,25 +16,25 @@ func (f *Feed) replay(ctx context.Context, s *subscriber) {
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	} else {
-		f.log.ErrorContext(ctx, "replaying programme changes", "error", err)
+		f.logger.ErrorContext(ctx, "replaying "+f.config.Name+" changes", "error", err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.end(s, err)
 }
 
-func (f *Feed) replayed(ctx context.Context, s *subscriber) error {
+func (f *Feed[T]) replayed(ctx context.Context, s *subscriber[T]) error {
 	for !f.join(s) {
-		changes, err := readLog(ctx, f.client, s.last, replayBatch)
+		events, err := f.log.Read(ctx, s.last, replayBatch)
 		if err != nil {
 			return err
 		}
-		for _, c := range changes {
-			seen := s.filter.view(c)
-			if seen != nil && !s.queue.Send(seen) {
+		for _, e := range events {
+			seen, ok := s.view(e)
+			if ok && !s.queue.Send(seen) {
 				return context.Canceled // the subscriber went
 			}
-			s.last = c.Seq
+			s.last = f.log.Seq(e)
 		}
 	}
 	return nil
