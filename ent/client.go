@@ -12,6 +12,7 @@ import (
 	"maarid/ent/migrate"
 
 	"maarid/ent/apikey"
+	"maarid/ent/cataloguechange"
 	"maarid/ent/category"
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
@@ -38,6 +39,8 @@ type Client struct {
 	Schema *migrate.Schema
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// CatalogueChange is the client for interacting with the CatalogueChange builders.
+	CatalogueChange *CatalogueChangeClient
 	// Category is the client for interacting with the Category builders.
 	Category *CategoryClient
 	// Exhibitor is the client for interacting with the Exhibitor builders.
@@ -70,6 +73,7 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
+	c.CatalogueChange = NewCatalogueChangeClient(c.config)
 	c.Category = NewCategoryClient(c.config)
 	c.Exhibitor = NewExhibitorClient(c.config)
 	c.Fair = NewFairClient(c.config)
@@ -173,6 +177,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:             ctx,
 		config:          cfg,
 		APIKey:          NewAPIKeyClient(cfg),
+		CatalogueChange: NewCatalogueChangeClient(cfg),
 		Category:        NewCategoryClient(cfg),
 		Exhibitor:       NewExhibitorClient(cfg),
 		Fair:            NewFairClient(cfg),
@@ -203,6 +208,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:             ctx,
 		config:          cfg,
 		APIKey:          NewAPIKeyClient(cfg),
+		CatalogueChange: NewCatalogueChangeClient(cfg),
 		Category:        NewCategoryClient(cfg),
 		Exhibitor:       NewExhibitorClient(cfg),
 		Fair:            NewFairClient(cfg),
@@ -242,8 +248,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Category, c.Exhibitor, c.Fair, c.Product, c.ProgrammeChange,
-		c.Registration, c.Session, c.Space, c.Speaker, c.Stand,
+		c.APIKey, c.CatalogueChange, c.Category, c.Exhibitor, c.Fair, c.Product,
+		c.ProgrammeChange, c.Registration, c.Session, c.Space, c.Speaker, c.Stand,
 	} {
 		n.Use(hooks...)
 	}
@@ -253,8 +259,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Category, c.Exhibitor, c.Fair, c.Product, c.ProgrammeChange,
-		c.Registration, c.Session, c.Space, c.Speaker, c.Stand,
+		c.APIKey, c.CatalogueChange, c.Category, c.Exhibitor, c.Fair, c.Product,
+		c.ProgrammeChange, c.Registration, c.Session, c.Space, c.Speaker, c.Stand,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -265,6 +271,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *APIKeyMutation:
 		return c.APIKey.mutate(ctx, m)
+	case *CatalogueChangeMutation:
+		return c.CatalogueChange.mutate(ctx, m)
 	case *CategoryMutation:
 		return c.Category.mutate(ctx, m)
 	case *ExhibitorMutation:
@@ -437,6 +445,140 @@ func (c *APIKeyClient) mutate(ctx context.Context, m *APIKeyMutation) (Value, er
 		return (&APIKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown APIKey mutation op: %q", m.Op())
+	}
+}
+
+// CatalogueChangeClient is a client for the CatalogueChange schema.
+type CatalogueChangeClient struct {
+	config
+}
+
+// NewCatalogueChangeClient returns a client for the CatalogueChange from the given config.
+func NewCatalogueChangeClient(c config) *CatalogueChangeClient {
+	return &CatalogueChangeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `cataloguechange.Hooks(f(g(h())))`.
+func (c *CatalogueChangeClient) Use(hooks ...Hook) {
+	c.hooks.CatalogueChange = append(c.hooks.CatalogueChange, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `cataloguechange.Intercept(f(g(h())))`.
+func (c *CatalogueChangeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CatalogueChange = append(c.inters.CatalogueChange, interceptors...)
+}
+
+// Create returns a builder for creating a CatalogueChange entity.
+func (c *CatalogueChangeClient) Create() *CatalogueChangeCreate {
+	mutation := newCatalogueChangeMutation(c.config, OpCreate)
+	return &CatalogueChangeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CatalogueChange entities.
+func (c *CatalogueChangeClient) CreateBulk(builders ...*CatalogueChangeCreate) *CatalogueChangeCreateBulk {
+	return &CatalogueChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CatalogueChangeClient) MapCreateBulk(slice any, setFunc func(*CatalogueChangeCreate, int)) *CatalogueChangeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CatalogueChangeCreateBulk{err: fmt.Errorf("calling to CatalogueChangeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CatalogueChangeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CatalogueChangeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CatalogueChange.
+func (c *CatalogueChangeClient) Update() *CatalogueChangeUpdate {
+	mutation := newCatalogueChangeMutation(c.config, OpUpdate)
+	return &CatalogueChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CatalogueChangeClient) UpdateOne(_m *CatalogueChange) *CatalogueChangeUpdateOne {
+	mutation := newCatalogueChangeMutation(c.config, OpUpdateOne, withCatalogueChange(_m))
+	return &CatalogueChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CatalogueChangeClient) UpdateOneID(id string) *CatalogueChangeUpdateOne {
+	mutation := newCatalogueChangeMutation(c.config, OpUpdateOne, withCatalogueChangeID(id))
+	return &CatalogueChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CatalogueChange.
+func (c *CatalogueChangeClient) Delete() *CatalogueChangeDelete {
+	mutation := newCatalogueChangeMutation(c.config, OpDelete)
+	return &CatalogueChangeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CatalogueChangeClient) DeleteOne(_m *CatalogueChange) *CatalogueChangeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CatalogueChangeClient) DeleteOneID(id string) *CatalogueChangeDeleteOne {
+	builder := c.Delete().Where(cataloguechange.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CatalogueChangeDeleteOne{builder}
+}
+
+// Query returns a query builder for CatalogueChange.
+func (c *CatalogueChangeClient) Query() *CatalogueChangeQuery {
+	return &CatalogueChangeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCatalogueChange},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CatalogueChange entity by its id.
+func (c *CatalogueChangeClient) Get(ctx context.Context, id string) (*CatalogueChange, error) {
+	return c.Query().Where(cataloguechange.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CatalogueChangeClient) GetX(ctx context.Context, id string) *CatalogueChange {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CatalogueChangeClient) Hooks() []Hook {
+	hooks := c.hooks.CatalogueChange
+	return append(hooks[:len(hooks):len(hooks)], cataloguechange.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CatalogueChangeClient) Interceptors() []Interceptor {
+	return c.inters.CatalogueChange
+}
+
+func (c *CatalogueChangeClient) mutate(ctx context.Context, m *CatalogueChangeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CatalogueChangeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CatalogueChangeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CatalogueChangeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CatalogueChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CatalogueChange mutation op: %q", m.Op())
 	}
 }
 
@@ -2216,12 +2358,12 @@ func (c *StandClient) mutate(ctx context.Context, m *StandMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Category, Exhibitor, Fair, Product, ProgrammeChange, Registration,
-		Session, Space, Speaker, Stand []ent.Hook
+		APIKey, CatalogueChange, Category, Exhibitor, Fair, Product, ProgrammeChange,
+		Registration, Session, Space, Speaker, Stand []ent.Hook
 	}
 	inters struct {
-		APIKey, Category, Exhibitor, Fair, Product, ProgrammeChange, Registration,
-		Session, Space, Speaker, Stand []ent.Interceptor
+		APIKey, CatalogueChange, Category, Exhibitor, Fair, Product, ProgrammeChange,
+		Registration, Session, Space, Speaker, Stand []ent.Interceptor
 	}
 )
 

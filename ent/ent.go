@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maarid/ent/apikey"
+	"maarid/ent/cataloguechange"
 	"maarid/ent/category"
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
@@ -84,6 +85,7 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apikey.Table:          apikey.ValidColumn,
+			cataloguechange.Table: cataloguechange.ValidColumn,
 			category.Table:        category.ValidColumn,
 			exhibitor.Table:       exhibitor.ValidColumn,
 			fair.Table:            fair.ValidColumn,

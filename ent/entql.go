@@ -4,6 +4,7 @@ package ent
 
 import (
 	"maarid/ent/apikey"
+	"maarid/ent/cataloguechange"
 	"maarid/ent/category"
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
@@ -24,7 +25,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 11)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -48,6 +49,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   cataloguechange.Table,
+			Columns: cataloguechange.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: cataloguechange.FieldID,
+			},
+		},
+		Type: "CatalogueChange",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			cataloguechange.FieldSeq:       {Type: field.TypeInt64, Column: cataloguechange.FieldSeq},
+			cataloguechange.FieldEntity:    {Type: field.TypeEnum, Column: cataloguechange.FieldEntity},
+			cataloguechange.FieldEntityID:  {Type: field.TypeString, Column: cataloguechange.FieldEntityID},
+			cataloguechange.FieldKind:      {Type: field.TypeEnum, Column: cataloguechange.FieldKind},
+			cataloguechange.FieldPublic:    {Type: field.TypeBool, Column: cataloguechange.FieldPublic},
+			cataloguechange.FieldWasPublic: {Type: field.TypeBool, Column: cataloguechange.FieldWasPublic},
+			cataloguechange.FieldOwner:     {Type: field.TypeString, Column: cataloguechange.FieldOwner},
+			cataloguechange.FieldWasOwner:  {Type: field.TypeString, Column: cataloguechange.FieldWasOwner},
+			cataloguechange.FieldAt:        {Type: field.TypeTime, Column: cataloguechange.FieldAt},
+			cataloguechange.FieldActor:     {Type: field.TypeString, Column: cataloguechange.FieldActor},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   category.Table,
 			Columns: category.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -70,7 +94,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			category.FieldPosition:    {Type: field.TypeInt, Column: category.FieldPosition},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exhibitor.Table,
 			Columns: exhibitor.Columns,
@@ -105,7 +129,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exhibitor.FieldWithdrawn:   {Type: field.TypeBool, Column: exhibitor.FieldWithdrawn},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   fair.Table,
 			Columns: fair.Columns,
@@ -135,7 +159,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			fair.FieldDemo:            {Type: field.TypeBool, Column: fair.FieldDemo},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   product.Table,
 			Columns: product.Columns,
@@ -167,7 +191,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			product.FieldListed:          {Type: field.TypeBool, Column: product.FieldListed},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   programmechange.Table,
 			Columns: programmechange.Columns,
@@ -189,7 +213,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			programmechange.FieldActor:     {Type: field.TypeString, Column: programmechange.FieldActor},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -211,7 +235,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldManageTokenHash: {Type: field.TypeBytes, Column: registration.FieldManageTokenHash},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -241,7 +265,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldPublished:   {Type: field.TypeBool, Column: session.FieldPublished},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   space.Table,
 			Columns: space.Columns,
@@ -266,7 +290,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			space.FieldPosition:    {Type: field.TypeInt, Column: space.FieldPosition},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   speaker.Table,
 			Columns: speaker.Columns,
@@ -285,7 +309,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			speaker.FieldPhotoURL:     {Type: field.TypeString, Column: speaker.FieldPhotoURL},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stand.Table,
 			Columns: stand.Columns,
@@ -745,6 +769,96 @@ func (f *APIKeyFilter) WhereHasExhibitorWith(preds ...predicate.Exhibitor) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CatalogueChangeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CatalogueChangeQuery builder.
+func (_q *CatalogueChangeQuery) Filter() *CatalogueChangeFilter {
+	return &CatalogueChangeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CatalogueChangeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CatalogueChangeMutation builder.
+func (m *CatalogueChangeMutation) Filter() *CatalogueChangeFilter {
+	return &CatalogueChangeFilter{config: m.config, predicateAdder: m}
+}
+
+// CatalogueChangeFilter provides a generic filtering capability at runtime for CatalogueChangeQuery.
+type CatalogueChangeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CatalogueChangeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CatalogueChangeFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(cataloguechange.FieldID))
+}
+
+// WhereSeq applies the entql int64 predicate on the seq field.
+func (f *CatalogueChangeFilter) WhereSeq(p entql.Int64P) {
+	f.Where(p.Field(cataloguechange.FieldSeq))
+}
+
+// WhereEntity applies the entql string predicate on the entity field.
+func (f *CatalogueChangeFilter) WhereEntity(p entql.StringP) {
+	f.Where(p.Field(cataloguechange.FieldEntity))
+}
+
+// WhereEntityID applies the entql string predicate on the entity_id field.
+func (f *CatalogueChangeFilter) WhereEntityID(p entql.StringP) {
+	f.Where(p.Field(cataloguechange.FieldEntityID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *CatalogueChangeFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(cataloguechange.FieldKind))
+}
+
+// WherePublic applies the entql bool predicate on the public field.
+func (f *CatalogueChangeFilter) WherePublic(p entql.BoolP) {
+	f.Where(p.Field(cataloguechange.FieldPublic))
+}
+
+// WhereWasPublic applies the entql bool predicate on the was_public field.
+func (f *CatalogueChangeFilter) WhereWasPublic(p entql.BoolP) {
+	f.Where(p.Field(cataloguechange.FieldWasPublic))
+}
+
+// WhereOwner applies the entql string predicate on the owner field.
+func (f *CatalogueChangeFilter) WhereOwner(p entql.StringP) {
+	f.Where(p.Field(cataloguechange.FieldOwner))
+}
+
+// WhereWasOwner applies the entql string predicate on the was_owner field.
+func (f *CatalogueChangeFilter) WhereWasOwner(p entql.StringP) {
+	f.Where(p.Field(cataloguechange.FieldWasOwner))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *CatalogueChangeFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(cataloguechange.FieldAt))
+}
+
+// WhereActor applies the entql string predicate on the actor field.
+func (f *CatalogueChangeFilter) WhereActor(p entql.StringP) {
+	f.Where(p.Field(cataloguechange.FieldActor))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CategoryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -773,7 +887,7 @@ type CategoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CategoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -910,7 +1024,7 @@ type ExhibitorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExhibitorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1116,7 +1230,7 @@ type FairFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FairFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1297,7 +1411,7 @@ type ProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1460,7 +1574,7 @@ type ProgrammeChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProgrammeChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1573,7 +1687,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1686,7 +1800,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1881,7 +1995,7 @@ type SpaceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SpaceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2009,7 +2123,7 @@ type SpeakerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SpeakerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2093,7 +2207,7 @@ type StandFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StandFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

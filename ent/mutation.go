@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maarid"
 	"maarid/ent/apikey"
+	"maarid/ent/cataloguechange"
 	"maarid/ent/category"
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
@@ -38,6 +39,7 @@ const (
 
 	// Node types.
 	TypeAPIKey          = "APIKey"
+	TypeCatalogueChange = "CatalogueChange"
 	TypeCategory        = "Category"
 	TypeExhibitor       = "Exhibitor"
 	TypeFair            = "Fair"
@@ -872,6 +874,920 @@ func (m *APIKeyMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown APIKey edge %s", name)
+}
+
+// CatalogueChangeMutation represents an operation that mutates the CatalogueChange nodes in the graph.
+type CatalogueChangeMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	seq           *int64
+	addseq        *int64
+	entity        *cataloguechange.Entity
+	entity_id     *string
+	kind          *cataloguechange.Kind
+	public        *bool
+	was_public    *bool
+	owner         *string
+	was_owner     *string
+	at            *time.Time
+	actor         *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*CatalogueChange, error)
+	predicates    []predicate.CatalogueChange
+}
+
+var _ ent.Mutation = (*CatalogueChangeMutation)(nil)
+
+// cataloguechangeOption allows management of the mutation configuration using functional options.
+type cataloguechangeOption func(*CatalogueChangeMutation)
+
+// newCatalogueChangeMutation creates new mutation for the CatalogueChange entity.
+func newCatalogueChangeMutation(c config, op Op, opts ...cataloguechangeOption) *CatalogueChangeMutation {
+	m := &CatalogueChangeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCatalogueChange,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCatalogueChangeID sets the ID field of the mutation.
+func withCatalogueChangeID(id string) cataloguechangeOption {
+	return func(m *CatalogueChangeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CatalogueChange
+		)
+		m.oldValue = func(ctx context.Context) (*CatalogueChange, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CatalogueChange.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCatalogueChange sets the old CatalogueChange of the mutation.
+func withCatalogueChange(node *CatalogueChange) cataloguechangeOption {
+	return func(m *CatalogueChangeMutation) {
+		m.oldValue = func(context.Context) (*CatalogueChange, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CatalogueChangeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CatalogueChangeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CatalogueChange entities.
+func (m *CatalogueChangeMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CatalogueChangeMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CatalogueChangeMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CatalogueChange.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetSeq sets the "seq" field.
+func (m *CatalogueChangeMutation) SetSeq(i int64) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *CatalogueChangeMutation) Seq() (r int64, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *CatalogueChangeMutation) AddSeq(i int64) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *CatalogueChangeMutation) AddedSeq() (r int64, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *CatalogueChangeMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
+}
+
+// SetEntity sets the "entity" field.
+func (m *CatalogueChangeMutation) SetEntity(c cataloguechange.Entity) {
+	m.entity = &c
+}
+
+// Entity returns the value of the "entity" field in the mutation.
+func (m *CatalogueChangeMutation) Entity() (r cataloguechange.Entity, exists bool) {
+	v := m.entity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEntity returns the old "entity" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldEntity(ctx context.Context) (v cataloguechange.Entity, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEntity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEntity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEntity: %w", err)
+	}
+	return oldValue.Entity, nil
+}
+
+// ResetEntity resets all changes to the "entity" field.
+func (m *CatalogueChangeMutation) ResetEntity() {
+	m.entity = nil
+}
+
+// SetEntityID sets the "entity_id" field.
+func (m *CatalogueChangeMutation) SetEntityID(s string) {
+	m.entity_id = &s
+}
+
+// EntityID returns the value of the "entity_id" field in the mutation.
+func (m *CatalogueChangeMutation) EntityID() (r string, exists bool) {
+	v := m.entity_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEntityID returns the old "entity_id" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldEntityID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEntityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEntityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEntityID: %w", err)
+	}
+	return oldValue.EntityID, nil
+}
+
+// ResetEntityID resets all changes to the "entity_id" field.
+func (m *CatalogueChangeMutation) ResetEntityID() {
+	m.entity_id = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *CatalogueChangeMutation) SetKind(c cataloguechange.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *CatalogueChangeMutation) Kind() (r cataloguechange.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldKind(ctx context.Context) (v cataloguechange.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *CatalogueChangeMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetPublic sets the "public" field.
+func (m *CatalogueChangeMutation) SetPublic(b bool) {
+	m.public = &b
+}
+
+// Public returns the value of the "public" field in the mutation.
+func (m *CatalogueChangeMutation) Public() (r bool, exists bool) {
+	v := m.public
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublic returns the old "public" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldPublic(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublic is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublic requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublic: %w", err)
+	}
+	return oldValue.Public, nil
+}
+
+// ResetPublic resets all changes to the "public" field.
+func (m *CatalogueChangeMutation) ResetPublic() {
+	m.public = nil
+}
+
+// SetWasPublic sets the "was_public" field.
+func (m *CatalogueChangeMutation) SetWasPublic(b bool) {
+	m.was_public = &b
+}
+
+// WasPublic returns the value of the "was_public" field in the mutation.
+func (m *CatalogueChangeMutation) WasPublic() (r bool, exists bool) {
+	v := m.was_public
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWasPublic returns the old "was_public" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldWasPublic(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWasPublic is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWasPublic requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWasPublic: %w", err)
+	}
+	return oldValue.WasPublic, nil
+}
+
+// ResetWasPublic resets all changes to the "was_public" field.
+func (m *CatalogueChangeMutation) ResetWasPublic() {
+	m.was_public = nil
+}
+
+// SetOwner sets the "owner" field.
+func (m *CatalogueChangeMutation) SetOwner(s string) {
+	m.owner = &s
+}
+
+// Owner returns the value of the "owner" field in the mutation.
+func (m *CatalogueChangeMutation) Owner() (r string, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwner returns the old "owner" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldOwner(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwner: %w", err)
+	}
+	return oldValue.Owner, nil
+}
+
+// ClearOwner clears the value of the "owner" field.
+func (m *CatalogueChangeMutation) ClearOwner() {
+	m.owner = nil
+	m.clearedFields[cataloguechange.FieldOwner] = struct{}{}
+}
+
+// OwnerCleared returns if the "owner" field was cleared in this mutation.
+func (m *CatalogueChangeMutation) OwnerCleared() bool {
+	_, ok := m.clearedFields[cataloguechange.FieldOwner]
+	return ok
+}
+
+// ResetOwner resets all changes to the "owner" field.
+func (m *CatalogueChangeMutation) ResetOwner() {
+	m.owner = nil
+	delete(m.clearedFields, cataloguechange.FieldOwner)
+}
+
+// SetWasOwner sets the "was_owner" field.
+func (m *CatalogueChangeMutation) SetWasOwner(s string) {
+	m.was_owner = &s
+}
+
+// WasOwner returns the value of the "was_owner" field in the mutation.
+func (m *CatalogueChangeMutation) WasOwner() (r string, exists bool) {
+	v := m.was_owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWasOwner returns the old "was_owner" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldWasOwner(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWasOwner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWasOwner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWasOwner: %w", err)
+	}
+	return oldValue.WasOwner, nil
+}
+
+// ClearWasOwner clears the value of the "was_owner" field.
+func (m *CatalogueChangeMutation) ClearWasOwner() {
+	m.was_owner = nil
+	m.clearedFields[cataloguechange.FieldWasOwner] = struct{}{}
+}
+
+// WasOwnerCleared returns if the "was_owner" field was cleared in this mutation.
+func (m *CatalogueChangeMutation) WasOwnerCleared() bool {
+	_, ok := m.clearedFields[cataloguechange.FieldWasOwner]
+	return ok
+}
+
+// ResetWasOwner resets all changes to the "was_owner" field.
+func (m *CatalogueChangeMutation) ResetWasOwner() {
+	m.was_owner = nil
+	delete(m.clearedFields, cataloguechange.FieldWasOwner)
+}
+
+// SetAt sets the "at" field.
+func (m *CatalogueChangeMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *CatalogueChangeMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *CatalogueChangeMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetActor sets the "actor" field.
+func (m *CatalogueChangeMutation) SetActor(s string) {
+	m.actor = &s
+}
+
+// Actor returns the value of the "actor" field in the mutation.
+func (m *CatalogueChangeMutation) Actor() (r string, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActor returns the old "actor" field's value of the CatalogueChange entity.
+// If the CatalogueChange object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CatalogueChangeMutation) OldActor(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActor: %w", err)
+	}
+	return oldValue.Actor, nil
+}
+
+// ClearActor clears the value of the "actor" field.
+func (m *CatalogueChangeMutation) ClearActor() {
+	m.actor = nil
+	m.clearedFields[cataloguechange.FieldActor] = struct{}{}
+}
+
+// ActorCleared returns if the "actor" field was cleared in this mutation.
+func (m *CatalogueChangeMutation) ActorCleared() bool {
+	_, ok := m.clearedFields[cataloguechange.FieldActor]
+	return ok
+}
+
+// ResetActor resets all changes to the "actor" field.
+func (m *CatalogueChangeMutation) ResetActor() {
+	m.actor = nil
+	delete(m.clearedFields, cataloguechange.FieldActor)
+}
+
+// Where appends a list predicates to the CatalogueChangeMutation builder.
+func (m *CatalogueChangeMutation) Where(ps ...predicate.CatalogueChange) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CatalogueChangeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CatalogueChangeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CatalogueChange, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CatalogueChangeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CatalogueChangeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CatalogueChange).
+func (m *CatalogueChangeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CatalogueChangeMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.seq != nil {
+		fields = append(fields, cataloguechange.FieldSeq)
+	}
+	if m.entity != nil {
+		fields = append(fields, cataloguechange.FieldEntity)
+	}
+	if m.entity_id != nil {
+		fields = append(fields, cataloguechange.FieldEntityID)
+	}
+	if m.kind != nil {
+		fields = append(fields, cataloguechange.FieldKind)
+	}
+	if m.public != nil {
+		fields = append(fields, cataloguechange.FieldPublic)
+	}
+	if m.was_public != nil {
+		fields = append(fields, cataloguechange.FieldWasPublic)
+	}
+	if m.owner != nil {
+		fields = append(fields, cataloguechange.FieldOwner)
+	}
+	if m.was_owner != nil {
+		fields = append(fields, cataloguechange.FieldWasOwner)
+	}
+	if m.at != nil {
+		fields = append(fields, cataloguechange.FieldAt)
+	}
+	if m.actor != nil {
+		fields = append(fields, cataloguechange.FieldActor)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CatalogueChangeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case cataloguechange.FieldSeq:
+		return m.Seq()
+	case cataloguechange.FieldEntity:
+		return m.Entity()
+	case cataloguechange.FieldEntityID:
+		return m.EntityID()
+	case cataloguechange.FieldKind:
+		return m.Kind()
+	case cataloguechange.FieldPublic:
+		return m.Public()
+	case cataloguechange.FieldWasPublic:
+		return m.WasPublic()
+	case cataloguechange.FieldOwner:
+		return m.Owner()
+	case cataloguechange.FieldWasOwner:
+		return m.WasOwner()
+	case cataloguechange.FieldAt:
+		return m.At()
+	case cataloguechange.FieldActor:
+		return m.Actor()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CatalogueChangeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case cataloguechange.FieldSeq:
+		return m.OldSeq(ctx)
+	case cataloguechange.FieldEntity:
+		return m.OldEntity(ctx)
+	case cataloguechange.FieldEntityID:
+		return m.OldEntityID(ctx)
+	case cataloguechange.FieldKind:
+		return m.OldKind(ctx)
+	case cataloguechange.FieldPublic:
+		return m.OldPublic(ctx)
+	case cataloguechange.FieldWasPublic:
+		return m.OldWasPublic(ctx)
+	case cataloguechange.FieldOwner:
+		return m.OldOwner(ctx)
+	case cataloguechange.FieldWasOwner:
+		return m.OldWasOwner(ctx)
+	case cataloguechange.FieldAt:
+		return m.OldAt(ctx)
+	case cataloguechange.FieldActor:
+		return m.OldActor(ctx)
+	}
+	return nil, fmt.Errorf("unknown CatalogueChange field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CatalogueChangeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case cataloguechange.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
+	case cataloguechange.FieldEntity:
+		v, ok := value.(cataloguechange.Entity)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEntity(v)
+		return nil
+	case cataloguechange.FieldEntityID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEntityID(v)
+		return nil
+	case cataloguechange.FieldKind:
+		v, ok := value.(cataloguechange.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case cataloguechange.FieldPublic:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublic(v)
+		return nil
+	case cataloguechange.FieldWasPublic:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWasPublic(v)
+		return nil
+	case cataloguechange.FieldOwner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwner(v)
+		return nil
+	case cataloguechange.FieldWasOwner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWasOwner(v)
+		return nil
+	case cataloguechange.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case cataloguechange.FieldActor:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActor(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CatalogueChange field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CatalogueChangeMutation) AddedFields() []string {
+	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, cataloguechange.FieldSeq)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CatalogueChangeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case cataloguechange.FieldSeq:
+		return m.AddedSeq()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CatalogueChangeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case cataloguechange.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CatalogueChange numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CatalogueChangeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(cataloguechange.FieldOwner) {
+		fields = append(fields, cataloguechange.FieldOwner)
+	}
+	if m.FieldCleared(cataloguechange.FieldWasOwner) {
+		fields = append(fields, cataloguechange.FieldWasOwner)
+	}
+	if m.FieldCleared(cataloguechange.FieldActor) {
+		fields = append(fields, cataloguechange.FieldActor)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CatalogueChangeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CatalogueChangeMutation) ClearField(name string) error {
+	switch name {
+	case cataloguechange.FieldOwner:
+		m.ClearOwner()
+		return nil
+	case cataloguechange.FieldWasOwner:
+		m.ClearWasOwner()
+		return nil
+	case cataloguechange.FieldActor:
+		m.ClearActor()
+		return nil
+	}
+	return fmt.Errorf("unknown CatalogueChange nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CatalogueChangeMutation) ResetField(name string) error {
+	switch name {
+	case cataloguechange.FieldSeq:
+		m.ResetSeq()
+		return nil
+	case cataloguechange.FieldEntity:
+		m.ResetEntity()
+		return nil
+	case cataloguechange.FieldEntityID:
+		m.ResetEntityID()
+		return nil
+	case cataloguechange.FieldKind:
+		m.ResetKind()
+		return nil
+	case cataloguechange.FieldPublic:
+		m.ResetPublic()
+		return nil
+	case cataloguechange.FieldWasPublic:
+		m.ResetWasPublic()
+		return nil
+	case cataloguechange.FieldOwner:
+		m.ResetOwner()
+		return nil
+	case cataloguechange.FieldWasOwner:
+		m.ResetWasOwner()
+		return nil
+	case cataloguechange.FieldAt:
+		m.ResetAt()
+		return nil
+	case cataloguechange.FieldActor:
+		m.ResetActor()
+		return nil
+	}
+	return fmt.Errorf("unknown CatalogueChange field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CatalogueChangeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CatalogueChangeMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CatalogueChangeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CatalogueChangeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CatalogueChangeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CatalogueChangeMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CatalogueChangeMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CatalogueChange unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CatalogueChangeMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CatalogueChange edge %s", name)
 }
 
 // CategoryMutation represents an operation that mutates the Category nodes in the graph.

@@ -16,6 +16,8 @@ type Tx struct {
 	config
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// CatalogueChange is the client for interacting with the CatalogueChange builders.
+	CatalogueChange *CatalogueChangeClient
 	// Category is the client for interacting with the Category builders.
 	Category *CategoryClient
 	// Exhibitor is the client for interacting with the Exhibitor builders.
@@ -168,6 +170,7 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
+	tx.CatalogueChange = NewCatalogueChangeClient(tx.config)
 	tx.Category = NewCategoryClient(tx.config)
 	tx.Exhibitor = NewExhibitorClient(tx.config)
 	tx.Fair = NewFairClient(tx.config)

@@ -26,6 +26,7 @@ const (
 	Speaker         = "spk"
 	Registration    = "reg"
 	ProgrammeChange = "chg"
+	CatalogueChange = "cch"
 	APIKey          = "key"
 )
 

@@ -10,7 +10,9 @@ import (
 	"maarid"
 	"maarid/auth"
 	"maarid/calendar"
+	"maarid/catalogue"
 	"maarid/ent"
+	"maarid/ent/cataloguechange"
 	"maarid/ent/exhibitor"
 	"maarid/ent/programmechange"
 	"maarid/ent/registration"
@@ -42,6 +44,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	CatalogueChange() CatalogueChangeResolver
 	Category() CategoryResolver
 	Exhibitor() ExhibitorResolver
 	Fair() FairResolver
@@ -74,6 +77,21 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	CatalogueChange struct {
+		At       func(childComplexity int) int
+		Cursor   func(childComplexity int) int
+		Entity   func(childComplexity int) int
+		EntityID func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Node     func(childComplexity int) int
+	}
+
+	CatalogueChangePage struct {
+		Changes func(childComplexity int) int
+		Cursor  func(childComplexity int) int
+		HasMore func(childComplexity int) int
+	}
+
 	Category struct {
 		Children                func(childComplexity int) int
 		CreatedAt               func(childComplexity int) int
@@ -288,6 +306,8 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		CatalogueChanges    func(childComplexity int, since string, first *int) int
+		CatalogueCursor     func(childComplexity int) int
 		Categories          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.CategoryOrder, where *ent.CategoryWhereInput) int
 		Category            func(childComplexity int, slug string) int
 		Exhibitor           func(childComplexity int, slug string) int
@@ -457,6 +477,7 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
+		CatalogueChanged func(childComplexity int, since *string) int
 		ProgrammeChanged func(childComplexity int, fairID *string, since *string, spaceIDs []string) int
 	}
 
@@ -492,6 +513,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CatalogueChangeResolver interface {
+	Node(ctx context.Context, obj *catalogue.Change) (ent.Noder, error)
+}
 type CategoryResolver interface {
 	Name(ctx context.Context, obj *ent.Category, lang *i18n.Lang) (*string, error)
 	NameTranslations(ctx context.Context, obj *ent.Category) ([]*i18n.Translation, error)
@@ -565,6 +589,8 @@ type QueryResolver interface {
 	Spaces(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpaceOrder, where *ent.SpaceWhereInput) (*ent.SpaceConnection, error)
 	Speakers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy []*ent.SpeakerOrder, where *ent.SpeakerWhereInput) (*ent.SpeakerConnection, error)
 	Viewer(ctx context.Context) (*auth.Viewer, error)
+	CatalogueCursor(ctx context.Context) (string, error)
+	CatalogueChanges(ctx context.Context, since string, first *int) (*catalogue.Page, error)
 	Exhibitor(ctx context.Context, slug string) (*ent.Exhibitor, error)
 	Category(ctx context.Context, slug string) (*ent.Category, error)
 	MyRegistration(ctx context.Context, token string) (*ent.Registration, error)
@@ -603,6 +629,7 @@ type SpeakerResolver interface {
 }
 type SubscriptionResolver interface {
 	ProgrammeChanged(ctx context.Context, fairID *string, since *string, spaceIDs []string) (<-chan *programme.Change, error)
+	CatalogueChanged(ctx context.Context, since *string) (<-chan *catalogue.Change, error)
 }
 type ViewerResolver interface {
 	Name(ctx context.Context, obj *auth.Viewer) (*string, error)
@@ -676,6 +703,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "CatalogueChange.at":
+		if e.ComplexityRoot.CatalogueChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.At(childComplexity), true
+	case "CatalogueChange.cursor":
+		if e.ComplexityRoot.CatalogueChange.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.Cursor(childComplexity), true
+	case "CatalogueChange.entity":
+		if e.ComplexityRoot.CatalogueChange.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.Entity(childComplexity), true
+	case "CatalogueChange.entityID":
+		if e.ComplexityRoot.CatalogueChange.EntityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.EntityID(childComplexity), true
+	case "CatalogueChange.kind":
+		if e.ComplexityRoot.CatalogueChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.Kind(childComplexity), true
+	case "CatalogueChange.node":
+		if e.ComplexityRoot.CatalogueChange.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChange.Node(childComplexity), true
+
+	case "CatalogueChangePage.changes":
+		if e.ComplexityRoot.CatalogueChangePage.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangePage.Changes(childComplexity), true
+	case "CatalogueChangePage.cursor":
+		if e.ComplexityRoot.CatalogueChangePage.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangePage.Cursor(childComplexity), true
+	case "CatalogueChangePage.hasMore":
+		if e.ComplexityRoot.CatalogueChangePage.HasMore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogueChangePage.HasMore(childComplexity), true
 
 	case "Category.children":
 		if e.ComplexityRoot.Category.Children == nil {
@@ -1741,6 +1824,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProvinceFacet.Province(childComplexity), true
 
+	case "Query.catalogueChanges":
+		if e.ComplexityRoot.Query.CatalogueChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_catalogueChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CatalogueChanges(childComplexity, args["since"].(string), args["first"].(*int)), true
+	case "Query.catalogueCursor":
+		if e.ComplexityRoot.Query.CatalogueCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CatalogueCursor(childComplexity), true
 	case "Query.categories":
 		if e.ComplexityRoot.Query.Categories == nil {
 			break
@@ -2582,6 +2682,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StandEdge.Node(childComplexity), true
 
+	case "Subscription.catalogueChanged":
+		if e.ComplexityRoot.Subscription.CatalogueChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_catalogueChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CatalogueChanged(childComplexity, args["since"].(*string)), true
 	case "Subscription.programmeChanged":
 		if e.ComplexityRoot.Subscription.ProgrammeChanged == nil {
 			break
@@ -5543,6 +5654,91 @@ input TranslationInput {
   value: String
 }
 `, BuiltIn: false},
+	{Name: "../schema/integrations.graphql", Input: `"The catalogue's rows that the change log follows."
+enum CatalogueEntity {
+  "An exhibitor."
+  EXHIBITOR
+  "A product."
+  PRODUCT
+  "A category of products."
+  CATEGORY
+  "An exhibitor's stand."
+  STAND
+}
+
+"What a change did to a row, as the reader sees it."
+enum CatalogueChangeKind {
+  "The row is new to the reader: made, or published."
+  CREATED
+  "The row changed, and the reader sees it before and after."
+  UPDATED
+  "The row is gone for the reader: deleted, or no longer published."
+  DELETED
+}
+
+"""
+An entry of the catalogue's change log, as the reader sees it: a row the reader could not see
+before and may now is CREATED, one it could see and may no longer is DELETED. Of a row the
+reader sees neither before nor after, it is not told.
+"""
+type CatalogueChange {
+  "Where the change is in the log: catalogueChanges(since:) and catalogueChanged(since:) go on after it."
+  cursor: String!
+  "What the change did, as the reader sees it."
+  kind: CatalogueChangeKind!
+  "The type of the row."
+  entity: CatalogueEntity!
+  "The row's ID."
+  entityID: ID!
+  "When the change was made."
+  at: Time!
+  "The row as it is now, where it still exists and the reader may see it; null otherwise."
+  node: Node @goField(forceResolver: true)
+}
+
+"A page of the catalogue's change log."
+type CatalogueChangePage {
+  "The changes of the page the reader may see, in the order they were made."
+  changes: [CatalogueChange!]!
+  """
+  Where the next page starts: after the last entry the page read, which may be one the reader
+  is not shown. Pass it as since: to read on.
+  """
+  cursor: String!
+  "Whether the log holds changes after cursor."
+  hasMore: Boolean!
+}
+
+extend type Query {
+  """
+  The head of the catalogue's change log. To copy the catalogue: read this first, then page
+  through the catalogue, then follow catalogueChanges (or catalogueChanged) from it.
+  """
+  catalogueCursor: String!
+  """
+  The catalogue's changes after since, in the order they were made: every create, update and
+  delete of an exhibitor, a product, a category or a stand, as the caller may see them.
+  """
+  catalogueChanges(
+    "The cursor to read after: catalogueCursor, a change's cursor, or a page's; \"0\" for the whole log."
+    since: String!
+    "How many entries of the log to read (1,000 at most)."
+    first: Int = 500
+  ): CatalogueChangePage!
+}
+
+extend type Subscription {
+  """
+  The catalogue's changes after since, then each change as it is committed, as the caller may
+  see them, with no gap and no duplicate. When a subscriber falls too far behind, the feed
+  ends with an error: subscribe again from the last cursor received.
+  """
+  catalogueChanged(
+    "The cursor of the last change received (CatalogueChange.cursor, or catalogueCursor)."
+    since: String @cursor
+  ): CatalogueChange!
+}
+`, BuiltIn: false},
 	{Name: "../schema/lookups.graphql", Input: `extend type Query {
   """
   The exhibitor whose slug is ` + "`" + `slug` + "`" + `, as in the address of its page; NOT_FOUND when none the
@@ -5978,6 +6174,36 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_CatalogueChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CatalogueChange_cursor(ctx, field)
+	case "kind":
+		return ec.fieldContext_CatalogueChange_kind(ctx, field)
+	case "entity":
+		return ec.fieldContext_CatalogueChange_entity(ctx, field)
+	case "entityID":
+		return ec.fieldContext_CatalogueChange_entityID(ctx, field)
+	case "at":
+		return ec.fieldContext_CatalogueChange_at(ctx, field)
+	case "node":
+		return ec.fieldContext_CatalogueChange_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CatalogueChangePage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "changes":
+		return ec.fieldContext_CatalogueChangePage_changes(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CatalogueChangePage_cursor(ctx, field)
+	case "hasMore":
+		return ec.fieldContext_CatalogueChangePage_hasMore(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogueChangePage", field.Name)
+}
 
 func (ec *executionContext) childFields_Category(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -7551,6 +7777,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_catalogueChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_categories_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8249,6 +8497,20 @@ func (ec *executionContext) field_Speaker_bio_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_catalogueChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_programmeChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8352,6 +8614,231 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _CatalogueChange_cursor(ctx context.Context, field graphql.CollectedField, obj *catalogue.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, true, false, "String")
+}
+
+func (ec *executionContext) _CatalogueChange_kind(ctx context.Context, field graphql.CollectedField, obj *catalogue.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cataloguechange.Kind) graphql.Marshaler {
+			return ec.marshalNCatalogueChangeKind2maaridᚋentᚋcataloguechangeᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, "CatalogueChangeKind")
+}
+
+func (ec *executionContext) _CatalogueChange_entity(ctx context.Context, field graphql.CollectedField, obj *catalogue.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cataloguechange.Entity) graphql.Marshaler {
+			return ec.marshalNCatalogueEntity2maaridᚋentᚋcataloguechangeᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, "CatalogueEntity")
+}
+
+func (ec *executionContext) _CatalogueChange_entityID(ctx context.Context, field graphql.CollectedField, obj *catalogue.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_entityID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_entityID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CatalogueChange_at(ctx context.Context, field graphql.CollectedField, obj *catalogue.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChange", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CatalogueChange_node(ctx context.Context, field graphql.CollectedField, obj *catalogue.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChange_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CatalogueChange().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalONode2maaridᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChange_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogueChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CatalogueChangePage_changes(ctx context.Context, field graphql.CollectedField, obj *catalogue.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChangePage_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*catalogue.Change) graphql.Marshaler {
+			return ec.marshalNCatalogueChange2ᚕᚖmaaridᚋcatalogueᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChangePage_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogueChangePage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CatalogueChangePage_cursor(ctx context.Context, field graphql.CollectedField, obj *catalogue.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChangePage_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChangePage_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChangePage", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogueChangePage_hasMore(ctx context.Context, field graphql.CollectedField, obj *catalogue.Page) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogueChangePage_hasMore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasMore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogueChangePage_hasMore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogueChangePage", field, false, false, "Boolean")
+}
 
 func (ec *executionContext) _Category_id(ctx context.Context, field graphql.CollectedField, obj *ent.Category) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -13253,6 +13740,73 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_catalogueCursor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_catalogueCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CatalogueCursor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_catalogueCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
+func (ec *executionContext) _Query_catalogueChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_catalogueChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CatalogueChanges(ctx, fc.Args["since"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalogue.Page) graphql.Marshaler {
+			return ec.marshalNCatalogueChangePage2ᚖmaaridᚋcatalogueᚐPage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_catalogueChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueChangePage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_catalogueChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_exhibitor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16415,6 +16969,50 @@ func (ec *executionContext) fieldContext_Subscription_programmeChanged(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_programmeChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_catalogueChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_catalogueChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CatalogueChanged(ctx, fc.Args["since"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalogue.Change) graphql.Marshaler {
+			return ec.marshalNCatalogueChange2ᚖmaaridᚋcatalogueᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_catalogueChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogueChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_catalogueChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23940,6 +24538,107 @@ func (ec *executionContext) _Translatable(ctx context.Context, sel ast.Selection
 
 // region    **************************** object.gotpl ****************************
 
+var catalogueChangeImplementors = []string{"CatalogueChange"}
+
+func (ec *executionContext) _CatalogueChange(ctx context.Context, sel ast.SelectionSet, obj *catalogue.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CatalogueChange")
+		case "cursor":
+			out.Values[i] = ec._CatalogueChange_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CatalogueChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._CatalogueChange_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entityID":
+			out.Values[i] = ec._CatalogueChange_entityID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._CatalogueChange_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CatalogueChange_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var catalogueChangePageImplementors = []string{"CatalogueChangePage"}
+
+func (ec *executionContext) _CatalogueChangePage(ctx context.Context, sel ast.SelectionSet, obj *catalogue.Page) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogueChangePageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CatalogueChangePage")
+		case "changes":
+			out.Values[i] = ec._CatalogueChangePage_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CatalogueChangePage_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasMore":
+			out.Values[i] = ec._CatalogueChangePage_hasMore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var categoryImplementors = []string{"Category", "Node"}
 
 func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet, obj *ent.Category) graphql.Marshaler {
@@ -25409,6 +26108,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
 				})
+		case "catalogueCursor":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_catalogueCursor(ctx, field)
+				})
+		case "catalogueChanges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_catalogueChanges(ctx, field)
+				})
 		case "exhibitor":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -26451,6 +27162,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "programmeChanged":
 		return ec._Subscription_programmeChanged(ctx, fields[0])
+	case "catalogueChanged":
+		return ec._Subscription_catalogueChanged(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -27030,6 +27743,58 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCatalogueChange2ᚕᚖmaaridᚋcatalogueᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*catalogue.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCatalogueChange2ᚖmaaridᚋcatalogueᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCatalogueChange2ᚖmaaridᚋcatalogueᚐChange(ctx context.Context, sel ast.SelectionSet, v *catalogue.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CatalogueChange!")
+		return graphql.Null
+	}
+	return ec._CatalogueChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCatalogueChangeKind2maaridᚋentᚋcataloguechangeᚐKind(ctx context.Context, v any) (cataloguechange.Kind, error) {
+	var res cataloguechange.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCatalogueChangeKind2maaridᚋentᚋcataloguechangeᚐKind(ctx context.Context, sel ast.SelectionSet, v cataloguechange.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCatalogueChangePage2ᚖmaaridᚋcatalogueᚐPage(ctx context.Context, sel ast.SelectionSet, v *catalogue.Page) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CatalogueChangePage!")
+		return graphql.Null
+	}
+	return ec._CatalogueChangePage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCatalogueEntity2maaridᚋentᚋcataloguechangeᚐEntity(ctx context.Context, v any) (cataloguechange.Entity, error) {
+	var res cataloguechange.Entity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCatalogueEntity2maaridᚋentᚋcataloguechangeᚐEntity(ctx context.Context, sel ast.SelectionSet, v cataloguechange.Entity) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCategory2ᚕᚖmaaridᚋentᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Category) graphql.Marshaler {

@@ -13,7 +13,7 @@ const ListItems = 10
 
 // Cost is what an operation of a validated document costs before it runs, with its variables:
 // each field costs 1, and the fields below a list cost once for each item the list may hold —
-// a connection's first or last, ListItems for a plain list of objects — so that nested lists
+// a connection's or a page's first or last, ListItems for a plain list of objects — so that nested lists
 // multiply. A connection asked for neither first nor last is only counted (totalCount). The
 // cost saturates at the largest int rather than overflow.
 func Cost(op *ast.OperationDefinition, variables map[string]any) int {
@@ -63,7 +63,7 @@ func (c *coster) items(f *ast.Field) int {
 		return 1
 	}
 	typ := f.Definition.Type
-	if strings.HasSuffix(typ.Name(), "Connection") && typ.Elem == nil {
+	if paged(typ.Name()) && typ.Elem == nil {
 		args := f.ArgumentMap(c.variables)
 		for _, name := range []string{"first", "last"} {
 			if n, ok := intArg(args[name]); ok {
@@ -73,12 +73,18 @@ func (c *coster) items(f *ast.Field) int {
 		return 1
 	}
 	if typ.Elem != nil && len(f.SelectionSet) > 0 {
-		if f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection") {
-			return 1 // the edges of a connection, counted by its first or last
+		if f.ObjectDefinition != nil && paged(f.ObjectDefinition.Name) {
+			return 1 // the edges of a connection, or the rows of a page, counted by its first or last
 		}
 		return ListItems
 	}
 	return 1
+}
+
+// paged reports whether the type named holds a page of a list whose size the field that
+// answers it takes as first or last: a connection, or a page such as CatalogueChangePage.
+func paged(name string) bool {
+	return strings.HasSuffix(name, "Connection") || strings.HasSuffix(name, "Page")
 }
 
 // intArg reads an Int argument as the validator coerced it: int64 from a literal, a number

@@ -36,6 +36,8 @@ func TestCost(t *testing.T) {
 		{"the page from a variable", `query($n: Int) { products(first: $n) ` + page + ` }`, `{"n": 5}`, 1 + 5*18},
 		{"backwards", `{ products(last: 3) ` + page + ` }`, ``, 1 + 3*18},
 		{"a count", `{ products { totalCount } }`, ``, 2},
+		// The page's fields, and each change's (cursor, kind, node and its id), once a change.
+		{"a page of the catalogue's log", `{ catalogueChanges(since: "0", first: 200) { cursor hasMore changes { cursor kind node { id } } } }`, ``, 1 + 200*(1+1+1+1*(1+1+1+1))},
 		{"the same fragment twice", `{ a: products(first: 2) { ...P } b: products(first: 2) { ...P } } fragment P on ProductConnection ` + page, ``, 2 * (1 + 2*18)},
 		{"introspection, its lists counted once",
 			`{ __schema { types { name fields { name args { name type { name ofType { name } } } type { name ofType { name } } } } } }`,

@@ -15,8 +15,10 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"maarid/auth"
+	"maarid/catalogue"
 	"maarid/demo"
 	"maarid/ent"
+	"maarid/graph"
 	"maarid/i18n"
 	"maarid/programme"
 	"maarid/programme/programmetest"
@@ -31,9 +33,27 @@ type api struct {
 	keys    *auth.Keys
 	client  *ent.Client
 	feed    *programme.Feed
-	fair    *ent.Fair
-	counter *storetest.Counter
-	dsn     string // the database's, for a second process on it
+	// catalogue is the catalogue's feed of changes.
+	catalogue *catalogue.Feed
+	fair      *ent.Fair
+	counter   *storetest.Counter
+	dsn       string // the database's, for a second process on it
+}
+
+// feeds are the feeds of a's server.
+func (a *api) feeds() graph.Feeds { return graph.Feeds{Programme: a.feed, Catalogue: a.catalogue} }
+
+// runCatalogue runs the catalogue's feed of client until the test ends.
+func runCatalogue(t testing.TB, client *ent.Client, log *slog.Logger) *catalogue.Feed {
+	feed := catalogue.NewFeed(client, store.ChangesOf(client), log)
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- feed.Run(ctx) }()
+	t.Cleanup(func() {
+		stop()
+		<-done
+	})
+	return feed
 }
 
 // testConfig is the configuration of the servers under test: the defaults, with flags.
@@ -104,7 +124,8 @@ func serveTracedAPI(t testing.TB, dsn string, seed bool, wrap func(dialect.Drive
 	// The feed reads the log on its own schedule, so its statements are not counted: the
 	// counter tells what requests cost.
 	a.feed = programmetest.Run(t, ent.NewClient(ent.Driver(a.counter.Driver)), dsn, log)
-	a.handler, _ = routes(a.client, a.keys, a.feed, c, log, a.fair.DefaultLanguage)
+	a.catalogue = runCatalogue(t, a.client, log)
+	a.handler, _ = routes(a.client, a.keys, a.feeds(), c, log, a.fair.DefaultLanguage)
 	watch, stop := context.WithCancel(context.Background())
 	watched := make(chan struct{})
 	go func() {

@@ -29,7 +29,7 @@ var implemented = []string{
 }
 
 func TestContractValidates(t *testing.T) {
-	schema := graph.NewSchema(nil, nil).Schema()
+	schema := graph.NewSchema(nil, graph.Feeds{}).Schema()
 	for _, name := range implemented {
 		t.Run(name, func(t *testing.T) {
 			doc, err := parser.ParseQuery(&ast.Source{Input: operation(t, name, nil).query})

@@ -33,7 +33,6 @@ import (
 	"maarid/i18n"
 	"maarid/limits"
 	"maarid/pictures"
-	"maarid/programme"
 	"maarid/stream"
 )
 
@@ -41,7 +40,7 @@ import (
 // subscriptions over websocket and server-sent events, the programme screen at /screen,
 // the exports under /exports/, /healthz, /readyz and /metrics; and what the server stops when
 // it shuts down.
-func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config, log *slog.Logger, fallback i18n.Lang) (http.Handler, *lifecycle) {
+func routes(client *ent.Client, keys *auth.Keys, feeds graph.Feeds, c config, log *slog.Logger, fallback i18n.Lang) (http.Handler, *lifecycle) {
 	mux := http.NewServeMux()
 	b := newBudgets(c)
 	documents := graph.NewQueryCache(1000)
@@ -51,7 +50,7 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	}
 	streams := newStreamTransports(c, keys, b, trusted)
 	life := &lifecycle{streams: streams}
-	gql := newGraphQL(client, feed, c, b, trusted, documents, streams)
+	gql := newGraphQL(client, feeds, c, b, trusted, documents, streams)
 	// A request spends most of its time on the CPU: more at once than the cores can run only
 	// makes each wait longer. One client holds half the slots at most.
 	slots := runtime.GOMAXPROCS(0) * 2
@@ -60,7 +59,7 @@ func routes(client *ent.Client, keys *auth.Keys, feed *programme.Feed, c config,
 	if c.cacheMiB > 0 {
 		api = newResponseCache(client, c.cacheMiB<<20, b, costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost}).serve(api)
 	}
-	m := newMetrics(client, feed, streams)
+	m := newMetrics(client, feeds, streams)
 	mux.Handle("/graphql", cors(streamed(
 		trusted.resolveStream(authenticate(keys, b.identify(gql))),
 		// The client is known before its body is read: one whose budget is spent is refused

@@ -22,9 +22,11 @@ import (
 	"time"
 
 	"maarid/auth"
+	"maarid/catalogue"
 	"maarid/demo"
 	"maarid/ent"
 	"maarid/ent/fair"
+	"maarid/graph"
 	"maarid/i18n"
 	"maarid/programme"
 	"maarid/store"
@@ -103,11 +105,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 	// The feed outlives the requests' context: it stops after the transports of subscriptions,
 	// once the server stops taking new connections.
-	feed := programme.NewFeed(client, c.database, log)
+	feeds := graph.Feeds{
+		Programme: programme.NewFeed(client, c.database, log),
+		Catalogue: catalogue.NewFeed(client, store.ChangesOf(client), log),
+	}
 	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopFeed()
-	feedDone := make(chan error, 1)
-	go func() { feedDone <- feed.Run(feedCtx) }()
+	feedDone := make(chan error, 2)
+	go func() { feedDone <- feeds.Programme.Run(feedCtx) }()
+	go func() { feedDone <- feeds.Catalogue.Run(feedCtx) }()
 	// The websockets and event streams of a revoked key end within seconds.
 	watched := make(chan struct{})
 	go func() {
@@ -123,7 +129,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	if err != nil {
 		return err
 	}
-	handler, life := routes(client, keys, feed, c, log, fallback)
+	handler, life := routes(client, keys, feeds, c, log, fallback)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -145,7 +151,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	case err := <-feedDone:
 		srv.Close()
-		return fmt.Errorf("programme feed: %w", err)
+		return fmt.Errorf("a feed of changes stopped: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: draining, then finishing the requests in flight", "drain", c.drainTime, "timeout", c.shutdownTimeout)
@@ -165,6 +171,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		defer close(streamsStopped)
 		life.streams.stop()
 		stopFeed()
+		<-feedDone
 		<-feedDone
 	})
 	err = srv.Shutdown(shutdown)

@@ -16,7 +16,7 @@ import (
 	"maarid"
 	"maarid/auth"
 	"maarid/ent"
-	"maarid/programme"
+	"maarid/graph"
 	"maarid/schema/contract"
 	"maarid/store"
 )
@@ -35,7 +35,7 @@ type metrics struct {
 	operations map[string]bool
 }
 
-func newMetrics(client *ent.Client, feed *programme.Feed, streams *streamTransports) *metrics {
+func newMetrics(client *ent.Client, feeds graph.Feeds, streams *streamTransports) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -69,22 +69,29 @@ func newMetrics(client *ent.Client, feed *programme.Feed, streams *streamTranspo
 	open("Operations running over streams, by transport: subscriptions, and queries being answered.", "maarid_stream_operations", "websocket",
 		func() int { _, n := streams.websocket.Open(); return n })
 	open("Operations running over streams, by transport: subscriptions, and queries being answered.", "maarid_stream_operations", "sse", streams.events.Open)
-	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "maarid_feed_subscribers",
-		Help: "Subscriptions the programme feed serves live.",
-	}, func() float64 { return float64(feed.Subscribers()) }))
-	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "maarid_feed_lag",
-		Help: "Changes of the programme's log that this instance has not delivered yet: the newest change's sequence number less the last one fanned out; -1 when the log cannot be read.",
-	}, func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		lag, err := feed.Lag(ctx)
-		if err != nil {
-			return -1
-		}
-		return float64(lag)
-	}))
+	for name, feed := range map[string]interface {
+		Subscribers() int
+		Lag(context.Context) (int64, error)
+	}{"programme": feeds.Programme, "catalogue": feeds.Catalogue} {
+		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name:        "maarid_feed_subscribers",
+			Help:        "Subscriptions a feed (programme, catalogue) serves live.",
+			ConstLabels: prometheus.Labels{"feed": name},
+		}, func() float64 { return float64(feed.Subscribers()) }))
+		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name:        "maarid_feed_lag",
+			Help:        "Changes of a feed's log (programme, catalogue) that this instance has not delivered yet: the newest change's sequence number less the last one fanned out; -1 when the log cannot be read.",
+			ConstLabels: prometheus.Labels{"feed": name},
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			lag, err := feed.Lag(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(lag)
+		}))
+	}
 	return m
 }
 

@@ -73,7 +73,7 @@ func TestMetrics(t *testing.T) {
 
 	// The subscription starts a moment after its message arrives.
 	code, samples := scrape(t, a, organiser)
-	for deadline := time.Now().Add(5 * time.Second); samples["maarid_feed_subscribers"] == 0 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(5 * time.Second); samples[`maarid_feed_subscribers{feed="programme"}`] == 0 && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 		code, samples = scrape(t, a, organiser)
 	}
@@ -91,8 +91,10 @@ func TestMetrics(t *testing.T) {
 		`maarid_stream_connections{transport="websocket"}`:                                         1,
 		`maarid_stream_operations{transport="websocket"}`:                                          1,
 		`maarid_stream_connections{transport="sse"}`:                                               0,
-		`maarid_feed_subscribers`:                                                                  1,
-		`maarid_feed_lag`:                                                                          0,
+		`maarid_feed_subscribers{feed="programme"}`:                                                1,
+		`maarid_feed_lag{feed="programme"}`:                                                        0,
+		`maarid_feed_subscribers{feed="catalogue"}`:                                                0,
+		`maarid_feed_lag{feed="catalogue"}`:                                                        0,
 		`go_sql_max_open_connections{db_name="maarid"}`:                                            float64(2*2 + 2),
 	} {
 		got, ok := samples[sample]

@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"entgo.io/ent/dialect"
@@ -39,6 +40,15 @@ type Changes struct {
 	deaf   atomic.Bool   // whether another instance's writes may go unheard
 	sqlite *dataVersion  // on SQLite, the writes other processes announce
 	stop   func()
+
+	watching sync.Mutex
+	watchers map[*watcher]struct{}
+}
+
+// watcher is a function told of the changes of some tables (Watch).
+type watcher struct {
+	tables Tables
+	wake   func()
 }
 
 // Tables is a set of tables, one bit each.
@@ -68,7 +78,7 @@ func (c *Changes) Now() (uint64, bool) {
 		return 0, false
 	}
 	if c.sqlite != nil && c.sqlite.changed() {
-		c.every.Store(c.clock.Add(1))
+		c.everything()
 	}
 	return c.clock.Load(), !c.deaf.Load()
 }
@@ -99,6 +109,54 @@ func (c *Changes) changed(tables Tables) {
 	now := c.clock.Add(1)
 	for t := uint64(tables); t != 0; t &= t - 1 {
 		c.last[bits.TrailingZeros64(t)].Store(now)
+	}
+	c.wake(tables)
+}
+
+// everything counts every table as changed: writes may have gone unheard.
+func (c *Changes) everything() {
+	c.every.Store(c.clock.Add(1))
+	c.wake(^Tables(0))
+}
+
+// Watch calls wake whenever one of the tables named changes — a write of this process commits,
+// another instance's is heard — and whenever writes may have gone unheard (another process's
+// on SQLite, any while the LISTEN connection on PostgreSQL was lost), until the function it
+// returns is called. wake must not block: it is called where the change is learnt of. A nil
+// Changes (a client Open did not open) calls nothing.
+func (c *Changes) Watch(names []string, wake func()) (stop func()) {
+	if c == nil {
+		return func() {}
+	}
+	w := &watcher{wake: wake}
+	for _, name := range names {
+		bit, ok := c.bit[name]
+		if !ok {
+			panic("store: Watch of an unknown table " + name)
+		}
+		w.tables |= 1 << bit
+	}
+	c.watching.Lock()
+	defer c.watching.Unlock()
+	if c.watchers == nil {
+		c.watchers = map[*watcher]struct{}{}
+	}
+	c.watchers[w] = struct{}{}
+	return func() {
+		c.watching.Lock()
+		defer c.watching.Unlock()
+		delete(c.watchers, w)
+	}
+}
+
+// wake tells the watchers of tables.
+func (c *Changes) wake(tables Tables) {
+	c.watching.Lock()
+	defer c.watching.Unlock()
+	for w := range c.watchers {
+		if w.tables&tables != 0 {
+			w.wake()
+		}
 	}
 }
 
@@ -157,7 +215,7 @@ func (c *Changes) heard(payload string) {
 		}
 	}
 	if tables == 0 {
-		c.every.Store(c.clock.Add(1))
+		c.everything()
 		return
 	}
 	c.changed(tables)
@@ -323,7 +381,7 @@ func (c *Changes) follow(dsn string) {
 			notify.Follow(ctx, dsn, writesChannel, notify.Events{
 				Connected: func() {
 					// What was written while it was not connected went unheard.
-					c.every.Store(c.clock.Add(1))
+					c.everything()
 					c.deaf.Store(false)
 				},
 				Lost:     func() { c.deaf.Store(true) },

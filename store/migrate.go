@@ -107,11 +107,12 @@ func lockSchema(ctx context.Context, db *sql.DB, dialectName string) (func(), er
 
 // migrations reads or applies the migrations of the database of db on one connection, and
 // returns the migrations after. A database made before versioned migrations (tables, but no
-// revision) is brought to the first migration's schema as it was then, by ent's automatic
-// migration, its rows are brought to what the first migration's release writes (upgrade.go),
-// and the first migration is recorded as its baseline. It applies them under the lock of the
-// schema (lockSchema), which the caller holds.
-func migrations(ctx context.Context, db *sql.DB, dialectName string, apply bool) ([]Migration, error) {
+// revision) is brought to the schema of the newest migration by ent's automatic migration, as
+// the releases before versioned migrations were, its rows are brought to what those releases
+// left out (upgrade.go), and the newest migration is recorded as its baseline. It applies
+// them under the lock of the schema (lockSchema), which the caller holds: all of them, or the
+// first n when n > 0.
+func migrations(ctx context.Context, db *sql.DB, dialectName string, apply bool, n int) ([]Migration, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -152,13 +153,13 @@ func migrations(ctx context.Context, db *sql.DB, dialectName string, apply bool)
 		if legacy {
 			if apply {
 				if err := entmigrate.NewSchema(entDriver(db, dialectName)).Create(ctx, schema.WithDropColumn(true), schema.WithDropIndex(true)); err != nil {
-					return nil, fmt.Errorf("bringing the database to the first migration: %w", err)
+					return nil, fmt.Errorf("bringing a database of an earlier release to the schema: %w", err)
 				}
 				if err := upgradeRows(ctx, ent.NewClient(ent.Driver(entDriver(db, dialectName)))); err != nil {
-					return nil, fmt.Errorf("bringing the database to the first migration: %w", err)
+					return nil, fmt.Errorf("bringing a database of an earlier release to the schema: %w", err)
 				}
 			}
-			opts = append(opts, migrate.WithBaselineVersion(files[0].Version()))
+			opts = append(opts, migrate.WithBaselineVersion(files[len(files)-1].Version()))
 		} else {
 			// A new database: PostgreSQL's has the schema public already, and each store may
 			// have the tables Maarid keeps beside the schema's (the search index, the write
@@ -171,7 +172,7 @@ func migrations(ctx context.Context, db *sql.DB, dialectName string, apply bool)
 		return nil, err
 	}
 	if apply {
-		if err := ex.ExecuteN(ctx, 0); err != nil && !errors.Is(err, migrate.ErrNoPendingFiles) {
+		if err := ex.ExecuteN(ctx, n); err != nil && !errors.Is(err, migrate.ErrNoPendingFiles) {
 			return nil, fmt.Errorf("migrating: %w", err)
 		}
 	}
@@ -341,7 +342,7 @@ func Migrations(ctx context.Context, client *ent.Client, apply bool) ([]Migratio
 	if pool == nil {
 		return nil, errors.New("the client was not opened by store.Open")
 	}
-	return migrations(ctx, pool, client.DialectName(), apply)
+	return migrations(ctx, pool, client.DialectName(), apply, 0)
 }
 
 // Pending returns how many migrations client's database has not applied: another instance,

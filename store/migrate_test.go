@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -52,8 +53,9 @@ func TestMigrationsInStep(t *testing.T) {
 }
 
 // TestMigrate migrates an empty database, one made by a release before versioned migrations
-// (ent's automatic migration) with the demo fair in it, and on PostgreSQL one that several
-// instances open at once: every migration applied once, the data kept.
+// (ent's automatic migration) with the demo fair in it, one at the previous migration with the
+// demo fair in it, and on PostgreSQL one that several instances open at once: every migration
+// applied once, the data kept.
 func TestMigrate(t *testing.T) {
 	ctx := auth.System(context.Background())
 	for _, kind := range storetest.Kinds() {
@@ -93,7 +95,11 @@ func TestMigrate(t *testing.T) {
 				allApplied(t, again)
 			})
 
-			t.Run("made before versioned migrations", func(t *testing.T) {
+			// seeded writes the demo fair into the database at dsn, as an earlier release did:
+			// made by migrate, through a client that knows nothing of what came after; then
+			// Open migrates it, keeping the data.
+			seeded := func(t *testing.T, migrate func(dialect.Driver) error) {
+				t.Helper()
 				dsn := storetest.URL(t, kind)
 				driverName, url := "sqlite3", "file:"+dsn+"?_fk=1"
 				if kind == "postgres" {
@@ -104,7 +110,7 @@ func TestMigrate(t *testing.T) {
 					t.Fatal(err)
 				}
 				drv := entsql.OpenDB(map[string]string{"sqlite3": dialect.SQLite, "pgx": dialect.Postgres}[driverName], db)
-				if err := entmigrate.NewSchema(drv).Create(ctx); err != nil {
+				if err := migrate(drv); err != nil {
 					t.Fatal(err)
 				}
 				old := ent.NewClient(ent.Driver(drv))
@@ -123,6 +129,26 @@ func TestMigrate(t *testing.T) {
 				if f, err := c.Fair.Get(ctx, fair.ID); err != nil || f.Name[fair.DefaultLanguage] == "" {
 					t.Errorf("the fair after migrating: %v", err)
 				}
+			}
+			t.Run("made before versioned migrations", func(t *testing.T) {
+				seeded(t, func(drv dialect.Driver) error { return entmigrate.NewSchema(drv).Create(ctx) })
+			})
+			t.Run("at the previous migration", func(t *testing.T) {
+				seeded(t, func(drv dialect.Driver) error {
+					if err := store.MigrateFirst(ctx, drv, len(files)-1); err != nil {
+						return err
+					}
+					var rows entsql.Rows
+					if err := drv.Query(ctx, "SELECT count(*) FROM schema_revisions", []any{}, &rows); err != nil {
+						return err
+					}
+					defer rows.Close()
+					var applied int
+					if !rows.Next() || rows.Scan(&applied) != nil || applied != len(files)-1 {
+						return fmt.Errorf("%d migrations applied, want %d", applied, len(files)-1)
+					}
+					return nil
+				})
 			})
 
 			if kind != "postgres" {

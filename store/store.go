@@ -19,6 +19,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" database/sql driver
 	"go.opentelemetry.io/otel/trace"
 
+	"maarid/catalogue"
 	"maarid/ent"
 	_ "maarid/ent/runtime" // the schema's defaults, hooks and validators
 	"maarid/search"
@@ -129,7 +130,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 	defer unlock()
 	// The schema as the committed migrations make it (migrate.go); with WithoutMigrating, a
 	// database that misses one is refused.
-	applied, err := migrations(ctx, pool, client.DialectName(), !o.noMigrate)
+	applied, err := migrations(ctx, pool, client.DialectName(), !o.noMigrate, 0)
 	if err != nil {
 		client.Close()
 		return nil, fmt.Errorf("migrating the database schema: %w", err)
@@ -152,6 +153,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*ent.Client, error) 
 		client.Close()
 		return nil, err
 	}
+	catalogue.Prepare(client)
 	db.changes.follow(dsn)
 	return client, nil
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // upgradeRows brings the rows of a database made before versioned migrations to what the
-// first migration's release writes; a database is upgraded so once, when it is baselined.
+// releases since write; a database is upgraded so once, when it is baselined.
 func upgradeRows(ctx context.Context, client *ent.Client) error {
 	if err := blanksAsNull(ctx, client); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"maarid/ent"
 	"maarid/ent/apikey"
+	"maarid/ent/cataloguechange"
 	"maarid/ent/category"
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
@@ -104,6 +105,33 @@ func (f TraverseAPIKey) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.APIKeyQuery", q)
+}
+
+// The CatalogueChangeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CatalogueChangeFunc func(context.Context, *ent.CatalogueChangeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CatalogueChangeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CatalogueChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CatalogueChangeQuery", q)
+}
+
+// The TraverseCatalogueChange type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCatalogueChange func(context.Context, *ent.CatalogueChangeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCatalogueChange) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCatalogueChange) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CatalogueChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CatalogueChangeQuery", q)
 }
 
 // The CategoryFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -381,6 +409,8 @@ func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
 	case *ent.APIKeyQuery:
 		return &query[*ent.APIKeyQuery, predicate.APIKey, apikey.OrderOption]{typ: ent.TypeAPIKey, tq: q}, nil
+	case *ent.CatalogueChangeQuery:
+		return &query[*ent.CatalogueChangeQuery, predicate.CatalogueChange, cataloguechange.OrderOption]{typ: ent.TypeCatalogueChange, tq: q}, nil
 	case *ent.CategoryQuery:
 		return &query[*ent.CategoryQuery, predicate.Category, category.OrderOption]{typ: ent.TypeCategory, tq: q}, nil
 	case *ent.ExhibitorQuery:

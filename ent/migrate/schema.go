@@ -41,6 +41,33 @@ var (
 			},
 		},
 	}
+	// CatalogueChangesColumns holds the columns for the "catalogue_changes" table.
+	CatalogueChangesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "seq", Type: field.TypeInt64, Unique: true},
+		{Name: "entity", Type: field.TypeEnum, Enums: []string{"EXHIBITOR", "PRODUCT", "CATEGORY", "STAND"}},
+		{Name: "entity_id", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "DELETED"}},
+		{Name: "public", Type: field.TypeBool},
+		{Name: "was_public", Type: field.TypeBool},
+		{Name: "owner", Type: field.TypeString, Nullable: true},
+		{Name: "was_owner", Type: field.TypeString, Nullable: true},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "actor", Type: field.TypeString, Nullable: true},
+	}
+	// CatalogueChangesTable holds the schema information for the "catalogue_changes" table.
+	CatalogueChangesTable = &schema.Table{
+		Name:       "catalogue_changes",
+		Columns:    CatalogueChangesColumns,
+		PrimaryKey: []*schema.Column{CatalogueChangesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "cataloguechange_entity_id_seq",
+				Unique:  false,
+				Columns: []*schema.Column{CatalogueChangesColumns[3], CatalogueChangesColumns[1]},
+			},
+		},
+	}
 	// CategoriesColumns holds the columns for the "categories" table.
 	CategoriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString},
@@ -594,6 +621,7 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
+		CatalogueChangesTable,
 		CategoriesTable,
 		ExhibitorsTable,
 		FairsTable,

@@ -135,6 +135,30 @@ func (f APIKeyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.APIKeyMutation", m)
 }
 
+// The CatalogueChangeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CatalogueChangeQueryRuleFunc func(context.Context, *ent.CatalogueChangeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CatalogueChangeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CatalogueChangeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CatalogueChangeQuery", q)
+}
+
+// The CatalogueChangeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CatalogueChangeMutationRuleFunc func(context.Context, *ent.CatalogueChangeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CatalogueChangeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CatalogueChangeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CatalogueChangeMutation", m)
+}
+
 // The CategoryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CategoryQueryRuleFunc func(context.Context, *ent.CategoryQuery) error
@@ -412,6 +436,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.APIKeyQuery:
 		return q.Filter(), nil
+	case *ent.CatalogueChangeQuery:
+		return q.Filter(), nil
 	case *ent.CategoryQuery:
 		return q.Filter(), nil
 	case *ent.ExhibitorQuery:
@@ -440,6 +466,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.APIKeyMutation:
+		return m.Filter(), nil
+	case *ent.CatalogueChangeMutation:
 		return m.Filter(), nil
 	case *ent.CategoryMutation:
 		return m.Filter(), nil

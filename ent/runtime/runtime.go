@@ -5,6 +5,7 @@ package runtime
 import (
 	"context"
 	"maarid/ent/apikey"
+	"maarid/ent/cataloguechange"
 	"maarid/ent/category"
 	"maarid/ent/exhibitor"
 	"maarid/ent/fair"
@@ -77,6 +78,34 @@ func init() {
 	apikey.DefaultID = apikeyDescID.Default.(func() string)
 	// apikey.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	apikey.IDValidator = apikeyDescID.Validators[0].(func(string) error)
+	cataloguechangeMixin := schema.CatalogueChange{}.Mixin()
+	cataloguechange.Policy = privacy.NewPolicies(schema.CatalogueChange{})
+	cataloguechange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := cataloguechange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	cataloguechangeMixinFields0 := cataloguechangeMixin[0].Fields()
+	_ = cataloguechangeMixinFields0
+	cataloguechangeFields := schema.CatalogueChange{}.Fields()
+	_ = cataloguechangeFields
+	// cataloguechangeDescSeq is the schema descriptor for seq field.
+	cataloguechangeDescSeq := cataloguechangeFields[0].Descriptor()
+	// cataloguechange.SeqValidator is a validator for the "seq" field. It is called by the builders before save.
+	cataloguechange.SeqValidator = cataloguechangeDescSeq.Validators[0].(func(int64) error)
+	// cataloguechangeDescAt is the schema descriptor for at field.
+	cataloguechangeDescAt := cataloguechangeFields[8].Descriptor()
+	// cataloguechange.DefaultAt holds the default value on creation for the at field.
+	cataloguechange.DefaultAt = cataloguechangeDescAt.Default.(func() time.Time)
+	// cataloguechangeDescID is the schema descriptor for id field.
+	cataloguechangeDescID := cataloguechangeMixinFields0[0].Descriptor()
+	// cataloguechange.DefaultID holds the default value on creation for the id field.
+	cataloguechange.DefaultID = cataloguechangeDescID.Default.(func() string)
+	// cataloguechange.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	cataloguechange.IDValidator = cataloguechangeDescID.Validators[0].(func(string) error)
 	categoryMixin := schema.Category{}.Mixin()
 	category.Policy = privacy.NewPolicies(schema.Category{})
 	category.Hooks[0] = func(next ent.Mutator) ent.Mutator {
