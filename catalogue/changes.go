@@ -152,7 +152,9 @@ func withNodes(ctx context.Context, client *ent.Client, changes []*Change) error
 		}
 	}
 	for _, c := range changes {
-		c.Node, c.loaded = nodes[c.EntityID], true
+		if c.loaded = true; c.Kind != Deleted {
+			c.Node = nodes[c.EntityID]
+		}
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -24,6 +25,7 @@ import (
 	"maarid/ent/product"
 	"maarid/ent/stand"
 	"maarid/gid"
+	"maarid/webhooks"
 )
 
 // The types whose rows the log follows.
@@ -247,7 +249,7 @@ func appendEntries(ctx context.Context, client *ent.Client, entries []entry) err
 	if err != nil {
 		return err
 	}
-	actor := actorOf(ctx)
+	actor, now := actorOf(ctx), time.Now()
 	creates := make([]*ent.CatalogueChangeCreate, len(entries))
 	for i, e := range entries {
 		seq++
@@ -261,15 +263,34 @@ func appendEntries(ctx context.Context, client *ent.Client, entries []entry) err
 			SetOwner(e.after.owner).
 			SetWasPublic(e.kind != Created && e.before.public).
 			SetWasOwner(e.before.owner).
-			SetActor(actor)
+			SetActor(actor).
+			SetAt(now)
 	}
 	// Bulk inserts in batches that stay under the databases' limits of parameters.
+	var changes []webhooks.Change
 	for start := 0; start < len(creates); start += 500 {
-		if err := client.CatalogueChange.CreateBulk(creates[start:min(start+500, len(creates))]...).Exec(system); err != nil {
+		rows, err := client.CatalogueChange.CreateBulk(creates[start:min(start+500, len(creates))]...).Save(system)
+		if err != nil {
 			return fmt.Errorf("appending to the catalogue's change log: %w", err)
 		}
+		for _, row := range rows {
+			changes = append(changes, webhookChange(row))
+		}
 	}
-	return nil
+	return webhooks.Enqueue(ctx, client, changes...)
+}
+
+// webhookChange is the entry e as webhooks are told of it: as the key that made each sees it.
+func webhookChange(e *ent.CatalogueChange) webhooks.Change {
+	return webhooks.Change{Event: webhooks.CatalogueChanged, Seq: e.Seq, At: e.At,
+		Fields: func(v *auth.Viewer) (map[string]any, bool) {
+			all, own := v.Unpublished()
+			c := reader{all: all, own: own}.view(e)
+			if c == nil {
+				return nil, false
+			}
+			return map[string]any{"kind": c.Kind, "entity": c.Entity, "entityID": c.EntityID}, true
+		}}
 }
 
 // actorOf names who makes the changes of ctx: an API key's name, or Maarid itself.

@@ -18,6 +18,8 @@ import (
 	"maarid/ent/space"
 	"maarid/ent/speaker"
 	"maarid/ent/stand"
+	"maarid/ent/webhook"
+	"maarid/ent/webhookdelivery"
 	"reflect"
 	"sync"
 
@@ -96,6 +98,8 @@ func checkColumn(t, c string) error {
 			space.Table:           space.ValidColumn,
 			speaker.Table:         speaker.ValidColumn,
 			stand.Table:           stand.ValidColumn,
+			webhook.Table:         webhook.ValidColumn,
+			webhookdelivery.Table: webhookdelivery.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -38,6 +38,10 @@ type Tx struct {
 	Speaker *SpeakerClient
 	// Stand is the client for interacting with the Stand builders.
 	Stand *StandClient
+	// Webhook is the client for interacting with the Webhook builders.
+	Webhook *WebhookClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
 
 	// lazily loaded.
 	client     *Client
@@ -181,6 +185,8 @@ func (tx *Tx) init() {
 	tx.Space = NewSpaceClient(tx.config)
 	tx.Speaker = NewSpeakerClient(tx.config)
 	tx.Stand = NewStandClient(tx.config)
+	tx.Webhook = NewWebhookClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

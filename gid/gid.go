@@ -27,6 +27,8 @@ const (
 	Registration    = "reg"
 	ProgrammeChange = "chg"
 	CatalogueChange = "cch"
+	Webhook         = "whk"
+	WebhookDelivery = "whd"
 	APIKey          = "key"
 )
 

@@ -7,9 +7,18 @@ package graph
 
 import (
 	"context"
+	"maarid"
 	"maarid/catalogue"
 	"maarid/ent"
+	"maarid/ent/webhook"
+	"maarid/ent/webhookdelivery"
+	"maarid/gid"
 	"maarid/live"
+	"maarid/webhooks"
+	"strconv"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
 )
 
 // Node is the resolver for the node field.
@@ -22,6 +31,27 @@ func (r *catalogueChangeResolver) Node(ctx context.Context, obj *catalogue.Chang
 		return nil, nil // deleted since, or not to be seen by the caller
 	}
 	return n, err
+}
+
+// CreateWebhook is the resolver for the createWebhook field.
+func (r *mutationResolver) CreateWebhook(ctx context.Context, input CreateWebhookInput) (*CreateWebhookPayload, error) {
+	h, secret, err := webhooks.Create(ctx, ent.FromContext(ctx), r.webhooks, input.URL, input.Events)
+	if err != nil {
+		return nil, err
+	}
+	return &CreateWebhookPayload{Webhook: h, Secret: secret}, nil
+}
+
+// DeleteWebhook is the resolver for the deleteWebhook field.
+func (r *mutationResolver) DeleteWebhook(ctx context.Context, id string) (string, error) {
+	if err := expectIDOf(id, gid.Webhook, "id"); err != nil {
+		return "", err
+	}
+	err := ent.FromContext(ctx).Webhook.DeleteOneID(id).Exec(ctx)
+	if ent.IsNotFound(err) {
+		return "", maarid.Errorf(maarid.NotFound, "no webhook has the ID %q", id)
+	}
+	return id, err
 }
 
 // CatalogueCursor is the resolver for the catalogueCursor field.
@@ -40,6 +70,11 @@ func (r *queryResolver) CatalogueChanges(ctx context.Context, since string, firs
 		n = *first
 	}
 	return catalogue.Changes(ctx, r.client, from, n)
+}
+
+// Webhooks is the resolver for the webhooks field.
+func (r *queryResolver) Webhooks(ctx context.Context) ([]*ent.Webhook, error) {
+	return r.client.Webhook.Query().Order(webhook.ByCreatedAt(), webhook.ByID()).All(ctx)
 }
 
 // CatalogueChanged is the resolver for the catalogueChanged field.
@@ -64,7 +99,65 @@ func (r *subscriptionResolver) CatalogueChanged(ctx context.Context, since *stri
 	return live.Serve(ctx, sub)
 }
 
+// Events is the resolver for the events field.
+func (r *webhookResolver) Events(ctx context.Context, obj *ent.Webhook) ([]webhookdelivery.Event, error) {
+	events := make([]webhookdelivery.Event, len(obj.Events))
+	for i, e := range obj.Events {
+		events[i] = webhookdelivery.Event(e)
+	}
+	return events, nil
+}
+
+// Disabled is the resolver for the disabled field.
+func (r *webhookResolver) Disabled(ctx context.Context, obj *ent.Webhook) (bool, error) {
+	return obj.DisabledAt != nil, nil
+}
+
+// Deliveries is the resolver for the deliveries field.
+func (r *webhookResolver) Deliveries(ctx context.Context, obj *ent.Webhook, first *int) ([]*ent.WebhookDelivery, error) {
+	n := 10
+	if first != nil {
+		n = *first
+	}
+	if n < 0 {
+		return nil, maarid.Invalid("first", "must be 0 or more, not %d", n)
+	}
+	return r.client.WebhookDelivery.Query().
+		Where(webhookdelivery.WebhookID(obj.ID)).
+		Order(webhookdelivery.ByCreatedAt(sql.OrderDesc()), webhookdelivery.BySeq(sql.OrderDesc())).
+		Limit(n).
+		All(ctx)
+}
+
+// Cursor is the resolver for the cursor field.
+func (r *webhookDeliveryResolver) Cursor(ctx context.Context, obj *ent.WebhookDelivery) (string, error) {
+	return strconv.FormatInt(obj.Seq, 10), nil
+}
+
+// At is the resolver for the at field.
+func (r *webhookDeliveryResolver) At(ctx context.Context, obj *ent.WebhookDelivery) (*time.Time, error) {
+	return &obj.CreatedAt, nil
+}
+
+// NextAttemptAt is the resolver for the nextAttemptAt field.
+func (r *webhookDeliveryResolver) NextAttemptAt(ctx context.Context, obj *ent.WebhookDelivery) (*time.Time, error) {
+	if obj.Status != webhookdelivery.StatusPENDING {
+		return nil, nil
+	}
+	return &obj.NextAttemptAt, nil
+}
+
 // CatalogueChange returns CatalogueChangeResolver implementation.
 func (r *Resolver) CatalogueChange() CatalogueChangeResolver { return &catalogueChangeResolver{r} }
 
-type catalogueChangeResolver struct{ *Resolver }
+// Webhook returns WebhookResolver implementation.
+func (r *Resolver) Webhook() WebhookResolver { return &webhookResolver{r} }
+
+// WebhookDelivery returns WebhookDeliveryResolver implementation.
+func (r *Resolver) WebhookDelivery() WebhookDeliveryResolver { return &webhookDeliveryResolver{r} }
+
+type (
+	catalogueChangeResolver struct{ *Resolver }
+	webhookResolver         struct{ *Resolver }
+	webhookDeliveryResolver struct{ *Resolver }
+)

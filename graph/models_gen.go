@@ -5,6 +5,7 @@ package graph
 import (
 	"maarid/ent"
 	"maarid/ent/exhibitor"
+	"maarid/ent/webhookdelivery"
 
 	"entgo.io/contrib/entgql"
 )
@@ -23,6 +24,22 @@ type CategoryFacet struct {
 	Category *ent.Category `json:"category"`
 	// How many of the products are in it.
 	Count int `json:"count"`
+}
+
+// A webhook to make.
+type CreateWebhookInput struct {
+	// Where deliveries are posted: https (plain http to hosts the operator allows), on a public address.
+	URL string `json:"url"`
+	// What the webhook is told of.
+	Events []webhookdelivery.Event `json:"events"`
+}
+
+// A webhook just made, with its signing secret.
+type CreateWebhookPayload struct {
+	// The webhook.
+	Webhook *ent.Webhook `json:"webhook"`
+	// The secret that signs its deliveries. It is shown this once: keep it.
+	Secret string `json:"secret"`
 }
 
 // The products with one label.

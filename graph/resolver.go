@@ -8,6 +8,7 @@ import (
 	"maarid/catalogue"
 	"maarid/ent"
 	"maarid/programme"
+	"maarid/webhooks"
 )
 
 // Resolver is the root of the resolvers; it holds what they share.
@@ -16,24 +17,28 @@ type Resolver struct {
 	feed      *programme.Feed
 	catalogue *catalogue.Feed
 	planner   *programme.Planner
+	webhooks  webhooks.Policy
 }
 
-// Feeds are the feeds of changes that subscriptions follow.
-type Feeds struct {
+// Services are what the resolvers need besides the database's client.
+type Services struct {
 	// Programme announces and delivers the programme's changes.
 	Programme *programme.Feed
 	// Catalogue delivers the catalogue's changes.
 	Catalogue *catalogue.Feed
+	// Webhooks is where the operator lets webhooks reach.
+	Webhooks webhooks.Policy
 }
 
-// NewSchema returns the executable GraphQL schema over client, whose changes feeds deliver.
-func NewSchema(client *ent.Client, feeds Feeds) graphql.ExecutableSchema {
+// NewSchema returns the executable GraphQL schema over client and services.
+func NewSchema(client *ent.Client, services Services) graphql.ExecutableSchema {
 	return NewExecutableSchema(Config{
 		Resolvers: &Resolver{
 			client:    client,
-			feed:      feeds.Programme,
-			catalogue: feeds.Catalogue,
-			planner:   programme.NewPlanner(client, feeds.Programme),
+			feed:      services.Programme,
+			catalogue: services.Catalogue,
+			planner:   programme.NewPlanner(client, services.Programme),
+			webhooks:  services.Webhooks,
 		},
 		Directives: DirectiveRoot{VisibleOnly: visibleOnly},
 		Schema:     published(),

@@ -100,7 +100,7 @@ func TestSchemaNames(t *testing.T) {
 // TestIntrospectionShowsNoGoDirectives reads the directives a client sees: GraphQL's own, not
 // those that configure Maarid's code.
 func TestIntrospectionShowsNoGoDirectives(t *testing.T) {
-	srv := handler.New(graph.NewSchema(nil, graph.Feeds{}))
+	srv := handler.New(graph.NewSchema(nil, graph.Services{}))
 	srv.AddTransport(transport.POST{})
 	srv.Use(extension.Introspection{})
 	body := `{"query": "{ __schema { directives { name } } }"}`

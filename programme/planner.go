@@ -19,6 +19,7 @@ import (
 	"maarid/ent/session"
 	"maarid/gid"
 	"maarid/i18n"
+	"maarid/webhooks"
 )
 
 // Planner changes the programme. Every change runs in one transaction that checks the rules,
@@ -247,10 +248,35 @@ func (p *Planner) record(ctx context.Context, tx *ent.Tx, s *ent.Session, kind p
 	if before != nil {
 		create.SetBefore(before)
 	}
-	if _, err := create.Save(ctx); err != nil {
+	change, err := create.Save(ctx)
+	if err != nil {
+		return err
+	}
+	if err := webhooks.Enqueue(ctx, tx.Client(), webhookChange(change)); err != nil {
 		return err
 	}
 	return p.feed.announce(ctx, tx, seq+1)
+}
+
+// webhookChange is c as webhooks are told of it: its kind and session, and its reason. Those
+// that may not see unpublished sessions are told nothing of one that stays unpublished, and of
+// one that is unpublished that it was UPDATED, as the feed tells them (Filter.view).
+func webhookChange(c *ent.ProgrammeChange) webhooks.Change {
+	return webhooks.Change{Event: webhooks.ProgrammeChanged, Seq: c.Seq, At: c.At,
+		Fields: func(v *auth.Viewer) (map[string]any, bool) {
+			kind := c.Kind
+			if all, _ := v.Unpublished(); !all && c.After.Hidden {
+				if c.Before == nil || c.Before.Hidden {
+					return nil, false
+				}
+				kind = programmechange.KindUPDATED
+			}
+			fields := map[string]any{"kind": kind, "entity": "SESSION", "entityID": c.SessionID}
+			if c.Reason != "" {
+				fields["reason"] = c.Reason
+			}
+			return fields, true
+		}}
 }
 
 // organise runs a change of the programme by an organiser in a transaction. Programme changes

@@ -358,7 +358,7 @@ func TestKeys(t *testing.T) {
 	a := newAPI(t, "sqlite")
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a.handler, _ = routes(a.client, a.keys, a.feeds(), testConfig(t), log, i18n.AR)
+	a.handler, _ = routes(a.client, a.keys, a.services(), testConfig(t), log, i18n.AR)
 	ctx := context.Background()
 	secret, key, err := a.keys.Create(ctx, auth.Partner, "Agence de développement", "")
 	if err != nil {

@@ -40,8 +40,10 @@ type api struct {
 	dsn       string // the database's, for a second process on it
 }
 
-// feeds are the feeds of a's server.
-func (a *api) feeds() graph.Feeds { return graph.Feeds{Programme: a.feed, Catalogue: a.catalogue} }
+// services are what a's server is given besides its database.
+func (a *api) services() graph.Services {
+	return graph.Services{Programme: a.feed, Catalogue: a.catalogue}
+}
 
 // runCatalogue runs the catalogue's feed of client until the test ends.
 func runCatalogue(t testing.TB, client *ent.Client, log *slog.Logger) *catalogue.Feed {
@@ -125,7 +127,7 @@ func serveTracedAPI(t testing.TB, dsn string, seed bool, wrap func(dialect.Drive
 	// counter tells what requests cost.
 	a.feed = programmetest.Run(t, ent.NewClient(ent.Driver(a.counter.Driver)), dsn, log)
 	a.catalogue = runCatalogue(t, a.client, log)
-	a.handler, _ = routes(a.client, a.keys, a.feeds(), c, log, a.fair.DefaultLanguage)
+	a.handler, _ = routes(a.client, a.keys, a.services(), c, log, a.fair.DefaultLanguage)
 	watch, stop := context.WithCancel(context.Background())
 	watched := make(chan struct{})
 	go func() {

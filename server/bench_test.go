@@ -2,13 +2,20 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+
+	"maarid/auth"
+	"maarid/ent/exhibitor"
+	"maarid/ent/product"
+	"maarid/store/storetest"
 )
 
 // BenchmarkProductCatalogue serves the visitor catalogue page (in Arabic) through the whole
@@ -106,5 +113,60 @@ func BenchmarkRefusals(b *testing.B) {
 				serve()
 			}
 		})
+	}
+}
+
+// BenchmarkExhibitorEdits has exhibitors edit their own products through the whole HTTP
+// handler, eight at once, each with its key: an EditProduct that turns available on or off,
+// in its transaction with whatever it writes beside the product (the search index, the
+// catalogue's change log and webhooks' deliveries). "webhooks=100" has 100 webhooks
+// registered, each told of the catalogue's changes.
+//
+//	MAARID_TEST_POSTGRES_URL=… go test ./server -run '^$' -bench ExhibitorEdits -benchtime 2000x
+func BenchmarkExhibitorEdits(b *testing.B) {
+	for _, kind := range storetest.Kinds() {
+		for _, hooks := range []int{0, 100} {
+			b.Run(fmt.Sprintf("%s/webhooks=%d", kind, hooks), func(b *testing.B) {
+				a := newAPI(b, kind, "--webhook-allow-private", "--webhook-allow-http=127.0.0.1")
+				sys := auth.System(context.Background())
+				partner := a.key(b, auth.Partner, "")
+				for i := range hooks {
+					r := operation(b, "CreateWebhook", map[string]any{"url": fmt.Sprintf("http://127.0.0.1:9/%d", i), "events": []string{"CATALOGUE_CHANGED"}})
+					r.header = partner
+					a.ok(b, r, &struct{}{})
+				}
+				exhibitors, err := a.client.Exhibitor.Query().Where(exhibitor.HasProducts()).Limit(8).All(sys)
+				if err != nil || len(exhibitors) < 8 {
+					b.Fatalf("%d exhibitors with products: %v", len(exhibitors), err)
+				}
+				type editor struct {
+					key     http.Header
+					product string
+				}
+				editors := make(chan editor, len(exhibitors))
+				for _, e := range exhibitors {
+					p, err := a.client.Product.Query().Where(product.ExhibitorID(e.ID)).First(sys)
+					if err != nil {
+						b.Fatal(err)
+					}
+					editors <- editor{key: a.key(b, auth.Exhibitor, e.ID), product: p.ID}
+				}
+				b.SetParallelism(max(1, 8/runtime.GOMAXPROCS(0)))
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					me := <-editors
+					r := operation(b, "EditProduct", nil)
+					r.header = me.key
+					for i := 0; pb.Next(); i++ {
+						r.variables = map[string]any{"id": me.product, "input": map[string]any{"available": i%2 == 0}}
+						if res := a.post(b, r); res.status != http.StatusOK || len(res.Errors) > 0 {
+							b.Errorf("EditProduct: %d %+v", res.status, res.Errors)
+							return
+						}
+					}
+				})
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "edits/s")
+			})
+		}
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"maarid/limits"
 	"maarid/store"
 	"maarid/stream"
+	"maarid/webhooks"
 )
 
 // config is the server's configuration. Every setting is a flag and a MAARID_* environment
@@ -63,6 +64,8 @@ type config struct {
 	introspection    bool
 	fieldSuggestions bool
 	trustedOnly      bool
+	// Where webhooks may deliver.
+	webhooks webhooks.Policy
 }
 
 // envPrefix starts the name of every setting's environment variable: --max-page-size is
@@ -194,6 +197,19 @@ func parseConfig(args []string, getenv func(string) string, output io.Writer) (c
 	fs.IntVar(&c.websocketsPerAddress, "max-websockets-per-address", 1000,
 		"most websockets open from one address, but in the networks of --budget-exempt; a venue's phones may share one")
 	fs.IntVar(&c.websocketMessageRate, "max-websocket-messages", 20, "messages a second one websocket may send, on average")
+	fs.BoolVar(&c.webhooks.AllowPrivate, "webhook-allow-private", false,
+		"let webhooks reach loopback, private and link-local addresses (tests, closed networks); by default a webhook reaches public addresses only, checked on every connection")
+	fs.Func("webhook-allow-http",
+		"hosts (comma-separated) that webhooks may reach over plain http; every other webhook is https",
+		func(v string) error {
+			c.webhooks.HTTPHosts = nil
+			for _, h := range strings.Split(v, ",") {
+				if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+					c.webhooks.HTTPHosts = append(c.webhooks.HTTPHosts, h)
+				}
+			}
+			return nil
+		})
 
 	// Each variable is read as its flag would be, then the command line has its say.
 	var err error

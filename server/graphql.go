@@ -21,8 +21,8 @@ import (
 
 // newGraphQL returns the GraphQL endpoint: gqlgen's server with exactly the transports and
 // extensions Maarid uses, each configured on purpose.
-func newGraphQL(client *ent.Client, feeds graph.Feeds, c config, b *budgets, trusted *trustedDocuments, documents *graph.QueryCache, streams *streamTransports) *handler.Server {
-	srv := handler.New(graph.NewSchema(client, feeds))
+func newGraphQL(client *ent.Client, services graph.Services, c config, b *budgets, trusted *trustedDocuments, documents *graph.QueryCache, streams *streamTransports) *handler.Server {
+	srv := handler.New(graph.NewSchema(client, services))
 	// Answers are application/graphql-response+json for the clients that accept it, where a
 	// request that fails to parse or validate gets HTTP 400, and application/json for the
 	// others, and when Accept says nothing (*/* or none), as GraphQL over HTTP asks.

@@ -40,7 +40,7 @@ import (
 // subscriptions over websocket and server-sent events, the programme screen at /screen,
 // the exports under /exports/, /healthz, /readyz and /metrics; and what the server stops when
 // it shuts down.
-func routes(client *ent.Client, keys *auth.Keys, feeds graph.Feeds, c config, log *slog.Logger, fallback i18n.Lang) (http.Handler, *lifecycle) {
+func routes(client *ent.Client, keys *auth.Keys, services graph.Services, c config, log *slog.Logger, fallback i18n.Lang) (http.Handler, *lifecycle) {
 	mux := http.NewServeMux()
 	b := newBudgets(c)
 	documents := graph.NewQueryCache(1000)
@@ -50,7 +50,8 @@ func routes(client *ent.Client, keys *auth.Keys, feeds graph.Feeds, c config, lo
 	}
 	streams := newStreamTransports(c, keys, b, trusted)
 	life := &lifecycle{streams: streams}
-	gql := newGraphQL(client, feeds, c, b, trusted, documents, streams)
+	services.Webhooks = c.webhooks
+	gql := newGraphQL(client, services, c, b, trusted, documents, streams)
 	// A request spends most of its time on the CPU: more at once than the cores can run only
 	// makes each wait longer. One client holds half the slots at most.
 	slots := runtime.GOMAXPROCS(0) * 2
@@ -59,7 +60,7 @@ func routes(client *ent.Client, keys *auth.Keys, feeds graph.Feeds, c config, lo
 	if c.cacheMiB > 0 {
 		api = newResponseCache(client, c.cacheMiB<<20, b, costs{maxCost: c.maxCost, maxPartnerCost: c.maxPartnerCost}).serve(api)
 	}
-	m := newMetrics(client, feeds, streams)
+	m := newMetrics(client, services, streams)
 	mux.Handle("/graphql", cors(streamed(
 		trusted.resolveStream(authenticate(keys, b.identify(gql))),
 		// The client is known before its body is read: one whose budget is spent is refused

@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"maarid/auth"
 	"maarid/ent/product"
@@ -102,5 +105,195 @@ func TestCatalogueChangedLive(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// codeOf sends r and returns the code of the answer's first error; "" when it has none.
+func (a *api) codeOf(t *testing.T, r request) string {
+	t.Helper()
+	res := a.post(t, r)
+	if len(res.Errors) == 0 {
+		return ""
+	}
+	return res.Errors[0].code()
+}
+
+// as returns r sent with the key of header.
+func as(header http.Header, r request) request {
+	r.header = header
+	return r
+}
+
+// webhookList is the answer to the contract's Webhooks.
+type webhookList struct {
+	Webhooks []struct {
+		ID, URL    string
+		Events     []string
+		Disabled   bool
+		Deliveries []struct {
+			ID, Event, Status string
+			Attempts          int
+			LastError         *string
+			At                time.Time
+		}
+	}
+}
+
+// TestWebhooksAPI registers, lists and deletes webhooks through the contract's operations:
+// partners and organisers have them, each partner key sees and deletes its own only, the
+// organiser sees all; an exhibitor's key and a caller without a key have none; a URL the
+// operator does not allow is refused; a change of the catalogue is listed among the
+// webhook's deliveries.
+func TestWebhooksAPI(t *testing.T) {
+	a := newAPI(t, "sqlite", "--webhook-allow-http=127.0.0.1", "--webhook-allow-private")
+	p, err := a.client.Product.Query().Where(product.Listed(true)).First(auth.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner, other := a.key(t, auth.Partner, ""), a.key(t, auth.Partner, "")
+	organiser, owner := a.key(t, auth.Organiser, ""), a.key(t, auth.Exhibitor, p.ExhibitorID)
+	create := func(url string, events ...string) request {
+		return operation(t, "CreateWebhook", map[string]any{"url": url, "events": events})
+	}
+	for _, tt := range []struct {
+		name string
+		r    request
+		code string
+	}{
+		{"an exhibitor's key", as(owner, create("http://127.0.0.1:9/hook", "CATALOGUE_CHANGED")), "FORBIDDEN"},
+		{"no key", create("http://127.0.0.1:9/hook", "CATALOGUE_CHANGED"), "FORBIDDEN"},
+		{"not a URL", as(partner, create("partner.example/hook", "CATALOGUE_CHANGED")), "BAD_USER_INPUT"},
+		{"ftp", as(partner, create("ftp://partner.example/hook", "CATALOGUE_CHANGED")), "BAD_USER_INPUT"},
+		{"plain http elsewhere", as(partner, create("http://partner.example/hook", "CATALOGUE_CHANGED")), "BAD_USER_INPUT"},
+		{"a password in the URL", as(partner, create("https://user:secret@partner.example/hook", "CATALOGUE_CHANGED")), "BAD_USER_INPUT"},
+		{"no event", as(partner, create("https://partner.example/hook")), "BAD_USER_INPUT"},
+		{"an unknown event", as(partner, create("https://partner.example/hook", "EVERYTHING")), "BAD_USER_INPUT"},
+	} {
+		if got := a.codeOf(t, tt.r); got != tt.code {
+			t.Errorf("%s: %q, want %s", tt.name, got, tt.code)
+		}
+	}
+
+	var made struct {
+		CreateWebhook struct {
+			Webhook struct {
+				ID, URL string
+				Events  []string
+			}
+			Secret string
+		}
+	}
+	a.ok(t, as(partner, create("http://127.0.0.1:9/hook", "CATALOGUE_CHANGED", "PROGRAMME_CHANGED", "CATALOGUE_CHANGED")), &made)
+	w := made.CreateWebhook
+	if !strings.HasPrefix(w.Secret, "whsec_") || len(w.Secret) < 40 || w.Webhook.URL != "http://127.0.0.1:9/hook" ||
+		!slices.Equal(w.Webhook.Events, []string{"CATALOGUE_CHANGED", "PROGRAMME_CHANGED"}) {
+		t.Errorf("the webhook made: %+v", w)
+	}
+
+	list := func(header http.Header) webhookList {
+		t.Helper()
+		var l webhookList
+		a.ok(t, as(header, operation(t, "Webhooks", nil)), &l)
+		return l
+	}
+	if l := list(partner); len(l.Webhooks) != 1 || l.Webhooks[0].ID != w.Webhook.ID || l.Webhooks[0].Disabled {
+		t.Errorf("the partner's webhooks: %+v", l)
+	}
+	if l := list(other); len(l.Webhooks) != 0 {
+		t.Errorf("another partner sees %d webhooks", len(l.Webhooks))
+	}
+	if l := list(organiser); len(l.Webhooks) != 1 {
+		t.Errorf("the organiser sees %d webhooks", len(l.Webhooks))
+	}
+	if code := a.codeOf(t, operation(t, "Webhooks", nil)); code != "FORBIDDEN" {
+		t.Errorf("webhooks without a key: %q", code)
+	}
+	if strings.Contains(string(a.post(t, as(organiser, request{query: `{ webhooks { id } }`})).Data), w.Secret) {
+		t.Error("the secret is shown again")
+	}
+
+	// The exhibitor edits its product: the partner's webhook has a delivery to make.
+	edit := operation(t, "EditProduct", map[string]any{"id": p.ID, "input": map[string]any{"available": !p.Available}})
+	a.ok(t, as(owner, edit), &struct{}{})
+	l := list(partner)
+	if d := l.Webhooks[0].Deliveries; len(d) != 1 || d[0].Event != "CATALOGUE_CHANGED" || d[0].Status != "PENDING" || d[0].Attempts != 0 {
+		t.Errorf("the deliveries after a change: %+v", d)
+	}
+
+	del := operation(t, "DeleteWebhook", map[string]any{"id": w.Webhook.ID})
+	if code := a.codeOf(t, as(other, del)); code != "NOT_FOUND" {
+		t.Errorf("another partner deletes the webhook: %q", code)
+	}
+	var deleted struct{ DeleteWebhook string }
+	a.ok(t, as(partner, del), &deleted)
+	if deleted.DeleteWebhook != w.Webhook.ID || len(list(organiser).Webhooks) != 0 {
+		t.Errorf("deleted %q; the organiser still sees %d", deleted.DeleteWebhook, len(list(organiser).Webhooks))
+	}
+	if code := a.codeOf(t, as(partner, del)); code != "NOT_FOUND" {
+		t.Errorf("deleting it again: %q", code)
+	}
+
+	// As deployed by default: https to public addresses only.
+	strict := newAPI(t, "sqlite")
+	key := strict.key(t, auth.Partner, "")
+	for _, u := range []string{"http://127.0.0.1:9/hook", "https://127.0.0.1/hook", "https://169.254.169.254/latest", "https://[::1]/", "https://localhost/hook", "https://10.1.2.3/"} {
+		if code := strict.codeOf(t, as(key, create(u, "CATALOGUE_CHANGED"))); code != "BAD_USER_INPUT" {
+			t.Errorf("%s: %q, want BAD_USER_INPUT", u, code)
+		}
+	}
+	if code := strict.codeOf(t, as(key, create("https://partner.example/hook", "CATALOGUE_CHANGED"))); code != "" {
+		t.Errorf("a public https URL: %q", code)
+	}
+}
+
+// TestCatalogueChangesThroughAPI follows the log with the contract's operations: the cursor,
+// then pages of changes with the products' nodes; a page too large for a caller without a key
+// is refused, a partner's is not; a cursor that is not one is BAD_USER_INPUT.
+func TestCatalogueChangesThroughAPI(t *testing.T) {
+	a := newAPI(t, "sqlite")
+	partner := a.key(t, auth.Partner, "")
+	var head struct{ CatalogueCursor string }
+	a.ok(t, as(partner, operation(t, "CatalogueCursor", nil)), &head)
+	ps, err := a.client.Product.Query().Where(product.Listed(true)).Limit(3).All(auth.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner := a.key(t, auth.Exhibitor, ps[0].ExhibitorID)
+	a.ok(t, as(owner, operation(t, "EditProduct", map[string]any{"id": ps[0].ID, "input": map[string]any{"published": false}})), &struct{}{})
+	a.ok(t, as(owner, operation(t, "EditProduct", map[string]any{"id": ps[0].ID, "input": map[string]any{"published": true}})), &struct{}{})
+
+	type page struct {
+		CatalogueChanges struct {
+			Cursor  string
+			HasMore bool
+			Changes []struct {
+				Cursor, Kind, Entity, EntityID string
+				Node                           *struct {
+					ID        string
+					UpdatedAt *time.Time
+				}
+			}
+		}
+	}
+	var got page
+	a.ok(t, as(partner, operation(t, "CatalogueChanges", map[string]any{"since": head.CatalogueCursor})), &got)
+	c := got.CatalogueChanges
+	if len(c.Changes) != 2 || c.HasMore || c.Cursor != c.Changes[1].Cursor ||
+		c.Changes[0].Kind != "DELETED" || c.Changes[0].Node != nil ||
+		c.Changes[1].Kind != "CREATED" || c.Changes[1].Node == nil || c.Changes[1].Node.UpdatedAt == nil {
+		t.Errorf("the changes: %+v", c)
+	}
+	if code := a.codeOf(t, operation(t, "CatalogueChanges", map[string]any{"since": "0"})); code != "BAD_USER_INPUT" {
+		t.Errorf("a page of 500 without a key: %q", code)
+	}
+	var all page
+	a.ok(t, operation(t, "CatalogueChanges", map[string]any{"since": "0", "first": 100}), &all)
+	if len(all.CatalogueChanges.Changes) == 0 || !all.CatalogueChanges.HasMore {
+		t.Errorf("the log from its start: %d changes, more %v", len(all.CatalogueChanges.Changes), all.CatalogueChanges.HasMore)
+	}
+	for _, since := range []string{"-1", "x", "99999999"} {
+		if code := a.codeOf(t, as(partner, operation(t, "CatalogueChanges", map[string]any{"since": since}))); code != "BAD_USER_INPUT" {
+			t.Errorf("since %q: %q", since, code)
+		}
 	}
 }

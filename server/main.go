@@ -30,6 +30,7 @@ import (
 	"maarid/i18n"
 	"maarid/programme"
 	"maarid/store"
+	"maarid/webhooks"
 )
 
 func main() {
@@ -105,31 +106,38 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 
 	// The feed outlives the requests' context: it stops after the transports of subscriptions,
 	// once the server stops taking new connections.
-	feeds := graph.Feeds{
+	services := graph.Services{
 		Programme: programme.NewFeed(client, c.database, log),
 		Catalogue: catalogue.NewFeed(client, store.ChangesOf(client), log),
 	}
 	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopFeed()
 	feedDone := make(chan error, 2)
-	go func() { feedDone <- feeds.Programme.Run(feedCtx) }()
-	go func() { feedDone <- feeds.Catalogue.Run(feedCtx) }()
+	go func() { feedDone <- services.Programme.Run(feedCtx) }()
+	go func() { feedDone <- services.Catalogue.Run(feedCtx) }()
 	// The websockets and event streams of a revoked key end within seconds.
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
 		keys.Watch(feedCtx, auth.StandingEvery, log)
 	}()
+	// Webhooks are sent from this instance too; on PostgreSQL each delivery by one instance.
+	delivered := make(chan struct{})
+	go func() {
+		defer close(delivered)
+		webhooks.NewDeliverer(client, c.webhooks, log).Run(feedCtx, store.ChangesOf(client))
+	}()
 	defer func() {
 		stopFeed()
 		<-watched
+		<-delivered
 	}()
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
-	handler, life := routes(client, keys, feeds, c, log, fallback)
+	handler, life := routes(client, keys, services, c, log, fallback)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -35,7 +35,7 @@ type metrics struct {
 	operations map[string]bool
 }
 
-func newMetrics(client *ent.Client, feeds graph.Feeds, streams *streamTransports) *metrics {
+func newMetrics(client *ent.Client, services graph.Services, streams *streamTransports) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -72,7 +72,7 @@ func newMetrics(client *ent.Client, feeds graph.Feeds, streams *streamTransports
 	for name, feed := range map[string]interface {
 		Subscribers() int
 		Lag(context.Context) (int64, error)
-	}{"programme": feeds.Programme, "catalogue": feeds.Catalogue} {
+	}{"programme": services.Programme, "catalogue": services.Catalogue} {
 		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name:        "maarid_feed_subscribers",
 			Help:        "Subscriptions a feed (programme, catalogue) serves live.",

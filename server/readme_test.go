@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"maarid/demo"
 	"maarid/ent/exhibitor"
+	"maarid/webhooks"
 )
 
 // TestReadmeQuery runs the first query of the README on the demo fair.
@@ -91,6 +96,56 @@ func TestReadmeKeyCommands(t *testing.T) {
 			if !strings.Contains(string(readme), c) {
 				t.Errorf("the README does not say %q", c)
 			}
+		}
+	}
+}
+
+// TestReadmeVerifiesSignatures runs the README's Node.js function that verifies a webhook's
+// signature on deliveries signed as Maarid signs them: a true one passes, and one whose body,
+// secret or time is not the signature's does not.
+func TestReadmeVerifiesSignatures(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node: install Node.js to run the README's example")
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "```js\n")
+	block, _, _ = strings.Cut(block, "```")
+	if !ok || !strings.Contains(block, "function verify") {
+		t.Fatal("the README has no js block with the function verify")
+	}
+	program := block + `
+const [secret, header, body, now] = JSON.parse(require("fs").readFileSync(0, "utf8"));
+console.log(JSON.stringify(verify(secret, header, Buffer.from(body, "utf8"), now)));
+`
+	const secret = "whsec_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG"
+	body := []byte(`{"event":"CATALOGUE_CHANGED","cursor":"1104","kind":"DELETED","entity":"PRODUCT","entityID":"prd_01CK877CBDSQ9YTMRYBTY5QC2T","label":"زيت الزيتون"}`)
+	signedAt := time.Unix(1532512800, 0) // 25 July 2018, 10:00 in Azilal
+	header := webhooks.Sign(secret, signedAt, body)
+	for _, tt := range []struct {
+		name                 string
+		secret, header, body string
+		now                  int64
+		want                 bool
+	}{
+		{"as signed", secret, header, string(body), signedAt.Unix() + 2, true},
+		{"another body", secret, header, strings.Replace(string(body), "DELETED", "CREATED", 1), signedAt.Unix(), false},
+		{"another secret", "whsec_other", header, string(body), signedAt.Unix(), false},
+		{"an hour later", secret, header, string(body), signedAt.Unix() + 3600, false},
+		{"no signature", secret, "t=1532512800", string(body), signedAt.Unix(), false},
+	} {
+		in, _ := json.Marshal([]any{tt.secret, tt.header, tt.body, tt.now})
+		cmd := exec.Command(node, "-e", program)
+		cmd.Stdin = bytes.NewReader(in)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: node: %v\n%s", tt.name, err, out)
+		}
+		if got := strings.TrimSpace(string(out)); got != strconv.FormatBool(tt.want) {
+			t.Errorf("%s: verify says %s, want %v", tt.name, got, tt.want)
 		}
 	}
 }

@@ -275,7 +275,7 @@ func TestScreenIsSelfContained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, err := range validator.Validate(graph.NewSchema(nil, graph.Feeds{}).Schema(), doc) {
+	for _, err := range validator.Validate(graph.NewSchema(nil, graph.Services{}).Schema(), doc) {
 		t.Errorf("screen.graphql does not validate: %v", err)
 	}
 }

@@ -605,7 +605,7 @@ func TestNothingHiddenThroughTheSchema(t *testing.T) {
 			a := newAPI(t, kind, "--max-cost=10000000", "--max-partner-cost=10000000", "--budget=100000000", "--exhibitor-budget=100000000", "--partner-budget=100000000", "--organiser-budget=100000000")
 			c := newCallers(t, a)
 			h := hide(t, a)
-			w := schemaWalk{schema: graph.NewSchema(a.client, a.feeds()).Schema(), hidden: h}
+			w := schemaWalk{schema: graph.NewSchema(a.client, a.services()).Schema(), hidden: h}
 			secrets := append(h.ids(), h.slug)
 
 			var organiserSaw strings.Builder
@@ -925,7 +925,7 @@ func TestFraming(t *testing.T) {
 		{[]string{"--frame-ancestors=none"}, "frame-ancestors 'none'", "DENY"},
 	} {
 		t.Run(strings.Join(tt.flags, " "), func(t *testing.T) {
-			h, _ := routes(a.client, a.keys, a.feeds(), testConfig(t, tt.flags...), log, a.fair.DefaultLanguage)
+			h, _ := routes(a.client, a.keys, a.services(), testConfig(t, tt.flags...), log, a.fair.DefaultLanguage)
 			for _, path := range []string{"/", "/screen", "/screen/screen.js", "/graphql?query=%7B__typename%7D", "/healthz"} {
 				rec := httptest.NewRecorder()
 				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

@@ -60,7 +60,7 @@ func newFeedServer(t *testing.T) *feedServer {
 	feed := programmetest.Run(t, client, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	keys := auth.NewKeys(client, "", []byte(testPepper))
 	t.Cleanup(keys.Wait)
-	srv := handler.New(graph.NewSchema(client, graph.Feeds{Programme: feed}))
+	srv := handler.New(graph.NewSchema(client, graph.Services{Programme: feed}))
 	ws, events := NewWebsocket(testConfig(keys)), NewEvents(testConfig(keys))
 	srv.AddTransport(ws)
 	srv.AddTransport(events)

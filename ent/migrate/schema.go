@@ -593,6 +593,92 @@ var (
 			},
 		},
 	}
+	// WebhooksColumns holds the columns for the "webhooks" table.
+	WebhooksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "url", Type: field.TypeString, Size: 2000},
+		{Name: "events", Type: field.TypeJSON},
+		{Name: "secret", Type: field.TypeString},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"PARTNER", "ORGANISER"}},
+		{Name: "disabled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "disabled_reason", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "key_id", Type: field.TypeString},
+	}
+	// WebhooksTable holds the schema information for the "webhooks" table.
+	WebhooksTable = &schema.Table{
+		Name:       "webhooks",
+		Columns:    WebhooksColumns,
+		PrimaryKey: []*schema.Column{WebhooksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhooks_api_keys_key",
+				Columns:    []*schema.Column{WebhooksColumns[9]},
+				RefColumns: []*schema.Column{APIKeysColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhook_updated_at_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhooksColumns[2], WebhooksColumns[0]},
+			},
+			{
+				Name:    "webhook_key_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhooksColumns[9]},
+			},
+		},
+	}
+	// WebhookDeliveriesColumns holds the columns for the "webhook_deliveries" table.
+	WebhookDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "event", Type: field.TypeEnum, Enums: []string{"CATALOGUE_CHANGED", "PROGRAMME_CHANGED"}},
+		{Name: "seq", Type: field.TypeInt64},
+		{Name: "payload", Type: field.TypeString, Size: 2147483647},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "DELIVERED", "FAILED"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "webhook_id", Type: field.TypeString},
+	}
+	// WebhookDeliveriesTable holds the schema information for the "webhook_deliveries" table.
+	WebhookDeliveriesTable = &schema.Table{
+		Name:       "webhook_deliveries",
+		Columns:    WebhookDeliveriesColumns,
+		PrimaryKey: []*schema.Column{WebhookDeliveriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_deliveries_webhooks_deliveries",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[12]},
+				RefColumns: []*schema.Column{WebhooksColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookdelivery_updated_at_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[2], WebhookDeliveriesColumns[0]},
+			},
+			{
+				Name:    "webhookdelivery_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[6], WebhookDeliveriesColumns[8]},
+			},
+			{
+				Name:    "webhookdelivery_webhook_id_event_seq",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[12], WebhookDeliveriesColumns[3], WebhookDeliveriesColumns[4]},
+			},
+		},
+	}
 	// SessionSpeakersColumns holds the columns for the "session_speakers" table.
 	SessionSpeakersColumns = []*schema.Column{
 		{Name: "session_id", Type: field.TypeString},
@@ -632,6 +718,8 @@ var (
 		SpacesTable,
 		SpeakersTable,
 		StandsTable,
+		WebhooksTable,
+		WebhookDeliveriesTable,
 		SessionSpeakersTable,
 	}
 )
@@ -650,6 +738,8 @@ func init() {
 	SpacesTable.ForeignKeys[0].RefTable = FairsTable
 	StandsTable.ForeignKeys[0].RefTable = ExhibitorsTable
 	StandsTable.ForeignKeys[1].RefTable = FairsTable
+	WebhooksTable.ForeignKeys[0].RefTable = APIKeysTable
+	WebhookDeliveriesTable.ForeignKeys[0].RefTable = WebhooksTable
 	SessionSpeakersTable.ForeignKeys[0].RefTable = SessionsTable
 	SessionSpeakersTable.ForeignKeys[1].RefTable = SpeakersTable
 }

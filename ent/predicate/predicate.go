@@ -41,3 +41,9 @@ type Speaker func(*sql.Selector)
 
 // Stand is the predicate function for stand builders.
 type Stand func(*sql.Selector)
+
+// Webhook is the predicate function for webhook builders.
+type Webhook func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)

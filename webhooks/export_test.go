@@ -1,0 +1,4 @@
+package webhooks
+
+// NewDelivererResolving is NewDeliverer with the host names of webhooks resolved by lookup.
+var NewDelivererResolving = newDeliverer
