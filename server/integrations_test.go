@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"maarid/auth"
 	"maarid/ent/product"
+	"maarid/ent/webhookdelivery"
 	"maarid/store/storetest"
 	"maarid/stream"
 	"maarid/stream/streamtest"
@@ -219,6 +221,9 @@ func TestWebhooksAPI(t *testing.T) {
 	if d := l.Webhooks[0].Deliveries; len(d) != 1 || d[0].Event != "CATALOGUE_CHANGED" || d[0].Status != "PENDING" || d[0].Attempts != 0 {
 		t.Errorf("the deliveries after a change: %+v", d)
 	}
+	if _, samples := scrape(t, a, organiser); samples[`maarid_webhook_deliveries{status="PENDING"}`] != 1 || samples[`maarid_webhook_deliveries{status="DELIVERED"}`] != 0 {
+		t.Errorf("/metrics: %v pending, %v delivered", samples[`maarid_webhook_deliveries{status="PENDING"}`], samples[`maarid_webhook_deliveries{status="DELIVERED"}`])
+	}
 
 	del := operation(t, "DeleteWebhook", map[string]any{"id": w.Webhook.ID})
 	if code := a.codeOf(t, as(other, del)); code != "NOT_FOUND" {
@@ -295,5 +300,67 @@ func TestCatalogueChangesThroughAPI(t *testing.T) {
 		if code := a.codeOf(t, as(partner, operation(t, "CatalogueChanges", map[string]any{"since": since}))); code != "BAD_USER_INPUT" {
 			t.Errorf("since %q: %q", since, code)
 		}
+	}
+}
+
+// TestProgrammeWebhooks has an organiser's and a partner's webhook told of the programme's
+// changes: each change is in the outbox for both, with its kind, session and reason, except
+// that the partner, who may not see unpublished sessions, is told of an unpublication as an
+// update and of nothing that happens to the session while it is unpublished.
+func TestProgrammeWebhooks(t *testing.T) {
+	a := newAPI(t, "sqlite", "--webhook-allow-http=127.0.0.1", "--webhook-allow-private")
+	organiser, partner := a.key(t, auth.Organiser, ""), a.key(t, auth.Partner, "")
+	hook := func(key http.Header) string {
+		var made struct {
+			CreateWebhook struct{ Webhook struct{ ID string } }
+		}
+		a.ok(t, as(key, operation(t, "CreateWebhook", map[string]any{"url": "http://127.0.0.1:9/", "events": []string{"PROGRAMME_CHANGED"}})), &made)
+		return made.CreateWebhook.Webhook.ID
+	}
+	toOrganiser, toPartner := hook(organiser), hook(partner)
+	s, _ := a.twoSessions(t)
+	change := func(r request) {
+		t.Helper()
+		a.ok(t, as(organiser, r), &struct{}{})
+	}
+	change(operation(t, "CancelSession", map[string]any{"id": s.ID, "reason": "the trainer's bus is late"}))
+	change(request{query: `mutation($id: ID!) { updateSession(id: $id, input: {published: false}) { id } }`, variables: map[string]any{"id": s.ID}})
+	change(operation(t, "RestoreSession", map[string]any{"id": s.ID}))
+
+	told := func(webhookID string) []map[string]any {
+		t.Helper()
+		ds, err := a.client.WebhookDelivery.Query().Where(webhookdelivery.WebhookID(webhookID)).Order(webhookdelivery.BySeq()).All(auth.System(context.Background()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []map[string]any
+		for _, d := range ds {
+			var body map[string]any
+			if err := json.Unmarshal([]byte(d.Payload), &body); err != nil {
+				t.Fatal(err)
+			}
+			if body["event"] != "PROGRAMME_CHANGED" || body["entity"] != "SESSION" || body["entityID"] != s.ID || body["cursor"] != strconv.FormatInt(d.Seq, 10) {
+				t.Errorf("a delivery: %s", d.Payload)
+			}
+			out = append(out, body)
+		}
+		return out
+	}
+	kinds := func(bodies []map[string]any) []string {
+		var out []string
+		for _, b := range bodies {
+			out = append(out, b["kind"].(string))
+		}
+		return out
+	}
+	all := told(toOrganiser)
+	if got := kinds(all); !slices.Equal(got, []string{"CANCELLED", "UPDATED", "RESTORED"}) {
+		t.Errorf("the organiser's webhook is told %v", got)
+	}
+	if all[0]["reason"] != "the trainer's bus is late" {
+		t.Errorf("the cancellation's reason: %v", all[0]["reason"])
+	}
+	if got := kinds(told(toPartner)); !slices.Equal(got, []string{"CANCELLED", "UPDATED"}) {
+		t.Errorf("the partner's webhook is told %v, want the cancellation and the unpublication only", got)
 	}
 }

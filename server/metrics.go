@@ -16,6 +16,7 @@ import (
 	"maarid"
 	"maarid/auth"
 	"maarid/ent"
+	"maarid/ent/webhookdelivery"
 	"maarid/graph"
 	"maarid/schema/contract"
 	"maarid/store"
@@ -58,6 +59,7 @@ func newMetrics(client *ent.Client, services graph.Services, streams *streamTran
 	if db := store.PoolOf(client); db != nil {
 		m.registry.MustRegister(collectors.NewDBStatsCollector(db, "maarid"))
 	}
+	m.registry.MustRegister(outbox{client})
 	open := func(help, name, transport string, value func() int) {
 		m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: name, Help: help, ConstLabels: prometheus.Labels{"transport": transport},
@@ -93,6 +95,37 @@ func newMetrics(client *ent.Client, services graph.Services, streams *streamTran
 		}))
 	}
 	return m
+}
+
+// outbox reports the webhooks' deliveries by status, read from the database when scraped: the
+// outbox is the database's, shared by every instance.
+type outbox struct{ client *ent.Client }
+
+var deliveriesDesc = prometheus.NewDesc("maarid_webhook_deliveries",
+	"Webhooks' deliveries in the outbox, by status: PENDING (not taken by their receiver yet), DELIVERED, FAILED (given up); every instance's.",
+	[]string{"status"}, nil)
+
+func (outbox) Describe(ch chan<- *prometheus.Desc) { ch <- deliveriesDesc }
+
+func (o outbox) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var rows []struct {
+		Status string `json:"status"`
+		Count  int    `json:"count"`
+	}
+	err := o.client.WebhookDelivery.Query().GroupBy(webhookdelivery.FieldStatus).Aggregate(ent.Count()).Scan(auth.System(ctx), &rows)
+	counts := map[string]float64{}
+	for _, r := range rows {
+		counts[r.Status] = float64(r.Count)
+	}
+	for _, status := range []webhookdelivery.Status{webhookdelivery.StatusPENDING, webhookdelivery.StatusDELIVERED, webhookdelivery.StatusFAILED} {
+		value := counts[status.String()]
+		if err != nil {
+			value = -1 // the database cannot be read
+		}
+		ch <- prometheus.MustNewConstMetric(deliveriesDesc, prometheus.GaugeValue, value, status.String())
+	}
 }
 
 // contractOperations returns the names of the operations of the registered clients' documents.

@@ -48,7 +48,7 @@ type receiver struct {
 	received chan struct{}
 }
 
-func newReceiver(t *testing.T, answer func(r receipt, n int) int) *receiver {
+func newReceiver(t testing.TB, answer func(r receipt, n int) int) *receiver {
 	rc := &receiver{answer: answer, received: make(chan struct{}, 10000)}
 	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -79,7 +79,7 @@ func (rc *receiver) receipts() []receipt {
 }
 
 // wait waits until the receiver took n deliveries.
-func (rc *receiver) wait(t *testing.T, n int) {
+func (rc *receiver) wait(t testing.TB, n int) {
 	t.Helper()
 	timeout := time.After(30 * time.Second)
 	for range n {
@@ -99,7 +99,7 @@ type fixture struct {
 	products []string
 }
 
-func newFixture(t *testing.T, kind string) *fixture {
+func newFixture(t testing.TB, kind string) *fixture {
 	t.Helper()
 	dsn := storetest.URL(t, kind)
 	c := storetest.OpenURL(t, dsn)
@@ -120,7 +120,7 @@ func newFixture(t *testing.T, kind string) *fixture {
 }
 
 // webhook registers a webhook of the partner at u, told of the catalogue's changes.
-func (f *fixture) webhook(t *testing.T, policy webhooks.Policy, u string) (*ent.Webhook, string) {
+func (f *fixture) webhook(t testing.TB, policy webhooks.Policy, u string) (*ent.Webhook, string) {
 	t.Helper()
 	h, secret, err := webhooks.Create(f.partner, f.c, policy, u, []webhookdelivery.Event{webhooks.CatalogueChanged})
 	if err != nil {
@@ -130,7 +130,7 @@ func (f *fixture) webhook(t *testing.T, policy webhooks.Policy, u string) (*ent.
 }
 
 // rename renames the n-th listed product: one catalogue change.
-func (f *fixture) rename(t *testing.T, n int) {
+func (f *fixture) rename(t testing.TB, n int) {
 	t.Helper()
 	err := f.c.Product.UpdateOneID(f.products[n%len(f.products)]).
 		SetName(i18n.Text{i18n.FR: "Produit " + strconv.Itoa(n)}).Exec(auth.System(context.Background()))
@@ -140,7 +140,7 @@ func (f *fixture) rename(t *testing.T, n int) {
 }
 
 // run runs d until the test ends or stop is called.
-func run(t *testing.T, d *webhooks.Deliverer, c *ent.Client) (stop func()) {
+func run(t testing.TB, d *webhooks.Deliverer, c *ent.Client) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
