@@ -45,9 +45,9 @@ func (a *api) services() graph.Services {
 	return graph.Services{Programme: a.feed, Catalogue: a.catalogue}
 }
 
-// runCatalogue runs the catalogue's feed of client until the test ends.
-func runCatalogue(t testing.TB, client *ent.Client, log *slog.Logger) *catalogue.Feed {
-	feed := catalogue.NewFeed(client, store.ChangesOf(client), log)
+// runCatalogue runs the catalogue's feed of client, woken by watcher, until the test ends.
+func runCatalogue(t testing.TB, client *ent.Client, watcher catalogue.Watcher, log *slog.Logger) *catalogue.Feed {
+	feed := catalogue.NewFeed(client, watcher, log)
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- feed.Run(ctx) }()
@@ -126,7 +126,7 @@ func serveTracedAPI(t testing.TB, dsn string, seed bool, wrap func(dialect.Drive
 	// The feed reads the log on its own schedule, so its statements are not counted: the
 	// counter tells what requests cost.
 	a.feed = programmetest.Run(t, ent.NewClient(ent.Driver(a.counter.Driver)), dsn, log)
-	a.catalogue = runCatalogue(t, a.client, log)
+	a.catalogue = runCatalogue(t, ent.NewClient(ent.Driver(a.counter.Driver)), store.ChangesOf(a.client), log)
 	a.handler, _ = routes(a.client, a.keys, a.services(), c, log, a.fair.DefaultLanguage)
 	watch, stop := context.WithCancel(context.Background())
 	watched := make(chan struct{})
