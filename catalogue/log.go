@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -43,12 +44,12 @@ const (
 	Deleted = cataloguechange.KindDELETED
 )
 
-// catalogueLock is the key of the PostgreSQL advisory lock that writers of the catalogue hold
-// from their first write of it to their commit, so that entries take their sequence numbers in
-// the order their transactions commit: a reader that has read up to an entry never finds an
-// earlier one committed after. It is taken before the write locks any row, so that writers
-// of the catalogue never wait for each other's rows while holding it. SQLite's write
-// transactions are serialised already.
+// catalogueLock is the key of the PostgreSQL advisory lock that a transaction takes when it
+// appends its entries, as it commits, and holds until it has: entries take their sequence
+// numbers in the order their transactions commit, and a reader that has read up to an entry
+// never finds an earlier one committed after. The transaction holds its rows' locks already and
+// only adds new rows under it, so no holder of the lock waits for another transaction. SQLite's
+// write transactions are serialised already.
 const catalogueLock int64 = 0x6d61617269640002
 
 // Prepare adds the hooks that log every write of client's catalogue rows.
@@ -86,11 +87,6 @@ func logged(entity cataloguechange.Entity) ent.Hook {
 			}
 			system := auth.System(ctx)
 			client := mut.Client()
-			if client.DialectName() == dialect.Postgres {
-				if err := client.RawExec(ctx, "SELECT pg_advisory_xact_lock($1)", catalogueLock); err != nil {
-					return nil, err
-				}
-			}
 			var (
 				ids    []string
 				before map[string]standing
@@ -113,7 +109,7 @@ func logged(entity cataloguechange.Entity) ent.Hook {
 			switch {
 			case m.Op().Is(ent.OpCreate):
 				id, _ := mut.ID()
-				after, err := standings(system, client, entity, []string{id})
+				after, err := standingsAfter(system, client, entity, []string{id}, v)
 				if err != nil {
 					return v, err
 				}
@@ -125,7 +121,7 @@ func logged(entity cataloguechange.Entity) ent.Hook {
 					}
 				}
 			default:
-				after, err := standings(system, client, entity, ids)
+				after, err := standingsAfter(system, client, entity, ids, v)
 				if err != nil {
 					return v, err
 				}
@@ -145,9 +141,50 @@ func logged(entity cataloguechange.Entity) ent.Hook {
 					}
 				}
 			}
-			return v, appendEntries(ctx, client, entries)
+			return v, logEntries(ctx, client, entries)
 		})
 	}
+}
+
+// pending are the entries of a transaction, appended to the log as it commits.
+var pending sync.Map // transaction (ent's TxOf) → *[]entry
+
+// logEntries appends entries to the log as the transaction of client commits; at once when
+// client is not in a transaction.
+func logEntries(ctx context.Context, client *ent.Client, entries []entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	actor := actorOf(ctx)
+	for i := range entries {
+		entries[i].actor = actor
+	}
+	tx := client.TxOf()
+	if tx == nil {
+		return appendEntries(ctx, client, entries)
+	}
+	var mine []entry
+	p, loaded := pending.LoadOrStore(tx, &mine)
+	list := p.(*[]entry)
+	*list = append(*list, entries...)
+	if loaded {
+		return nil
+	}
+	client.OnCompletion(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			pending.Delete(client.TxOf())
+			if err := appendEntries(ctx, tx.Client(), *list); err != nil {
+				return err
+			}
+			return next.Commit(ctx, tx)
+		})
+	}, func(next ent.Rollbacker) ent.Rollbacker {
+		return ent.RollbackFunc(func(ctx context.Context, tx *ent.Tx) error {
+			pending.Delete(client.TxOf())
+			return next.Rollback(ctx, tx)
+		})
+	})
+	return nil
 }
 
 // entry is a change to append to the log.
@@ -156,6 +193,7 @@ type entry struct {
 	id            string
 	kind          cataloguechange.Kind
 	before, after standing
+	actor         string
 }
 
 // standings reads who may see each of the rows ids of entity, from the rows as stored; rows
@@ -214,6 +252,20 @@ func standings(ctx context.Context, client *ent.Client, entity cataloguechange.E
 	return out, nil
 }
 
+// standingsAfter is standings after a write of the rows ids that answered v: the row itself
+// when the write was of one product, exhibitor or category, which says who may see it.
+func standingsAfter(ctx context.Context, client *ent.Client, entity cataloguechange.Entity, ids []string, v ent.Value) (map[string]standing, error) {
+	switch row := v.(type) {
+	case *ent.Product:
+		return map[string]standing{row.ID: {public: row.Listed, owner: row.ExhibitorID}}, nil
+	case *ent.Exhibitor:
+		return map[string]standing{row.ID: {public: row.Published, owner: row.ID}}, nil
+	case *ent.Category:
+		return map[string]standing{row.ID: {public: true}}, nil
+	}
+	return standings(ctx, client, entity, ids)
+}
+
 // standsOf returns the changes to the stands of the exhibitors whose standing went from before
 // to after.
 func standsOf(ctx context.Context, client *ent.Client, before, after map[string]standing) ([]entry, error) {
@@ -238,18 +290,23 @@ func standsOf(ctx context.Context, client *ent.Client, before, after map[string]
 	return out, nil
 }
 
-// appendEntries appends entries to the log, after its last entry, in the transaction of
-// client if it is in one.
+// appendEntries appends entries to the log, after its last entry, with the deliveries of
+// webhooks, in the transaction of client if it is in one.
 func appendEntries(ctx context.Context, client *ent.Client, entries []entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
 	system := auth.System(ctx)
+	if client.DialectName() == dialect.Postgres {
+		if err := client.RawExec(ctx, "SELECT pg_advisory_xact_lock($1)", catalogueLock); err != nil {
+			return err
+		}
+	}
 	seq, err := lastSeq(system, client)
 	if err != nil {
 		return err
 	}
-	actor, now := actorOf(ctx), time.Now()
+	now := time.Now()
 	creates := make([]*ent.CatalogueChangeCreate, len(entries))
 	for i, e := range entries {
 		seq++
@@ -263,7 +320,7 @@ func appendEntries(ctx context.Context, client *ent.Client, entries []entry) err
 			SetOwner(e.after.owner).
 			SetWasPublic(e.kind != Created && e.before.public).
 			SetWasOwner(e.before.owner).
-			SetActor(actor).
+			SetActor(e.actor).
 			SetAt(now)
 	}
 	// Bulk inserts in batches that stay under the databases' limits of parameters.

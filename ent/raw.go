@@ -32,3 +32,26 @@ func (c config) RawQuery(ctx context.Context, query string, args []any, scan fun
 
 // DialectName names c's database: dialect.SQLite or dialect.Postgres.
 func (c config) DialectName() string { return c.driver.Dialect() }
+
+// TxOf returns the transaction c's statements run in, as a key to keep what belongs to it;
+// nil outside a transaction.
+func (c config) TxOf() any {
+	if d, ok := c.driver.(*txDriver); ok {
+		return d
+	}
+	return nil
+}
+
+// OnCompletion adds commit and rollback to the hooks of the transaction c's statements run in,
+// and reports whether they run in one.
+func (c config) OnCompletion(commit CommitHook, rollback RollbackHook) bool {
+	d, ok := c.driver.(*txDriver)
+	if !ok {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.onCommit = append(d.onCommit, commit)
+	d.onRollback = append(d.onRollback, rollback)
+	return true
+}

@@ -155,12 +155,71 @@ func (d *Deliverer) Round(ctx context.Context) (int, time.Time, error) {
 		return 0, next, errors.Join(err, nerr)
 	}
 	var wg sync.WaitGroup
-	errs := make([]error, len(claimed))
+	outcomes := make([]outcome, len(claimed))
 	for i, c := range claimed {
-		wg.Go(func() { errs[i] = d.deliver(ctx, c) })
+		wg.Go(func() { outcomes[i] = d.deliver(ctx, c) })
 	}
 	wg.Wait()
-	return len(claimed), time.Time{}, errors.Join(errs...)
+	if ctx.Err() != nil {
+		return 0, time.Time{}, nil // stopping: the leases run out and the deliveries are tried again later
+	}
+	return len(claimed), time.Time{}, d.record(ctx, outcomes)
+}
+
+// outcome is how the attempt of a delivery went.
+type outcome struct {
+	delivery *ent.WebhookDelivery
+	at       time.Time
+	err      error  // why the receiver did not take it
+	disable  string // why its webhook is to be disabled
+	skipped  bool   // not sent: its webhook is gone
+}
+
+// record writes the outcomes of a round in one transaction, and disables the webhooks that
+// are to be.
+func (d *Deliverer) record(ctx context.Context, outcomes []outcome) error {
+	system := auth.System(ctx)
+	tx, err := d.client.Tx(system)
+	if err != nil {
+		return err
+	}
+	var taken []string
+	disable := map[*ent.Webhook]string{}
+	for _, o := range outcomes {
+		switch {
+		case o.skipped:
+		case o.disable != "" && o.err == nil:
+			disable[o.delivery.Edges.Webhook] = o.disable
+		case o.err == nil:
+			taken = append(taken, o.delivery.ID)
+		default:
+			err = tx.WebhookDelivery.UpdateOneID(o.delivery.ID).AddAttempts(1).ClearLeaseUntil().
+				SetLastError(o.err.Error()).SetNextAttemptAt(o.at.Add(d.Retry(o.delivery.Attempts + 1))).Exec(system)
+			if o.disable != "" {
+				disable[o.delivery.Edges.Webhook] = o.disable
+			}
+		}
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if len(taken) > 0 {
+		err = tx.WebhookDelivery.Update().Where(webhookdelivery.IDIn(taken...)).
+			SetStatus(webhookdelivery.StatusDELIVERED).SetDeliveredAt(time.Now()).AddAttempts(1).
+			ClearLeaseUntil().ClearLastError().Exec(system)
+	}
+	for h, reason := range disable {
+		if err != nil {
+			break
+		}
+		err = d.disable(system, tx, h, reason)
+	}
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // headOfQueue keeps the deliveries that no earlier pending delivery of the same webhook and
@@ -254,32 +313,21 @@ func (d *Deliverer) nextDue(ctx context.Context) (time.Time, error) {
 	return next.NextAttemptAt, nil
 }
 
-// deliver sends c to its webhook and records how it went.
-func (d *Deliverer) deliver(ctx context.Context, c *ent.WebhookDelivery) error {
-	system := auth.System(ctx)
+// deliver sends c to its webhook, and says how it went.
+func (d *Deliverer) deliver(ctx context.Context, c *ent.WebhookDelivery) outcome {
 	h := c.Edges.Webhook
 	switch {
 	case h == nil:
-		return nil // deleted since the claim: its deliveries went with it
+		return outcome{delivery: c, skipped: true} // deleted since the claim, with its deliveries
 	case h.Edges.Key == nil || h.Edges.Key.RevokedAt != nil:
-		return d.disable(system, h, "the API key that made the webhook was revoked")
+		return outcome{delivery: c, disable: "the API key that made the webhook was revoked"}
 	}
-	sendErr := d.send(ctx, h, c)
-	if ctx.Err() != nil {
-		return nil // stopping: the lease runs out and another attempt is made later
+	err := d.send(ctx, h, c)
+	o := outcome{delivery: c, at: time.Now(), err: err}
+	if err != nil && o.at.Sub(c.CreatedAt) >= d.GiveUpAfter {
+		o.disable = fmt.Sprintf("its deliveries failed for %s; the last error: %s", d.GiveUpAfter, err)
 	}
-	now := time.Now()
-	update := d.client.WebhookDelivery.UpdateOneID(c.ID).AddAttempts(1).ClearLeaseUntil()
-	if sendErr == nil {
-		return update.SetStatus(webhookdelivery.StatusDELIVERED).SetDeliveredAt(now).ClearLastError().Exec(system)
-	}
-	if err := update.SetLastError(sendErr.Error()).SetNextAttemptAt(now.Add(d.Retry(c.Attempts + 1))).Exec(system); err != nil {
-		return err
-	}
-	if now.Sub(c.CreatedAt) >= d.GiveUpAfter {
-		return d.disable(system, h, fmt.Sprintf("its deliveries failed for %s; the last error: %s", d.GiveUpAfter, sendErr))
-	}
-	return nil
+	return o
 }
 
 // send posts the delivery to the webhook's URL, signed; only a 2xx answer takes it.
@@ -320,24 +368,18 @@ func excerpt(b []byte, n int) string {
 	return string(bytes.ToValidUTF8(bytes.TrimSpace(b), []byte("?")))
 }
 
-// disable disables webhook h for reason, and marks its pending deliveries FAILED.
-func (d *Deliverer) disable(ctx context.Context, h *ent.Webhook, reason string) error {
-	tx, err := d.client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	err = tx.Webhook.UpdateOneID(h.ID).SetDisabledAt(time.Now()).SetDisabledReason(truncate(reason, 1000)).Exec(ctx)
+// disable disables webhook h for reason, and marks its pending deliveries FAILED, in tx.
+func (d *Deliverer) disable(ctx context.Context, tx *ent.Tx, h *ent.Webhook, reason string) error {
+	err := tx.Webhook.UpdateOneID(h.ID).SetDisabledAt(time.Now()).SetDisabledReason(truncate(reason, 1000)).Exec(ctx)
 	if err == nil {
 		err = tx.WebhookDelivery.Update().
 			Where(webhookdelivery.WebhookID(h.ID), webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING)).
 			SetStatus(webhookdelivery.StatusFAILED).ClearLeaseUntil().Exec(ctx)
 	}
-	if err != nil {
-		tx.Rollback()
-		return err
+	if err == nil {
+		d.log.WarnContext(ctx, "a webhook was disabled", "webhook", h.ID, "reason", reason)
 	}
-	d.log.WarnContext(ctx, "a webhook was disabled", "webhook", h.ID, "reason", reason)
-	return tx.Commit()
+	return err
 }
 
 // truncate cuts s to at most n bytes, on a character's boundary.

@@ -34,7 +34,7 @@ type Change struct {
 	Seq int64
 	At  time.Time
 	// Fields returns the change's fields (kind, entity, entityID, …) as the viewer v sees
-	// them, and false when v is not to be told of it.
+	// them, and false when v is not to be told of it. They depend on v's role only.
 	Fields func(v *auth.Viewer) (map[string]any, bool)
 }
 
@@ -51,16 +51,15 @@ func Enqueue(ctx context.Context, client *ent.Client, changes ...Change) error {
 	if err != nil || len(hooks) == 0 {
 		return err
 	}
-	var creates []*ent.WebhookDeliveryCreate
-	for _, h := range hooks {
-		viewer := &auth.Viewer{Role: auth.Partner, KeyID: h.KeyID}
-		if h.Role == webhook.RoleORGANISER {
+	// The body of each change, as each role sees it: "" when it is not to be told of it.
+	bodies := map[webhook.Role][]string{}
+	for _, role := range []webhook.Role{webhook.RolePARTNER, webhook.RoleORGANISER} {
+		viewer := &auth.Viewer{Role: auth.Partner}
+		if role == webhook.RoleORGANISER {
 			viewer.Role = auth.Organiser
 		}
-		for _, c := range changes {
-			if !slices.Contains(h.Events, c.Event.String()) {
-				continue
-			}
+		bodies[role] = make([]string, len(changes))
+		for i, c := range changes {
 			fields, ok := c.Fields(viewer)
 			if !ok {
 				continue
@@ -73,11 +72,21 @@ func Enqueue(ctx context.Context, client *ent.Client, changes ...Change) error {
 			if err != nil {
 				return fmt.Errorf("the body of a delivery: %w", err)
 			}
+			bodies[role][i] = string(payload)
+		}
+	}
+	var creates []*ent.WebhookDeliveryCreate
+	for _, h := range hooks {
+		for i, c := range changes {
+			payload := bodies[h.Role][i]
+			if payload == "" || !slices.Contains(h.Events, c.Event.String()) {
+				continue
+			}
 			creates = append(creates, client.WebhookDelivery.Create().
 				SetWebhookID(h.ID).
 				SetEvent(c.Event).
 				SetSeq(c.Seq).
-				SetPayload(string(payload)))
+				SetPayload(payload))
 		}
 	}
 	for start := 0; start < len(creates); start += 500 {

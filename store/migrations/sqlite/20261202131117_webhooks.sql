@@ -6,8 +6,6 @@ CREATE INDEX `webhook_updated_at_id` ON `webhooks` (`updated_at`, `id`);
 CREATE INDEX `webhook_key_id` ON `webhooks` (`key_id`);
 -- Create "webhook_deliveries" table
 CREATE TABLE `webhook_deliveries` (`id` text NOT NULL, `created_at` datetime NOT NULL, `updated_at` datetime NOT NULL, `event` text NOT NULL, `seq` integer NOT NULL, `payload` text NOT NULL, `status` text NOT NULL DEFAULT ('PENDING'), `attempts` integer NOT NULL DEFAULT (0), `next_attempt_at` datetime NOT NULL, `lease_until` datetime NULL, `last_error` text NULL, `delivered_at` datetime NULL, `webhook_id` text NOT NULL, PRIMARY KEY (`id`), CONSTRAINT `webhook_deliveries_webhooks_deliveries` FOREIGN KEY (`webhook_id`) REFERENCES `webhooks` (`id`) ON DELETE CASCADE);
--- Create index "webhookdelivery_updated_at_id" to table: "webhook_deliveries"
-CREATE INDEX `webhookdelivery_updated_at_id` ON `webhook_deliveries` (`updated_at`, `id`);
 -- Create index "webhookdelivery_status_next_attempt_at" to table: "webhook_deliveries"
 CREATE INDEX `webhookdelivery_status_next_attempt_at` ON `webhook_deliveries` (`status`, `next_attempt_at`);
 -- Create index "webhookdelivery_webhook_id_event_seq" to table: "webhook_deliveries"
