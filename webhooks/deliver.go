@@ -193,8 +193,18 @@ func (d *Deliverer) record(ctx context.Context, outcomes []outcome) error {
 		case o.err == nil:
 			taken = append(taken, o.delivery.ID)
 		default:
+			next := o.at.Add(d.Retry(o.delivery.Attempts + 1))
 			err = tx.WebhookDelivery.UpdateOneID(o.delivery.ID).AddAttempts(1).ClearLeaseUntil().
-				SetLastError(o.err.Error()).SetNextAttemptAt(o.at.Add(d.Retry(o.delivery.Attempts + 1))).Exec(system)
+				SetLastError(o.err.Error()).SetNextAttemptAt(next).Exec(system)
+			if err == nil {
+				// The deliveries after it wait for it: they are not due before it, and a
+				// claim does not read them until then.
+				err = tx.WebhookDelivery.Update().
+					Where(webhookdelivery.WebhookID(o.delivery.WebhookID), webhookdelivery.EventEQ(o.delivery.Event),
+						webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.SeqGT(o.delivery.Seq),
+						webhookdelivery.NextAttemptAtLT(next)).
+					SetNextAttemptAt(next).Exec(system)
+			}
 			if o.disable != "" {
 				disable[o.delivery.Edges.Webhook] = o.disable
 			}
@@ -254,7 +264,7 @@ func (d *Deliverer) claim(ctx context.Context) ([]*ent.WebhookDelivery, error) {
 			webhookdelivery.HasWebhookWith(webhook.DisabledAtIsNil()),
 			headOfQueue(),
 		).
-		Order(webhookdelivery.ByNextAttemptAt(), webhookdelivery.BySeq()).
+		Order(webhookdelivery.ByNextAttemptAt()).
 		Limit(d.Batch)
 	if d.postgres {
 		// Another instance's claims of the moment are passed over, not waited for.

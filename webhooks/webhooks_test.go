@@ -478,3 +478,35 @@ func TestDisabledAfterFailingTooLong(t *testing.T) {
 		t.Error("a delivery was sent for a revoked key")
 	}
 }
+
+// TestLaterDeliveriesWaitForTheFailedOne checks that when a delivery fails, the webhook's later
+// deliveries of its event are put off until its next attempt: they are not sent before it, and
+// the outbox's claims do not read them in the meantime.
+func TestLaterDeliveriesWaitForTheFailedOne(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	rc := newReceiver(t, func(receipt, int) int { return http.StatusBadGateway })
+	f.webhook(t, local, rc.URL)
+	d := webhooks.NewDeliverer(f.c, local, quiet)
+	d.Retry = func(int) time.Duration { return time.Hour }
+	f.rename(t, 1)
+	f.rename(t, 2)
+	f.rename(t, 3)
+	if sent, _, err := d.Round(context.Background()); err != nil || sent != 1 {
+		t.Fatalf("the first round sent %d: %v", sent, err)
+	}
+	ds, err := f.c.WebhookDelivery.Query().Order(webhookdelivery.BySeq()).All(auth.System(context.Background()))
+	if err != nil || len(ds) != 3 {
+		t.Fatalf("%d deliveries: %v", len(ds), err)
+	}
+	if ds[0].Attempts != 1 || time.Until(ds[0].NextAttemptAt) < 59*time.Minute {
+		t.Fatalf("the failed delivery: %d attempts, next at %s", ds[0].Attempts, ds[0].NextAttemptAt)
+	}
+	for _, later := range ds[1:] {
+		if later.NextAttemptAt.Before(ds[0].NextAttemptAt) || later.Attempts != 0 {
+			t.Errorf("a later delivery is due at %s, before the failed one's next attempt at %s", later.NextAttemptAt, ds[0].NextAttemptAt)
+		}
+	}
+	if sent, _, err := d.Round(context.Background()); err != nil || sent != 0 || len(rc.receipts()) != 1 {
+		t.Errorf("the next round sent %d (%d requests in all): %v", sent, len(rc.receipts()), err)
+	}
+}
