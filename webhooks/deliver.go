@@ -59,6 +59,9 @@ type Deliverer struct {
 	Batch int
 	// Poll is how often the outbox is read without being woken.
 	Poll time.Duration
+	// Keep is how long delivered and failed deliveries stay in the outbox, listed with their
+	// webhooks, before they are deleted (Prune, every hour).
+	Keep time.Duration
 }
 
 // NewDeliverer returns the deliverer of client's outbox, connecting only where policy allows.
@@ -80,6 +83,7 @@ func newDeliverer(client *ent.Client, policy Policy, log *slog.Logger, lookup fu
 		Retry:       Backoff,
 		Batch:       64,
 		Poll:        5 * time.Second,
+		Keep:        30 * 24 * time.Hour,
 	}
 	dial := &dialer{policy: policy, lookup: lookup, net: net.Dialer{Timeout: 5 * time.Second}}
 	d.http = &http.Client{
@@ -122,7 +126,14 @@ func (d *Deliverer) Run(ctx context.Context, watcher Watcher) {
 		stop := watcher.Watch([]string{webhookdelivery.Table}, d.Wake)
 		defer stop()
 	}
+	var pruned time.Time
 	for {
+		if time.Since(pruned) >= time.Hour {
+			if err := d.Prune(ctx); err != nil && ctx.Err() == nil {
+				d.log.ErrorContext(ctx, "deleting old deliveries of webhooks", "error", err)
+			}
+			pruned = time.Now()
+		}
 		sent, next, err := d.Round(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.log.ErrorContext(ctx, "delivering to webhooks", "error", err)
@@ -144,6 +155,14 @@ func (d *Deliverer) Run(ctx context.Context, watcher Watcher) {
 		}
 		timer.Stop()
 	}
+}
+
+// Prune deletes the deliveries that were delivered or given up more than Keep ago.
+func (d *Deliverer) Prune(ctx context.Context) error {
+	_, err := d.client.WebhookDelivery.Delete().
+		Where(webhookdelivery.StatusNEQ(webhookdelivery.StatusPENDING), webhookdelivery.UpdatedAtLT(time.Now().Add(-d.Keep))).
+		Exec(auth.System(ctx))
+	return err
 }
 
 // Round claims the deliveries that are due, sends them at once and records how each went. It

@@ -510,3 +510,45 @@ func TestLaterDeliveriesWaitForTheFailedOne(t *testing.T) {
 		t.Errorf("the next round sent %d (%d requests in all): %v", sent, len(rc.receipts()), err)
 	}
 }
+
+// TestPruneKeepsWhatIsPending checks that pruning deletes the deliveries delivered or given up
+// longer ago than Keep, and no pending one however old.
+func TestPruneKeepsWhatIsPending(t *testing.T) {
+	f := newFixture(t, "sqlite")
+	rc := newReceiver(t, func(_ receipt, n int) int {
+		if n > 2 {
+			return http.StatusInternalServerError
+		}
+		return http.StatusOK
+	})
+	f.webhook(t, local, rc.URL)
+	d := webhooks.NewDeliverer(f.c, local, quiet)
+	d.Retry = func(int) time.Duration { return time.Hour }
+	for i := range 3 {
+		f.rename(t, i)
+		if _, _, err := d.Round(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sys := auth.System(context.Background())
+	count := func(s webhookdelivery.Status) int {
+		n, err := f.c.WebhookDelivery.Query().Where(webhookdelivery.StatusEQ(s)).Count(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if count(webhookdelivery.StatusDELIVERED) != 2 || count(webhookdelivery.StatusPENDING) != 1 {
+		t.Fatalf("%d delivered, %d pending", count(webhookdelivery.StatusDELIVERED), count(webhookdelivery.StatusPENDING))
+	}
+	if err := d.Prune(context.Background()); err != nil || count(webhookdelivery.StatusDELIVERED) != 2 {
+		t.Fatalf("pruning deliveries made a moment ago: %d delivered left, %v", count(webhookdelivery.StatusDELIVERED), err)
+	}
+	d.Keep = -time.Minute // everything is older than that
+	if err := d.Prune(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if count(webhookdelivery.StatusDELIVERED) != 0 || count(webhookdelivery.StatusPENDING) != 1 {
+		t.Errorf("after pruning: %d delivered, %d pending", count(webhookdelivery.StatusDELIVERED), count(webhookdelivery.StatusPENDING))
+	}
+}
