@@ -220,7 +220,7 @@ func (d *Deliverer) record(ctx context.Context, outcomes []outcome) error {
 				// claim does not read them until then.
 				err = tx.WebhookDelivery.Update().
 					Where(webhookdelivery.WebhookID(o.delivery.WebhookID), webhookdelivery.EventEQ(o.delivery.Event),
-						webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.SeqGT(o.delivery.Seq),
+						pending(), webhookdelivery.SeqGT(o.delivery.Seq),
 						webhookdelivery.NextAttemptAtLT(next)).
 					SetNextAttemptAt(next).Exec(system)
 			}
@@ -251,6 +251,18 @@ func (d *Deliverer) record(ctx context.Context, outcomes []outcome) error {
 	return tx.Commit()
 }
 
+// pendingIn is the condition that a delivery of table t is pending, written as the partial
+// indexes of the outbox are (ent/schema/webhook.go), with the value in the statement rather than
+// a parameter: only then may the databases read those indexes.
+func pendingIn(t interface{ C(string) string }) *sql.Predicate {
+	return sql.ExprP(t.C(webhookdelivery.FieldStatus) + " = '" + webhookdelivery.StatusPENDING.String() + "'")
+}
+
+// pending keeps the pending deliveries (pendingIn).
+func pending() predicate.WebhookDelivery {
+	return func(s *sql.Selector) { s.Where(pendingIn(s)) }
+}
+
 // headOfQueue keeps the deliveries that no earlier pending delivery of the same webhook and
 // event comes before: a webhook is sent each event's changes in order.
 func headOfQueue() predicate.WebhookDelivery {
@@ -260,7 +272,7 @@ func headOfQueue() predicate.WebhookDelivery {
 			sql.Dialect(s.Dialect()).Select(earlier.C(webhookdelivery.FieldID)).From(earlier).Where(sql.And(
 				sql.ColumnsEQ(earlier.C(webhookdelivery.FieldWebhookID), s.C(webhookdelivery.FieldWebhookID)),
 				sql.ColumnsEQ(earlier.C(webhookdelivery.FieldEvent), s.C(webhookdelivery.FieldEvent)),
-				sql.EQ(earlier.C(webhookdelivery.FieldStatus), webhookdelivery.StatusPENDING.String()),
+				pendingIn(earlier),
 				sql.ColumnsLT(earlier.C(webhookdelivery.FieldSeq), s.C(webhookdelivery.FieldSeq)),
 			)),
 		)))
@@ -277,7 +289,7 @@ func (d *Deliverer) claim(ctx context.Context) ([]*ent.WebhookDelivery, error) {
 	now := time.Now()
 	q := tx.WebhookDelivery.Query().
 		Where(
-			webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING),
+			pending(),
 			webhookdelivery.NextAttemptAtLTE(now),
 			webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(now)),
 			webhookdelivery.HasWebhookWith(webhook.DisabledAtIsNil()),
@@ -329,7 +341,7 @@ func (d *Deliverer) claim(ctx context.Context) ([]*ent.WebhookDelivery, error) {
 // nextDue returns when the next pending delivery is due; zero when none is.
 func (d *Deliverer) nextDue(ctx context.Context) (time.Time, error) {
 	next, err := d.client.WebhookDelivery.Query().
-		Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.HasWebhookWith(webhook.DisabledAtIsNil())).
+		Where(pending(), webhookdelivery.HasWebhookWith(webhook.DisabledAtIsNil())).
 		Order(webhookdelivery.ByNextAttemptAt()).
 		Select(webhookdelivery.FieldNextAttemptAt).
 		First(auth.System(ctx))
@@ -402,7 +414,7 @@ func (d *Deliverer) disable(ctx context.Context, tx *ent.Tx, h *ent.Webhook, rea
 	err := tx.Webhook.UpdateOneID(h.ID).SetDisabledAt(time.Now()).SetDisabledReason(truncate(reason, 1000)).Exec(ctx)
 	if err == nil {
 		err = tx.WebhookDelivery.Update().
-			Where(webhookdelivery.WebhookID(h.ID), webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING)).
+			Where(webhookdelivery.WebhookID(h.ID), pending()).
 			SetStatus(webhookdelivery.StatusFAILED).ClearLeaseUntil().Exec(ctx)
 	}
 	if err == nil {

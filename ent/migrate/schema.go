@@ -3,6 +3,7 @@
 package migrate
 
 import (
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/schema/field"
 )
@@ -663,14 +664,25 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "webhookdelivery_status_next_attempt_at",
+				Name:    "webhookdelivery_due",
 				Unique:  false,
-				Columns: []*schema.Column{WebhookDeliveriesColumns[6], WebhookDeliveriesColumns[8]},
+				Columns: []*schema.Column{WebhookDeliveriesColumns[8]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'PENDING'",
+				},
 			},
 			{
-				Name:    "webhookdelivery_webhook_id_event_seq",
+				Name:    "webhookdelivery_queue",
 				Unique:  false,
 				Columns: []*schema.Column{WebhookDeliveriesColumns[12], WebhookDeliveriesColumns[3], WebhookDeliveriesColumns[4]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'PENDING'",
+				},
+			},
+			{
+				Name:    "webhookdelivery_webhook_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[12], WebhookDeliveriesColumns[1]},
 			},
 		},
 	}

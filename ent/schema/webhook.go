@@ -183,10 +183,18 @@ func (WebhookDelivery) Edges() []ent.Edge {
 	}
 }
 
+// Indexes: the outbox's queue is its pending deliveries; the delivered and failed ones, kept to
+// be listed, stay out of the indexes a claim reads, so that a claim costs what is pending, not
+// what was ever delivered.
 func (WebhookDelivery) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("status", "next_attempt_at"),
-		index.Fields("webhook_id", "event", "seq"),
+		index.Fields("next_attempt_at").
+			Annotations(entsql.IndexWhere("status = 'PENDING'")).
+			StorageKey("webhookdelivery_due"),
+		index.Fields("webhook_id", "event", "seq").
+			Annotations(entsql.IndexWhere("status = 'PENDING'")).
+			StorageKey("webhookdelivery_queue"),
+		index.Fields("webhook_id", "created_at"),
 	}
 }
 
