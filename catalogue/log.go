@@ -75,8 +75,9 @@ type standing struct {
 	owner  string
 }
 
-// logged is the hook that appends the changes of a write of entity's rows to the log, with
-// the write's statements: they commit or roll back together. A write outside a transaction
+// logged is the hook that records the changes a write makes to entity's rows, read from the
+// rows before and after it, and has them appended to the log as the write's transaction
+// commits (logEntries): they commit or roll back together. A write outside a transaction
 // appends its entries right after it.
 func logged(entity cataloguechange.Entity) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
