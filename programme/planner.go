@@ -260,20 +260,20 @@ func (p *Planner) record(ctx context.Context, tx *ent.Tx, s *ent.Session, kind p
 
 // webhookChange is c as webhooks are told of it: its kind and session, and its reason. Those
 // that may not see unpublished sessions are told nothing of one that stays unpublished, and of
-// one that is unpublished that it was UPDATED, as the feed tells them (Filter.view).
+// one that is unpublished only that it was UPDATED, without the reason, as the feed tells them
+// (Filter.view, withdrawal).
 func webhookChange(c *ent.ProgrammeChange) webhooks.Change {
 	return webhooks.Change{Event: webhooks.ProgrammeChanged, Seq: c.Seq, At: c.At,
 		Fields: func(v *auth.Viewer) (map[string]any, bool) {
-			kind := c.Kind
+			fields := map[string]any{"kind": c.Kind, "entity": "SESSION", "entityID": c.SessionID}
+			if c.Reason != "" {
+				fields["reason"] = c.Reason
+			}
 			if all, _ := v.Unpublished(); !all && c.After.Hidden {
 				if c.Before == nil || c.Before.Hidden {
 					return nil, false
 				}
-				kind = programmechange.KindUPDATED
-			}
-			fields := map[string]any{"kind": kind, "entity": "SESSION", "entityID": c.SessionID}
-			if c.Reason != "" {
-				fields["reason"] = c.Reason
+				fields = map[string]any{"kind": programmechange.KindUPDATED, "entity": "SESSION", "entityID": c.SessionID}
 			}
 			return fields, true
 		}}

@@ -324,7 +324,7 @@ func TestProgrammeWebhooks(t *testing.T) {
 		a.ok(t, as(organiser, r), &struct{}{})
 	}
 	change(operation(t, "CancelSession", map[string]any{"id": s.ID, "reason": "the trainer's bus is late"}))
-	change(request{query: `mutation($id: ID!) { updateSession(id: $id, input: {published: false}) { id } }`, variables: map[string]any{"id": s.ID}})
+	change(request{query: `mutation($id: ID!) { updateSession(id: $id, input: {published: false}, reason: "the trainer withdrew") { id } }`, variables: map[string]any{"id": s.ID}})
 	change(operation(t, "RestoreSession", map[string]any{"id": s.ID}))
 
 	told := func(webhookID string) []map[string]any {
@@ -360,7 +360,13 @@ func TestProgrammeWebhooks(t *testing.T) {
 	if all[0]["reason"] != "the trainer's bus is late" {
 		t.Errorf("the cancellation's reason: %v", all[0]["reason"])
 	}
-	if got := kinds(told(toPartner)); !slices.Equal(got, []string{"CANCELLED", "UPDATED"}) {
+	if all[1]["reason"] != "the trainer withdrew" {
+		t.Errorf("the unpublication's reason, to the organiser: %v", all[1]["reason"])
+	}
+	partnerTold := told(toPartner)
+	if got := kinds(partnerTold); !slices.Equal(got, []string{"CANCELLED", "UPDATED"}) {
 		t.Errorf("the partner's webhook is told %v, want the cancellation and the unpublication only", got)
+	} else if reason, said := partnerTold[1]["reason"]; said {
+		t.Errorf("the partner is told why an unpublished session was unpublished: %v", reason)
 	}
 }
