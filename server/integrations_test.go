@@ -60,6 +60,17 @@ func TestCatalogueChangedLive(t *testing.T) {
 				return c
 			}
 			anonymous := follow("")
+			// A cursor that is not one, or is ahead of the log, is refused at once.
+			for i, since := range []string{"x", "-1", "99999999"} {
+				c := streamtest.Dial(t, url, nil, stream.GraphQLTransportWS)
+				c.Init("")
+				id := strconv.Itoa(i)
+				sub, _ := json.Marshal(map[string]any{"query": catalogueChanged, "variables": map[string]any{"since": since}})
+				c.Send(streamtest.Message("subscribe", id, string(sub)))
+				if m := c.Read(); m.ID != id || !strings.Contains(string(m.Payload), "BAD_USER_INPUT") {
+					t.Errorf("since %q: %s %s", since, m.Type, m.Payload)
+				}
+			}
 			organiser := follow(a.key(t, auth.Organiser, "").Get("Authorization"))
 
 			edit := func(input map[string]any) {
@@ -237,6 +248,18 @@ func TestWebhooksAPI(t *testing.T) {
 	if code := a.codeOf(t, as(partner, del)); code != "NOT_FOUND" {
 		t.Errorf("deleting it again: %q", code)
 	}
+	for _, id := range []string{"", "whk_", "prd_01CK877CBDSQ9YTMRYBTY5QC2T", "whk_\u0000" + strings.Repeat("x", 1<<16)} {
+		if code := a.codeOf(t, as(partner, operation(t, "DeleteWebhook", map[string]any{"id": id}))); code != "BAD_USER_INPUT" {
+			t.Errorf("deleting the webhook %.20q: %q", id, code)
+		}
+	}
+	huge := create("https://partner.example/"+strings.Repeat("a", 3000), "CATALOGUE_CHANGED")
+	if code := a.codeOf(t, as(partner, huge)); code != "BAD_USER_INPUT" {
+		t.Errorf("a URL of 3,000 characters: %q", code)
+	}
+	if code := a.codeOf(t, as(partner, request{query: `{ webhooks { deliveries(first: -1) { id } } }`})); code != "BAD_USER_INPUT" {
+		t.Errorf("deliveries(first: -1): %q", code)
+	}
 
 	// As deployed by default: https to public addresses only.
 	strict := newAPI(t, "sqlite")
@@ -296,10 +319,13 @@ func TestCatalogueChangesThroughAPI(t *testing.T) {
 	if len(all.CatalogueChanges.Changes) == 0 || !all.CatalogueChanges.HasMore {
 		t.Errorf("the log from its start: %d changes, more %v", len(all.CatalogueChanges.Changes), all.CatalogueChanges.HasMore)
 	}
-	for _, since := range []string{"-1", "x", "99999999"} {
+	for _, since := range []string{"-1", "x", "99999999", "1\u00002", ""} {
 		if code := a.codeOf(t, as(partner, operation(t, "CatalogueChanges", map[string]any{"since": since}))); code != "BAD_USER_INPUT" {
 			t.Errorf("since %q: %q", since, code)
 		}
+	}
+	if code := a.codeOf(t, as(partner, operation(t, "CatalogueChanges", map[string]any{"since": "0", "first": 0}))); code != "BAD_USER_INPUT" {
+		t.Errorf("a page of 0: %q", code)
 	}
 }
 
