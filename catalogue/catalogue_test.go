@@ -313,10 +313,10 @@ func TestLogIsTransactional(t *testing.T) {
 			if _, err := catalogue.Changes(sys, f.c, n+1, 10); err == nil {
 				t.Error("a cursor ahead of the log is accepted")
 			}
-			if _, err := catalogue.ParseCursor("since", "-1"); err == nil {
+			if _, err := catalogue.ParseCursor("-1"); err == nil {
 				t.Error("a negative cursor is accepted")
 			}
-			if _, err := catalogue.ParseCursor("since", "007"); err == nil {
+			if _, err := catalogue.ParseCursor("007"); err == nil {
 				t.Error("a cursor not written as the log writes it is accepted")
 			}
 		})

@@ -92,11 +92,7 @@ func Changes(ctx context.Context, client *ent.Client, since int64, first int) (*
 	if first < 1 {
 		return nil, maarid.Invalid("first", "must be at least 1, not %d", first)
 	}
-	rows, err := client.CatalogueChange.Query().
-		Where(cataloguechange.SeqGT(since)).
-		Order(cataloguechange.BySeq()).
-		Limit(first + 1).
-		All(auth.System(ctx))
+	rows, err := readLog(ctx, client, since, first+1)
 	if err != nil {
 		return nil, err
 	}
@@ -123,6 +119,15 @@ func Changes(ctx context.Context, client *ent.Client, since int64, first int) (*
 	}
 	page.Cursor = strconv.FormatInt(rows[len(rows)-1].Seq, 10)
 	return page, withNodes(ctx, client, page.Changes)
+}
+
+// readLog returns up to limit entries of the log after seq, in order, as stored.
+func readLog(ctx context.Context, client *ent.Client, seq int64, limit int) ([]*ent.CatalogueChange, error) {
+	return client.CatalogueChange.Query().
+		Where(cataloguechange.SeqGT(seq)).
+		Order(cataloguechange.BySeq()).
+		Limit(limit).
+		All(auth.System(ctx))
 }
 
 // withNodes gives the changes the rows they changed, as the caller of ctx may see them now: one

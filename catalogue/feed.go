@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 
-	"maarid/auth"
 	"maarid/ent"
 	"maarid/ent/cataloguechange"
 	"maarid/live"
@@ -12,27 +11,17 @@ import (
 
 // Feed tells subscribers of every change of the catalogue, in order, each as its subscriber
 // sees it (live.Feed). It learns of new entries of the log from what its database's client
-// knows of the writes to the log's table (Watcher): its own process's as they commit, and on
+// knows of the writes to the log's table (live.Watcher): its own process's as they commit, and on
 // PostgreSQL the other instances' by their notifications.
 type Feed struct {
 	*live.Feed[*Change]
-}
-
-// Watcher calls wake whenever one of the tables named changes, or when changes may have gone
-// unheard, until stop is called: *store.Changes.
-type Watcher interface {
-	Watch(tables []string, wake func()) (stop func())
 }
 
 // changeLog is the catalogue's change log, as a feed reads it.
 type changeLog struct{ client *ent.Client }
 
 func (l changeLog) Read(ctx context.Context, seq int64, limit int) ([]*Change, error) {
-	rows, err := l.client.CatalogueChange.Query().
-		Where(cataloguechange.SeqGT(seq)).
-		Order(cataloguechange.BySeq()).
-		Limit(limit).
-		All(auth.System(ctx))
+	rows, err := readLog(ctx, l.client, seq, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +38,7 @@ func (changeLog) Seq(c *Change) int64 { return c.Seq }
 
 // NewFeed returns the feed of the log in client's database, woken by watcher (nil: it reads
 // the log every few seconds only). It delivers nothing until Run.
-func NewFeed(client *ent.Client, watcher Watcher, log *slog.Logger) *Feed {
+func NewFeed(client *ent.Client, watcher live.Watcher, log *slog.Logger) *Feed {
 	config := live.FeedConfig{Name: "catalogue"}
 	if watcher != nil {
 		config.Listen = func(ctx context.Context, wake func()) {

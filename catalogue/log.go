@@ -17,7 +17,6 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
-	"maarid"
 	"maarid/auth"
 	"maarid/ent"
 	"maarid/ent/cataloguechange"
@@ -26,6 +25,7 @@ import (
 	"maarid/ent/product"
 	"maarid/ent/stand"
 	"maarid/gid"
+	"maarid/live"
 	"maarid/webhooks"
 )
 
@@ -377,16 +377,13 @@ func lastSeq(ctx context.Context, client *ent.Client) (int64, error) {
 // Head returns the cursor of the last change in the catalogue's log: a partner that copies
 // the catalogue reads it first, then follows the log from it.
 func Head(ctx context.Context, client *ent.Client) (string, error) {
-	seq, err := lastSeq(ctx, client)
+	seq, err := Last(ctx, client)
 	return strconv.FormatInt(seq, 10), err
 }
 
-// ParseCursor reads a cursor of the catalogue's log given by a client, as argument name; "0"
-// is the start of the log.
-func ParseCursor(name, cursor string) (int64, error) {
-	seq, err := strconv.ParseInt(cursor, 10, 64)
-	if err != nil || seq < 0 || strconv.FormatInt(seq, 10) != cursor {
-		return 0, maarid.Invalid(name, "%q is not a catalogue cursor", cursor)
-	}
-	return seq, nil
-}
+// Last returns the number of the last change in the catalogue's log, 0 when it is empty.
+func Last(ctx context.Context, client *ent.Client) (int64, error) { return lastSeq(ctx, client) }
+
+// ParseCursor reads a cursor of the catalogue's log given by a client as since; "0" is the
+// start of the log.
+func ParseCursor(cursor string) (int64, error) { return live.ParseCursor("since", "catalogue", cursor) }

@@ -61,7 +61,7 @@ func (r *queryResolver) CatalogueCursor(ctx context.Context) (string, error) {
 
 // CatalogueChanges is the resolver for the catalogueChanges field.
 func (r *queryResolver) CatalogueChanges(ctx context.Context, since string, first *int) (*catalogue.Page, error) {
-	from, err := catalogue.ParseCursor("since", since)
+	from, err := catalogue.ParseCursor(since)
 	if err != nil {
 		return nil, err
 	}
@@ -79,18 +79,17 @@ func (r *queryResolver) Webhooks(ctx context.Context) ([]*ent.Webhook, error) {
 
 // CatalogueChanged is the resolver for the catalogueChanged field.
 func (r *subscriptionResolver) CatalogueChanged(ctx context.Context, since *string) (<-chan *catalogue.Change, error) {
-	var from int64
+	var (
+		from int64
+		err  error
+	)
 	if since != nil {
-		var err error
-		if from, err = catalogue.ParseCursor("since", *since); err != nil {
-			return nil, err
-		}
+		from, err = catalogue.ParseCursor(*since)
 	} else {
-		head, err := catalogue.Head(ctx, r.client)
-		if err != nil {
-			return nil, err
-		}
-		from, _ = catalogue.ParseCursor("since", head)
+		from, err = catalogue.Last(ctx, r.client)
+	}
+	if err != nil {
+		return nil, err
 	}
 	sub, err := r.catalogue.Subscribe(ctx, from)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"maarid"
 )
 
 const (
@@ -30,6 +32,24 @@ type Log[T Event] interface {
 	Last(ctx context.Context) (int64, error)
 	// Seq returns the sequence number of e.
 	Seq(e T) int64
+}
+
+// Watcher calls wake whenever one of the tables named changes, or when changes may have gone
+// unheard, until stop is called: *store.Changes. Feeds and the webhooks' deliverer are woken by
+// it.
+type Watcher interface {
+	Watch(tables []string, wake func()) (stop func())
+}
+
+// ParseCursor reads a cursor of the change log named log (programme, catalogue), given by a
+// client as the argument field: the decimal number of an event, as Cursor writes it; "0" is
+// the start of the log.
+func ParseCursor(field, log, cursor string) (int64, error) {
+	seq, err := strconv.ParseInt(cursor, 10, 64)
+	if err != nil || seq < 0 || strconv.FormatInt(seq, 10) != cursor {
+		return 0, maarid.Invalid(field, "%q is not a %s cursor", cursor, log)
+	}
+	return seq, nil
 }
 
 // FeedConfig says what a feed follows.

@@ -16,6 +16,7 @@ import (
 	"maarid/ent/session"
 	"maarid/ent/space"
 	"maarid/i18n"
+	"maarid/live"
 )
 
 // Change is an entry of the programme's change log, as the feed delivers it.
@@ -38,14 +39,8 @@ type Change struct {
 // Cursor is the position of the change in the log, for resuming a feed after it.
 func (c *Change) Cursor() string { return strconv.FormatInt(c.Seq, 10) }
 
-// ParseCursor reads a cursor given by a client; "0" is the start of the log.
-func ParseCursor(cursor string) (int64, error) {
-	seq, err := strconv.ParseInt(cursor, 10, 64)
-	if err != nil || seq < 0 || strconv.FormatInt(seq, 10) != cursor {
-		return 0, maarid.Invalid("since", "%q is not a programme cursor", cursor)
-	}
-	return seq, nil
-}
+// ParseCursor reads a cursor given by a client as since; "0" is the start of the log.
+func ParseCursor(cursor string) (int64, error) { return live.ParseCursor("since", "programme", cursor) }
 
 // Filter narrows a feed.
 type Filter struct {

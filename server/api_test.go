@@ -20,6 +20,7 @@ import (
 	"maarid/ent"
 	"maarid/graph"
 	"maarid/i18n"
+	"maarid/live"
 	"maarid/programme"
 	"maarid/programme/programmetest"
 	"maarid/schema/contract"
@@ -46,7 +47,7 @@ func (a *api) services() graph.Services {
 }
 
 // runCatalogue runs the catalogue's feed of client, woken by watcher, until the test ends.
-func runCatalogue(t testing.TB, client *ent.Client, watcher catalogue.Watcher, log *slog.Logger) *catalogue.Feed {
+func runCatalogue(t testing.TB, client *ent.Client, watcher live.Watcher, log *slog.Logger) *catalogue.Feed {
 	feed := catalogue.NewFeed(client, watcher, log)
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -23,13 +23,8 @@ import (
 	"maarid/ent/predicate"
 	"maarid/ent/webhook"
 	"maarid/ent/webhookdelivery"
+	"maarid/live"
 )
-
-// Watcher calls wake whenever one of the tables named changes, or when changes may have gone
-// unheard, until stop is called: *store.Changes.
-type Watcher interface {
-	Watch(tables []string, wake func()) (stop func())
-}
 
 // Deliverer sends the outbox's deliveries to their webhooks. Every instance runs one; on
 // PostgreSQL a delivery is claimed by one of them (FOR UPDATE SKIP LOCKED, then a lease), so
@@ -121,7 +116,7 @@ func (d *Deliverer) Wake() {
 
 // Run sends deliveries until ctx is done: whenever a change is committed (watcher), when a
 // retry is due, and every Poll in case a wake was missed.
-func (d *Deliverer) Run(ctx context.Context, watcher Watcher) {
+func (d *Deliverer) Run(ctx context.Context, watcher live.Watcher) {
 	if watcher != nil {
 		stop := watcher.Watch([]string{webhookdelivery.Table}, d.Wake)
 		defer stop()
